@@ -1,0 +1,202 @@
+"""The embedded OpenAI-compatible streaming server (FastAPI).
+
+The real `ChatOpenAI` talks HTTP to it, so every lesson exercises the genuine client,
+SSE parsing and chunk merging, with seeded latency instead of a paid API.
+
+Usage:
+    python -m streamlab.server --host 127.0.0.1 --port 8765
+    curl -N http://127.0.0.1:8765/v1/chat/completions -H 'content-type: application/json' \\
+      -d '{"model": "sim-fast", "stream": true,
+           "messages": [{"role": "user", "content": "Explain RAG"}]}'
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, fields
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from streamlab.completions import (
+    CompletionPlan,
+    RequestError,
+    completion_object,
+    parse_request,
+    plan_completion,
+    stream_objects,
+)
+from streamlab.net import require_loopback
+from streamlab.serving import RunningServer, start_server
+from streamlab.simulator import ALIASES, MODELS
+
+__all__ = ["ServerStats", "create_app", "main", "start_embedded"]
+
+TIMEOUT_FAULT_MAX_S = 120.0  # the "timeout" fault waits this long at most, then gives up itself
+
+
+class DroppedConnection(Exception):
+    """Raised inside a response stream to cut the connection (the drop_after fault)."""
+
+
+@dataclass(slots=True)
+class ServerStats:
+    """Counters the tests and the Stop lessons read to prove what the server really did."""
+
+    requests: int = 0
+    streams_started: int = 0
+    streams_completed: int = 0
+    streams_disconnected: int = 0  # the client went away before the end
+    chunks_sent: int = 0
+    active_streams: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def bump(self, **deltas: int) -> None:
+        with self._lock:
+            for name, delta in deltas.items():
+                setattr(self, name, getattr(self, name) + delta)
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Streaming Runnables Lab simulator", docs_url=None, redoc_url=None)
+    app.state.stats = ServerStats()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/v1/models")
+    async def models() -> dict:
+        names = [*MODELS, *ALIASES]
+        data = [{"id": n, "object": "model", "created": 0, "owned_by": "streamlab"} for n in names]
+        return {"object": "list", "data": data}
+
+    @app.get("/v1/sim/stats")
+    async def stats() -> dict[str, int]:
+        return app.state.stats.snapshot()
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(request: Request):
+        app.state.stats.bump(requests=1)
+        try:
+            chat = parse_request(await request.body())
+        except RequestError as err:
+            return JSONResponse(err.body(), status_code=err.status)
+        plan = plan_completion(chat)
+        refused = _http_fault(plan)
+        if refused is not None:
+            return refused
+        if not chat.stream:
+            return await _complete(plan, request)
+        return StreamingResponse(_sse(plan, request, app.state.stats), media_type="text/event-stream",
+                                 headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+
+    return app
+
+
+def _http_fault(plan: CompletionPlan) -> JSONResponse | None:
+    kind = plan.fault.kind if plan.fault else None
+    if kind == "401":
+        err = RequestError(401, "Incorrect API key provided (simulated).", code="invalid_api_key")
+    elif kind == "429":
+        err = RequestError(429, "Rate limit reached (simulated). Retry after 1 second.",
+                           code="rate_limit_exceeded", type_="requests")
+        return JSONResponse(err.body(), status_code=429, headers={"retry-after": "1"})
+    elif kind == "500":
+        err = RequestError(500, "The server had an error (simulated).", code="server_error",
+                           type_="server_error")
+    else:
+        return None
+    return JSONResponse(err.body(), status_code=err.status)
+
+
+async def _wait_for_disconnect(request: Request) -> None:
+    deadline = time.monotonic() + TIMEOUT_FAULT_MAX_S
+    while time.monotonic() < deadline and not await request.is_disconnected():
+        await asyncio.sleep(0.05)
+
+
+async def _complete(plan: CompletionPlan, request: Request) -> JSONResponse:
+    if plan.fault and plan.fault.kind == "timeout":
+        await _wait_for_disconnect(request)
+        return JSONResponse({"error": {"message": "timed out"}}, status_code=504)
+    if plan.offsets:  # a non-streaming answer arrives when the last token would have
+        await asyncio.sleep(plan.offsets[-1])
+    return JSONResponse(completion_object(plan))
+
+
+async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats) -> AsyncIterator[bytes]:
+    stats.bump(streams_started=1, active_streams=1)
+    finished = False
+    try:
+        if plan.fault and plan.fault.kind == "timeout":
+            await _wait_for_disconnect(request)
+            return
+        start = time.perf_counter()
+        sent = 0
+        for due, obj in stream_objects(plan):
+            if plan.fault and plan.fault.kind == "drop_after" and sent >= plan.fault.after:
+                raise DroppedConnection(f"simulated drop after {sent} chunks")
+            if due is not None:
+                delay = start + due - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            yield b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
+            sent += 1
+            stats.bump(chunks_sent=1)
+        yield b"data: [DONE]\n\n"
+        finished = True
+    finally:
+        # Cancellation (client disconnect) lands here too: count it so "Stop" can be proven.
+        stats.bump(active_streams=-1, **({"streams_completed": 1} if finished else
+                                         {"streams_disconnected": 1}))
+
+
+class _QuietDrops(logging.Filter):
+    """The drop_after fault is intentional; keep its traceback out of the server log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        for _ in range(10):  # bounded walk down causes and exception groups
+            if exc is None:
+                break
+            if isinstance(exc, DroppedConnection):
+                return False
+            exc = exc.__cause__ or exc.__context__ or (
+                exc.exceptions[0] if isinstance(exc, BaseExceptionGroup) else None)
+        return True
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+
+
+def start_embedded() -> RunningServer:
+    """The simulator on a free loopback port in this process; `.base_url + "/v1"` for OpenAI clients."""
+    return start_server(create_app())
+
+
+def main(argv: list[str] | None = None) -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="OpenAI-compatible streaming simulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="allow binding a non-loopback address (exposes the server)")
+    args = parser.parse_args(argv)
+    require_loopback(args.host, allow_remote=args.allow_remote)
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

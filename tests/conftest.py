@@ -1,0 +1,50 @@
+"""Shared fixtures: one embedded simulator per test session, and models pointed at it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from streamlab.providers import build_chat_model, embedded_config
+from streamlab.server import start_embedded
+from streamlab.simulator import LatencyProfile
+
+INSTANT = LatencyProfile(ttft_ms=0, tokens_per_s=0, jitter_ms=0, seed=7)
+
+
+@pytest.fixture(scope="session")
+def sim_server():
+    running = start_embedded()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def sim_base_url(sim_server) -> str:
+    """OpenAI-style base URL of the embedded simulator (ends in /v1)."""
+    return sim_server.base_url + "/v1"
+
+
+@pytest.fixture
+def make_llm(sim_base_url):
+    """Build a ChatOpenAI against the simulator; zero latency unless a profile is given."""
+
+    def make(*, model: str = "sim-fast", profile: LatencyProfile | None = INSTANT, sim=None, **kwargs):
+        config = embedded_config(sim_base_url, model=model, profile=profile)
+        return build_chat_model(config, sim=sim, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def chat_model(make_llm):
+    """A zero-latency ChatOpenAI talking HTTP to the embedded simulator."""
+    return make_llm()
+
+
+@pytest.fixture
+def server_stats(sim_server):
+    def read() -> dict[str, int]:
+        return httpx.get(sim_server.base_url + "/v1/sim/stats").json()
+
+    return read
