@@ -7,6 +7,7 @@ shown, never logged) lives in exactly one module.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -23,6 +24,7 @@ __all__ = [
     "build_chat_model",
     "check_connection",
     "embedded_config",
+    "loop_safe_async_client",
     "mask_key",
 ]
 
@@ -66,6 +68,40 @@ def embedded_config(base_url: str, *, model: str = "sim-fast",
     return ProviderConfig("embedded", base, model, SecretStr(EMBEDDED_KEY), profile)
 
 
+class _PerLoopTransport(httpx.AsyncBaseTransport):
+    """Keep-alive connection pools, one per event loop.
+
+    langchain-openai caches one async HTTP client per base URL. Its pooled connections belong
+    to the loop that opened them, so the next `asyncio.run()` (every Streamlit rerun, every
+    async test) that reuses one fails with "RuntimeError: Event loop is closed". A pool per
+    running loop keeps keep-alive within a run and never crosses loops.
+    """
+
+    def __init__(self) -> None:
+        self._pools: dict[asyncio.AbstractEventLoop, httpx.AsyncHTTPTransport] = {}
+
+    def _pool(self) -> httpx.AsyncHTTPTransport:
+        loop = asyncio.get_running_loop()
+        for stale in [lp for lp in self._pools if lp.is_closed()]:
+            del self._pools[stale]  # its sockets can no longer be closed politely; GC does it
+        if loop not in self._pools:
+            self._pools[loop] = httpx.AsyncHTTPTransport()
+        return self._pools[loop]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._pool().handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pool = self._pools.pop(asyncio.get_running_loop(), None)
+        if pool is not None:
+            await pool.aclose()
+
+
+def loop_safe_async_client(timeout_s: float = 60.0) -> httpx.AsyncClient:
+    """An `http_async_client` for `ChatOpenAI` that survives repeated `asyncio.run()` calls."""
+    return httpx.AsyncClient(transport=_PerLoopTransport(), timeout=timeout_s)
+
+
 def _sim_body(profile: LatencyProfile | None, sim: dict[str, Any] | None) -> dict[str, Any]:
     body: dict[str, Any] = {}
     if profile is not None:
@@ -91,6 +127,7 @@ def build_chat_model(config: ProviderConfig, *, sim: dict[str, Any] | None = Non
         "timeout": config.timeout_s,
         # Faults should surface at once in lessons; real providers get the SDK's retries.
         "max_retries": 0 if config.kind == "embedded" else 2,
+        "http_async_client": loop_safe_async_client(config.timeout_s),
     }
     if config.api_key is not None:
         options["api_key"] = config.api_key
