@@ -43,7 +43,9 @@ EventsInput = pd.DataFrame | CapturedEvents | Iterable[TimedEvent]  # a to_dataf
 _LINE_COLORS = ["#4C78A8", "#E45756", "#54A24B", "#F58518", "#B279A2", "#72B7B2", "#9D755D", "#EECA3B"]
 _NBSP = "\u00a0"  # plotly strips leading ASCII spaces from tick labels
 _HOVER_CHARS = 80
+# Tight margins, but axes grow theirs to fit tick labels (long run names, 4-digit counts).
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 40}
+_AXIS = {"automargin": True}
 _MIN_BAR_SHARE = 0.004  # a prompt can take 0.2 ms: give every bar a visible width
 
 
@@ -83,6 +85,8 @@ def event_timeline_figure(spans: pd.DataFrame, events: EventsInput | None = None
         legend_title_text="run type",
         xaxis_title="ms since start",
         margin=_MARGIN,
+        xaxis=_AXIS,
+        yaxis=_AXIS,
     )
     fig.update_yaxes(
         tickvals=list(range(len(spans))),
@@ -90,6 +94,7 @@ def event_timeline_figure(spans: pd.DataFrame, events: EventsInput | None = None
         tickfont={"family": "monospace"},  # equal-width labels make the indentation line up
         autorange="reversed",  # root on top, like a call tree
     )
+    fig.update_xaxes(rangemode="tozero")  # the wait before the first event is part of the story
     return fig
 
 
@@ -120,6 +125,7 @@ def _span_bars(spans: pd.DataFrame) -> list[go.Bar]:
                 y=group.index.tolist(),
                 base=group["start_ms"].tolist(),
                 x=duration[group.index].clip(lower=min_width).tolist(),
+                width=0.6,  # else plotly sizes each trace's bars by its own row spacing
                 marker_color=RUN_TYPE_COLORS.get(str(kind), _OTHER_COLOR),
                 hovertext=[_span_hover(row, duration[i]) for i, row in group.iterrows()],
                 hoverinfo="text",
@@ -129,9 +135,8 @@ def _span_bars(spans: pd.DataFrame) -> list[go.Bar]:
 
 
 def _span_hover(row: pd.Series, duration_ms: float) -> str:
-    first = row["first_stream_ms"]
-    stream = f"<br>{row['n_stream_events']} stream events, first at {first:.1f} ms"
-    stream = stream if pd.notna(first) else ""
+    first, count = row["first_stream_ms"], row["n_stream_events"]
+    stream = "" if pd.isna(first) else f"<br>{count} stream events, first at {first:.1f} ms"
     return (
         f"<b>{html.escape(str(row['name']))}</b> ({row['run_type']})<br>"
         f"{row['start_ms']:.1f} → {row['start_ms'] + duration_ms:.1f} ms ({duration_ms:.1f} ms){stream}"
@@ -177,8 +182,9 @@ def arrival_figure(
     """Cumulative characters (or tokens, `unit="tokens"`) over time, one step line per run/branch.
 
     `runs`: recorder frames (`t_ms`, `label` or `run`, optional `branch`, `chars`/`cum_chars`).
-    `ttft_ms` maps a line key (see `line_keys`) or a label to its TTFT; missing lines get the
-    time of their first non-empty chunk. Each TTFT is a dotted vertical line plus a marker.
+    `ttft_ms` maps a line key (see `line_keys`: the label, or "label · branch") to its TTFT;
+    other lines get the time of their first non-empty chunk (a run's TTFT is its fastest
+    branch's, so it is not reused for branches). Each TTFT is a dotted line plus a marker.
     """
     frame = runs if isinstance(runs, pd.DataFrame) else pd.concat(list(runs) or [pd.DataFrame()])
     if frame.empty:
@@ -201,6 +207,8 @@ def arrival_figure(
         yaxis_title=f"cumulative {unit}",
         hovermode="x unified",
         margin=_MARGIN,
+        xaxis=_AXIS,
+        yaxis=_AXIS,
     )
     return fig
 
@@ -221,15 +229,19 @@ def _chunk_chars(group: pd.DataFrame) -> pd.Series:
 def _lookup_ttft(
     ttft_ms: Mapping[str, float | None] | None, key: str, group: pd.DataFrame
 ) -> float | None:
-    for candidate in (key, key.split(" · ", 1)[0]):
-        if ttft_ms and candidate in ttft_ms:
-            return ttft_ms[candidate]
+    if ttft_ms and key in ttft_ms:
+        return ttft_ms[key]
     content = group.loc[_chunk_chars(group) > 0, "t_ms"]  # TTFT ignores the empty role chunk
     return float(content.iloc[0]) if len(content) else None
 
 
 def _add_ttft(fig: go.Figure, key: str, ttft: float, color: str) -> None:
-    fig.add_vline(x=ttft, line_dash="dot", line_color=color, line_width=1)
+    fig.add_vline(
+        x=ttft,
+        line={"dash": "dot", "color": color, "width": 1},
+        annotation={"text": f"TTFT {ttft:.0f} ms", "font": {"color": color, "size": 11}},
+        annotation_position="top right",
+    )
     fig.add_trace(
         go.Scatter(
             name=f"TTFT · {key}",
@@ -271,7 +283,12 @@ def gap_histogram_figure(gaps_ms: Mapping[str, Sequence[float]] | pd.DataFrame) 
             )
         )
     fig.update_layout(
-        barmode="overlay", xaxis_title="gap between chunks (ms)", yaxis_title="chunks", margin=_MARGIN
+        barmode="overlay",
+        xaxis_title="gap between chunks (ms)",
+        yaxis_title="chunks",
+        margin=_MARGIN,
+        xaxis=_AXIS,
+        yaxis=_AXIS,
     )
     return fig
 

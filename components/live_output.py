@@ -48,8 +48,11 @@ def coalesce(pieces: Iterable[str], every_s: float = FLUSH_EVERY_S) -> Iterator[
         yield "".join(buffer)
 
 
-def render_text_stream(chunks: Iterable[object]) -> LiveText:
-    """Write chunks' text live with `st.write_stream`; report the error under the partial text."""
+def render_text_stream(chunks: Iterable[object], *, key: str | None = None) -> LiveText:
+    """Write chunks' text live with `st.write_stream`; report the error under the partial text.
+
+    `key` names the container (CSS class `st-key-<key>`), so browser tests can watch it grow.
+    """
     result = LiveText()
 
     def texts() -> Iterator[str]:
@@ -61,7 +64,8 @@ def render_text_stream(chunks: Iterable[object]) -> LiveText:
         except Exception as exc:  # shown below the partial text instead of a traceback
             result.error = exc
 
-    st.write_stream(coalesce(texts()))
+    with st.container(key=key):
+        st.write_stream(coalesce(texts()))
     if not result.text and result.error is None:
         st.caption("(the run produced no text)")
     if result.error is not None:

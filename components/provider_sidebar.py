@@ -12,7 +12,7 @@ import streamlit as st
 from pydantic import SecretStr
 
 from components.embedded import embedded_server
-from streamlab.presets import parse_profile_params, to_profile_params
+from streamlab.presets import PROFILE_LIMITS, parse_profile_params, to_profile_params
 from streamlab.providers import (
     ProviderConfig,
     check_connection,
@@ -42,12 +42,19 @@ def _apply_url_preset() -> None:
         st.session_state.setdefault(key, value)
 
 
+def _range(name: str) -> tuple[float, float]:
+    _, low, high = PROFILE_LIMITS[name]
+    return float(low), float(high)
+
+
 def _profile_controls() -> LatencyProfile:
     st.selectbox("Model", list(MODELS), key="sim_model",
                  help="sim-fast: short answers, quick; sim-detailed: longer, slower (like gpt-4).")
-    st.slider("Time to first token (ms)", 0.0, 3000.0, step=10.0, key="sim_ttft_ms")
-    st.slider("Tokens per second (0 = as fast as possible)", 0.0, 500.0, step=5.0, key="sim_tokens_per_s")
-    st.slider("Jitter (± ms per token)", 0.0, 100.0, step=1.0, key="sim_jitter_ms")
+    # Slider ranges come from the URL preset limits, so any valid shared link fits them.
+    st.slider("Time to first token (ms)", *_range("ttft"), step=10.0, key="sim_ttft_ms")
+    st.slider("Tokens per second (0 = as fast as possible)", *_range("tps"), step=5.0,
+              key="sim_tokens_per_s")
+    st.slider("Jitter (± ms per token)", *_range("jitter"), step=1.0, key="sim_jitter_ms")
     st.number_input("Seed", 0, 2**31 - 1, step=1, key="sim_seed",
                     help="Same seed → same text and same timing: demos repeat exactly.")
     state = st.session_state

@@ -2,11 +2,21 @@ import streamlit as st
 
 from components.charts import render_arrival
 from components.code_panel import show_source
-from components.live_output import render_text_stream
+from components.flag_chart import render_flag_chart
+from components.live_output import render_run_error, render_text_stream
 from components.metric_cards import render_metric_cards
+from components.progress import mark_ran
 from components.provider_sidebar import current_provider
+from streamlab.flag_table import measure_flags, to_flag_table
 from streamlab.providers import build_chat_model
-from streamlab.recipes.llm_direct import invoke_answer, stream_answer
+from streamlab.recipes.llm_direct import (
+    TokenCounter,
+    astream_counting,
+    invoke_answer,
+    invoke_counting,
+    stream_answer,
+    stream_counting,
+)
 from streamlab.recorder import StreamRecorder
 
 st.title("Streaming an LLM directly")
@@ -19,7 +29,9 @@ st.markdown(
 )
 
 question = st.text_input("Question", "Explain streaming runnables", key="direct_question")
-streaming = st.toggle("Stream with `llm.stream()` (off: `llm.invoke()`)", value=True, key="direct_stream")
+streaming = st.toggle(
+    "Stream with `llm.stream()` (off: `llm.invoke()`)", value=True, key="direct_stream"
+)
 recipe = stream_answer if streaming else invoke_answer
 show_source(recipe, caption="`llm` is the ChatOpenAI built from the sidebar's provider settings.")
 
@@ -27,6 +39,7 @@ if st.button("Run", key="direct_run", type="primary"):
     if not question.strip():
         st.error("Type a question first: the prompt is empty.")
         st.stop()
+    mark_ran("llm_direct")
     llm = build_chat_model(current_provider())
     recorder = StreamRecorder(label="llm.stream()" if streaming else "llm.invoke()")
     if streaming:
@@ -37,3 +50,34 @@ if st.button("Run", key="direct_run", type="primary"):
     summary = recorder.summary()
     render_metric_cards(summary)
     render_arrival(recorder.to_dataframe(), {recorder.label: summary["ttft_ms"]}, key="direct_arrival")
+
+st.divider()
+st.subheader("Do you need `streaming=True`?")
+st.warning(
+    "**The seed says** `llm = ChatOpenAI(streaming=True)` and lists *Forgetting `streaming=True`* as a "
+    "common mistake. **Actually** `ChatOpenAI().stream()` streams with the flag unset. The flag changes "
+    "two things: `streaming=True` makes `.invoke()` use the streaming API too (so a callback handler "
+    "receives `on_llm_new_token`), and an explicit `streaming=False` makes `.stream()` yield one chunk."
+)
+st.markdown(
+    "Each row builds `ChatOpenAI(**flag)` (short answers: `max_tokens=12`) and runs one of these. "
+    "**Notice** the `unset` rows: they stream exactly like `streaming=True`, except for `invoke()`."
+)
+show_source(TokenCounter, stream_counting, astream_counting, invoke_counting)
+if st.button("Run the truth table", key="direct_table_run"):
+    if not question.strip():
+        st.error("Type a question first: the prompt is empty.")
+        st.stop()
+    mark_ran("llm_direct")
+    config, rows, table_slot = current_provider(), [], st.empty()
+    try:
+        for row in measure_flags(lambda kw: build_chat_model(config, max_tokens=12, **kw), question):
+            rows.append(row)
+            table_slot.dataframe(to_flag_table(rows), hide_index=True)
+    except Exception as exc:  # keep the rows measured so far
+        render_run_error(exc, partial=bool(rows))
+    st.session_state["direct_table"] = to_flag_table(rows)
+    table_slot.empty()
+if (table := st.session_state.get("direct_table")) is not None and not table.empty:
+    st.dataframe(table, hide_index=True, key="direct_table_view")
+    render_flag_chart(table, key="direct_flag_chart")

@@ -25,6 +25,7 @@ from streamlab.simulator import (
     resolve_model,
     schedule,
     tokenize,
+    topic_words,
 )
 
 __all__ = [
@@ -213,7 +214,7 @@ def _answer_text(request: ChatRequest, spec: ModelSpec, seed: int) -> str:
         return f"The tool returned {_message_text(last)}, so that is the answer."
     schema = _response_schema(request)
     if schema is not None:
-        return json.dumps(_value_for(schema, _prompt_of(request)))
+        return json.dumps(_value_for(schema, _prompt_of(request)), ensure_ascii=False)
     varied_seed = seed if request.temperature != 0 else 0
     return compose_answer(_prompt_of(request), paragraphs=spec.paragraphs, seed=varied_seed)
 
@@ -242,8 +243,21 @@ def _response_schema(request: ChatRequest) -> dict[str, Any] | None:
     if fmt.get("type") == "json_schema":
         return fmt.get("json_schema", {}).get("schema", {"type": "object"})
     if fmt.get("type") == "json_object":
-        return {"type": "object", "properties": {"answer": {"type": "string"}}}
+        # JSON mode carries no schema: like a real model, follow the keys the prompt names.
+        instructions = " ".join(_message_text(m) for m in request.messages
+                                if m.get("role") in ("system", "developer", "user"))
+        keys = [q for q in _quoted(instructions) if re.fullmatch(r"[A-Za-z_]\w{0,40}", q)]
+        props = {key: {"type": "string"} for key in keys or ["answer"]}
+        return {"type": "object", "properties": props}
     return None
+
+
+_QUOTED_RE = re.compile(r"""(?:^|(?<=[\s(\[:]))['"“‘`]([^'"“”‘’`\n]{1,80})['"”’`](?=[\s).,:;!?\]]|$)""")
+
+
+def _quoted(text: str) -> list[str]:
+    """Strings the user put in quotes: `named 'Ada'`, `with "setup" keys`."""
+    return _QUOTED_RE.findall(text)
 
 
 def _chosen_tool(request: ChatRequest) -> dict[str, Any] | None:
@@ -258,9 +272,29 @@ def _chosen_tool(request: ChatRequest) -> dict[str, Any] | None:
         return by_name.get(choice.get("function", {}).get("name"))
     prompt = _prompt_of(request).lower()
     named = [f for f in functions if str(f.get("name", "")).lower() in prompt]
-    if named:
-        return named[0]
+    prompt_words = set(re.findall(r"\w+", prompt))
+    relevant = [f for f in functions if _name_words(str(f.get("name", ""))) & prompt_words]
+    if named or relevant:
+        return (named or relevant)[0]
     return functions[0] if choice in ("required", "any") else None
+
+
+_GENERIC_NAME_WORDS = {"get", "set", "fetch", "call", "run", "do", "make", "my", "tool", "function",
+                       "the", "a", "of", "for", "to", "by", "from", "and", "with", "info", "data"}
+
+
+def _identifier_words(name: str) -> list[str]:
+    """`get_weather` → ["get", "weather"], `customerName` → ["customer", "name"]."""
+    return [w.lower() for w in re.findall(r"[a-z]+|[A-Z][a-z]*", name)]
+
+
+def _name_words(name: str) -> set[str]:
+    """Meaningful words of a tool name: `get_weather` → {"weather"}, `searchDocs` → {"search", "docs"}.
+
+    A real model calls a tool when the question is about what the tool does; matching the
+    name's words is the simulator's deterministic stand-in for that judgement.
+    """
+    return {w for w in _identifier_words(name) if len(w) > 2} - _GENERIC_NAME_WORDS
 
 
 def _plan_tool_call(request: ChatRequest, seed: int) -> ToolCallPlan | None:
@@ -269,39 +303,62 @@ def _plan_tool_call(request: ChatRequest, seed: int) -> ToolCallPlan | None:
         return None
     arguments = _value_for(tool.get("parameters") or {"type": "object"}, _prompt_of(request))
     call_id = f"call_{uuid.uuid4().hex[:20]}"
-    return ToolCallPlan(call_id, str(tool.get("name")), json.dumps(arguments))
+    # ensure_ascii=False: OpenAI streams non-ASCII arguments as characters, not \uXXXX escapes.
+    return ToolCallPlan(call_id, str(tool.get("name")), json.dumps(arguments, ensure_ascii=False))
+
+
+@dataclass(slots=True)
+class _Material:
+    """What the prompt offers to fill a schema with, consumed front to back."""
+
+    numbers: list[float]
+    words: list[str]
+    topic: str
+    defs: dict[str, Any]
+
+
+# String fields with these words in their name want a value from the prompt ("Paris");
+# other string fields (setup, summary, answer) want a sentence.
+_ENTITY_WORDS = {"name", "city", "location", "place", "country", "person", "company", "customer",
+                 "query", "topic", "title", "id", "email", "user", "symbol", "ticker", "keyword",
+                 "term", "word", "language", "unit", "color", "category", "label", "input", "text"}
 
 
 def _value_for(schema: dict[str, Any], prompt: str) -> Any:
     """A value matching a JSON schema, filled from numbers and words in the prompt."""
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", prompt)]
-    # Proper nouns after the first word make the best string arguments ("for Paris").
-    words = re.findall(r"(?<=\s)[A-Z][a-z]+", prompt) + re.findall(r"\b[a-z]{4,}\b", prompt)
-    return _fill(schema, numbers, words, schema.get("$defs", {}))
+    # Best string arguments first: quoted text ("named 'Ada'"), then proper-noun phrases
+    # after the first word ("in San Francisco"), then ordinary words.
+    proper = re.findall(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)*", prompt)
+    words = _quoted(prompt) + proper + re.findall(r"\b[a-z]{4,}\b", prompt)
+    topic = " ".join(topic_words(prompt))
+    return _fill(schema, _Material(numbers, words, topic, schema.get("$defs", {})))
 
 
-def _fill(schema: dict[str, Any], numbers: list[float], words: list[str], defs: dict) -> Any:
+def _fill(schema: dict[str, Any], got: _Material, field_name: str = "") -> Any:
     if "$ref" in schema:
-        return _fill(defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), numbers, words, defs)
+        return _fill(got.defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), got, field_name)
     for combo in ("anyOf", "oneOf", "allOf"):
         if combo in schema:
             options = [s for s in schema[combo] if s.get("type") != "null"] or schema[combo]
-            return _fill(options[0], numbers, words, defs)
+            return _fill(options[0], got, field_name)
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type", "object")
     if kind == "object":
-        props = schema.get("properties", {})
-        return {k: _fill(v, numbers, words, defs) for k, v in props.items()}
+        return {k: _fill(v, got, k) for k, v in schema.get("properties", {}).items()}
     if kind == "array":
-        return [_fill(schema.get("items", {"type": "string"}), numbers, words, defs)]
+        return [_fill(schema.get("items", {"type": "string"}), got, field_name)]
     if kind == "integer":
-        return int(numbers.pop(0)) if numbers else 1
+        return int(got.numbers.pop(0)) if got.numbers else 1
     if kind == "number":
-        return numbers.pop(0) if numbers else 1.0
+        return got.numbers.pop(0) if got.numbers else 1.0
     if kind == "boolean":
         return True
-    return words.pop(0) if words else "example"
+    name_words = _identifier_words(field_name)
+    if name_words and not set(name_words) & _ENTITY_WORDS:
+        return f"{' '.join(name_words).capitalize()} about {got.topic}."
+    return got.words.pop(0) if got.words else "example"
 
 
 def _argument_pieces(arguments: str) -> list[str]:

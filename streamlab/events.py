@@ -132,8 +132,12 @@ async def capture_events(
     is read before the callback; a slow callback still delays the events after it, so keep it cheap.
     v3 (beta, chat models only) yields protocol events; each is wrapped in a `StreamEvent`
     envelope (`event` = protocol event name, `data["chunk"]` = the protocol event).
+    Warnings are recorded with `warnings.catch_warnings`, which is process-global: two captures
+    running at the same time can see each other's warnings.
     """
-    filters = {key: value for key, value in locals().items() if key in _FILTER_KEYS and value}
+    # An empty include list matches nothing in langchain-core, so pass [] on; drop only None.
+    filters = {key: value for key, value in locals().items() if key in _FILTER_KEYS}
+    filters = {key: value for key, value in filters.items() if value is not None}
     # Warnings are captured, not raised: the deprecation of v1 is part of the lesson.
     with warnings.catch_warnings(record=True) as caught:
         # The "default" action shows a warning once per call site, but every capture must see it.

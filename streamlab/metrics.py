@@ -14,11 +14,14 @@ from itertools import pairwise
 from typing import Literal, TypedDict
 
 __all__ = [
+    "ROW_COLUMNS",
     "ChunkRecord",
+    "ChunkRow",
     "StreamMetrics",
     "compute_branch_metrics",
     "compute_metrics",
     "percentile",
+    "to_rows",
 ]
 
 _NS_PER_MS = 1_000_000
@@ -60,6 +63,32 @@ class StreamMetrics(TypedDict):
     """Longest gap between consecutive content chunks."""
     stalls: int
     """Gaps longer than stall_factor × the median gap (3× by default)."""
+
+
+class ChunkRow(TypedDict):
+    """One recorded chunk, as a dataframe / JSON / CSV row."""
+
+    run: str
+    """The run's label, so rows of several runs can be concatenated."""
+    index: int
+    """Arrival order, from 0."""
+    t_ms: float
+    """Milliseconds since the request start."""
+    gap_ms: float | None
+    """Milliseconds since the previous chunk of the same branch; None for its first chunk."""
+    branch: str | None
+    """RunnableParallel key; None for a plain stream."""
+    text: str
+    """The chunk's text (see `chunk_text`)."""
+    chars: int
+    """len(text)."""
+    cum_chars: int
+    """Characters so far in this branch (the whole run for a plain stream)."""
+    cum_content_chunks: int
+    """Non-empty chunks so far in this branch."""
+
+
+ROW_COLUMNS = list(ChunkRow.__annotations__)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -138,3 +167,23 @@ def _output_speed(tokens: int, content_ns: Sequence[int]) -> float | None:
     if tokens < 2 or len(content_ns) < 2 or content_ns[-1] == content_ns[0]:
         return None
     return (tokens - 1) / ((content_ns[-1] - content_ns[0]) / _NS_PER_S)
+
+
+def to_rows(chunks: Iterable[ChunkRecord], start_ns: int, run: str) -> list[ChunkRow]:
+    """One row per chunk; gaps and running totals are per branch, so parallel branches race."""
+    last_ns: dict[str | None, int] = {}
+    chars: dict[str | None, int] = {}
+    content: dict[str | None, int] = {}
+    rows: list[ChunkRow] = []
+    for i, c in enumerate(chunks):
+        prev = last_ns.get(c.branch)
+        last_ns[c.branch] = c.t_ns
+        chars[c.branch] = chars.get(c.branch, 0) + len(c.text)
+        content[c.branch] = content.get(c.branch, 0) + bool(c.text)
+        rows.append(ChunkRow(
+            run=run, index=i, t_ms=(c.t_ns - start_ns) / _NS_PER_MS,
+            gap_ms=None if prev is None else (c.t_ns - prev) / _NS_PER_MS,
+            branch=c.branch, text=c.text, chars=len(c.text),
+            cum_chars=chars[c.branch], cum_content_chunks=content[c.branch],
+        ))
+    return rows

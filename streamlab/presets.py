@@ -17,7 +17,7 @@ __all__ = ["PROFILE_LIMITS", "ProfilePreset", "parse_profile_params", "to_profil
 PROFILE_LIMITS: dict[str, tuple[str, float, float]] = {
     "ttft": ("ttft_ms", 0, 5000),
     "tps": ("tokens_per_s", 0, 1000),
-    "jitter": ("jitter_ms", 0, 500),
+    "jitter": ("jitter_ms", 0, 200),
     "seed": ("seed", 0, 2**31 - 1),
 }
 

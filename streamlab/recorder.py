@@ -17,14 +17,19 @@ import pandas as pd
 from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage
 
-from streamlab.metrics import ChunkRecord, StreamMetrics, compute_branch_metrics, compute_metrics
+from streamlab.metrics import (
+    ROW_COLUMNS,
+    ChunkRecord,
+    ChunkRow,
+    StreamMetrics,
+    compute_branch_metrics,
+    compute_metrics,
+    to_rows,
+)
 
-__all__ = ["ROW_COLUMNS", "ChunkRow", "ErrorInfo", "RunSummary", "StreamRecorder", "chunk_text"]
+__all__ = ["ErrorInfo", "RunSummary", "StreamRecorder", "chunk_text"]
 
 T = TypeVar("T")
-ROW_COLUMNS = [
-    "run", "index", "t_ms", "gap_ms", "branch", "text", "chars", "cum_chars", "cum_content_chunks",
-]
 
 
 class ErrorInfo(TypedDict):
@@ -47,29 +52,6 @@ class RunSummary(StreamMetrics):
     """Set when the stream raised."""
     branches: dict[str, StreamMetrics]
     """Per-branch metrics for RunnableParallel streams; {} otherwise."""
-
-
-class ChunkRow(TypedDict):
-    """One recorded chunk, as a dataframe / JSON / CSV row."""
-
-    run: str
-    """The recorder's label, so rows of several runs can be concatenated."""
-    index: int
-    """Arrival order, from 0."""
-    t_ms: float
-    """Milliseconds since the request start."""
-    gap_ms: float | None
-    """Milliseconds since the previous chunk of the same branch; None for its first chunk."""
-    branch: str | None
-    """RunnableParallel key; None for a plain stream."""
-    text: str
-    """The chunk's text (see `chunk_text`)."""
-    chars: int
-    """len(text)."""
-    cum_chars: int
-    """Characters so far in this branch (the whole run for a plain stream)."""
-    cum_content_chunks: int
-    """Non-empty chunks so far in this branch."""
 
 
 def chunk_text(chunk: object) -> str:
@@ -112,7 +94,8 @@ class StreamRecorder:
     `branches`: None detects RunnableParallel chunks (dicts of messages); True also splits
     dicts of strings (parallel branches ending in StrOutputParser); False never splits,
     so a JsonOutputParser dict stays one chunk. A dict with several keys becomes one record
-    per key.
+    per key. Chunks are held by reference until `chunks`/`summary()`/`rows()` extract their
+    text, so don't mutate them in place.
     """
 
     def __init__(
@@ -128,6 +111,7 @@ class StreamRecorder:
         self._branches = branches
         self._stall_factor = stall_factor
         self._chunks: list[ChunkRecord] = []
+        self._pending: list[tuple[int, object]] = []  # (t_ns, raw chunk) not yet turned into records
         self._claimed = False
         self.start_ns: int | None = None
         self.end_ns: int | None = None
@@ -136,6 +120,15 @@ class StreamRecorder:
 
     @property
     def chunks(self) -> tuple[ChunkRecord, ...]:
+        """Records so far (also mid-stream); a parallel dict gives one record per key."""
+        # Text extraction happens here, not in the loop, to keep the per-chunk cost to a
+        # clock read and an append. Slicing then deleting exactly n items stays correct
+        # even if the stream appends meanwhile.
+        n = len(self._pending)
+        pending = self._pending[:n]
+        del self._pending[:n]
+        for t_ns, chunk in pending:
+            self._record(chunk, t_ns)
         return tuple(self._chunks)
 
     def start(self) -> None:
@@ -182,34 +175,19 @@ class StreamRecorder:
     def summary(self) -> RunSummary:
         """Overall metrics plus per-branch metrics; usable mid-stream (total_ms is then None)."""
         start = self.start_ns if self.start_ns is not None else 0
-        overall = compute_metrics(self._chunks, start, self.end_ns, stall_factor=self._stall_factor)
+        chunks = self.chunks
+        overall = compute_metrics(chunks, start, self.end_ns, stall_factor=self._stall_factor)
         return RunSummary(
             **overall,
             label=self.label,
             complete=self.complete,
             error=self.error,
-            branches=compute_branch_metrics(self._chunks, start, stall_factor=self._stall_factor),
+            branches=compute_branch_metrics(chunks, start, stall_factor=self._stall_factor),
         )
 
     def rows(self) -> list[ChunkRow]:
-        """One row per recorded chunk; gaps and running totals are per branch."""
-        start = self.start_ns if self.start_ns is not None else 0
-        last_ns: dict[str | None, int] = {}
-        chars: dict[str | None, int] = {}
-        content: dict[str | None, int] = {}
-        rows: list[ChunkRow] = []
-        for i, c in enumerate(self._chunks):
-            prev = last_ns.get(c.branch)
-            last_ns[c.branch] = c.t_ns
-            chars[c.branch] = chars.get(c.branch, 0) + len(c.text)
-            content[c.branch] = content.get(c.branch, 0) + bool(c.text)
-            rows.append(ChunkRow(
-                run=self.label, index=i, t_ms=(c.t_ns - start) / 1e6,
-                gap_ms=None if prev is None else (c.t_ns - prev) / 1e6,
-                branch=c.branch, text=c.text, chars=len(c.text),
-                cum_chars=chars[c.branch], cum_content_chunks=content[c.branch],
-            ))
-        return rows
+        """One row per recorded chunk (see `metrics.to_rows`)."""
+        return to_rows(self.chunks, self.start_ns if self.start_ns is not None else 0, self.label)
 
     def to_dataframe(self) -> pd.DataFrame:
         """`rows()` as a DataFrame with ROW_COLUMNS (also when nothing was recorded)."""
@@ -238,12 +216,13 @@ class StreamRecorder:
         self._claimed = True
 
     def _iterate(self, source: Iterable[T] | Callable[[], Iterable[T]]) -> Iterator[T]:
-        stream: Iterable[T] | None = None
+        stream: Iterator[T] | None = None
         try:
             self.start()
-            stream = source if isinstance(source, Iterable) else source()
+            stream = iter(source if isinstance(source, Iterable) else source())
+            append, clock = self._pending.append, self._clock  # hot loop: skip attribute lookups
             for chunk in stream:
-                self._record(chunk, self._clock())  # stamp before the consumer's UI work
+                append((clock(), chunk))  # stamped before the consumer's UI work sees it
                 yield chunk
             self.complete = True
         except Exception as exc:
@@ -260,12 +239,13 @@ class StreamRecorder:
     async def _aiterate(
         self, source: AsyncIterable[T] | Callable[[], AsyncIterable[T]]
     ) -> AsyncIterator[T]:
-        stream: AsyncIterable[T] | None = None
+        stream: AsyncIterator[T] | None = None
         try:
             self.start()
-            stream = source if isinstance(source, AsyncIterable) else source()
+            stream = aiter(source if isinstance(source, AsyncIterable) else source())
+            append, clock = self._pending.append, self._clock
             async for chunk in stream:
-                self._record(chunk, self._clock())
+                append((clock(), chunk))
                 yield chunk
             self.complete = True
         except Exception as exc:
@@ -292,7 +272,7 @@ class StreamRecorder:
     def _finish_invoke(self, result: object) -> None:
         # The only chunk arrives when invoke returns, so TTFT equals the total time.
         self.end_ns = self._clock()
-        self._record(result, self.end_ns)
+        self._pending.append((self.end_ns, result))
         self.complete = True
 
     def _fail(self, exc: Exception) -> None:

@@ -36,8 +36,9 @@ from streamlab.net import require_loopback
 from streamlab.serving import RunningServer, start_server
 from streamlab.simulator import ALIASES, MODELS
 
-__all__ = ["ServerStats", "create_app", "main", "start_embedded"]
+__all__ = ["BAD_KEY_PREFIX", "ServerStats", "create_app", "main", "start_embedded"]
 
+BAD_KEY_PREFIX = "sk-bad"  # API keys the simulator rejects with 401, for the "wrong key" lesson
 TIMEOUT_FAULT_MAX_S = 120.0  # the "timeout" fault waits this long at most, then gives up itself
 
 
@@ -76,7 +77,9 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/v1/models")
-    async def models() -> dict:
+    async def models(request: Request):
+        if _rejected_key(request):
+            return _bad_key_response()
         names = [*MODELS, *ALIASES]
         data = [{"id": n, "object": "model", "created": 0, "owned_by": "streamlab"} for n in names]
         return {"object": "list", "data": data}
@@ -88,6 +91,8 @@ def create_app() -> FastAPI:
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request):
         app.state.stats.bump(requests=1)
+        if _rejected_key(request):
+            return _bad_key_response()
         try:
             chat = parse_request(await request.body())
         except RequestError as err:
@@ -102,6 +107,21 @@ def create_app() -> FastAPI:
                                  headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
 
     return app
+
+
+def _rejected_key(request: Request) -> bool:
+    """Keys starting with `sk-bad` are refused, so "wrong key" can be shown without a real one.
+
+    Any other key (or none) is accepted: the simulator has no accounts to check against.
+    """
+    auth = request.headers.get("authorization", "")
+    return auth.removeprefix("Bearer ").strip().startswith(BAD_KEY_PREFIX)
+
+
+def _bad_key_response() -> JSONResponse:
+    err = RequestError(401, f"Incorrect API key provided (keys starting with {BAD_KEY_PREFIX!r} are "
+                            "rejected by the simulator).", code="invalid_api_key")
+    return JSONResponse(err.body(), status_code=401)
 
 
 def _http_fault(plan: CompletionPlan) -> JSONResponse | None:

@@ -22,6 +22,7 @@ __all__ = [
     "resolve_model",
     "schedule",
     "tokenize",
+    "topic_words",
 ]
 
 
@@ -152,13 +153,14 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def _topic_words(prompt: str) -> list[str]:
+def topic_words(prompt: str) -> list[str]:
+    """Up to four content words of a prompt, for answers and schema values about its topic."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9_-]+", prompt.lower())
     return [w for w in words if w not in _STOPWORDS][:4] or ["this", "topic"]
 
 
 def _json_answer(prompt: str) -> str:
-    topic = " ".join(_topic_words(prompt))
+    topic = " ".join(topic_words(prompt))
     return json.dumps({"topic": topic, "summary": f"A short explanation of {topic}.",
                        "key_points": ["what it is", "why it matters", "how to use it"]})
 
@@ -174,7 +176,7 @@ def compose_answer(prompt: str, *, paragraphs: int = 1, seed: int = 0) -> str:
             sentences = [summary, *more]
             break
     else:
-        topic = " ".join(_topic_words(prompt))
+        topic = " ".join(topic_words(prompt))
         sentences = [
             f"{topic.capitalize()} is best understood by looking at what goes in, what "
             "comes out and what happens in between.",

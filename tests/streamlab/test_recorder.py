@@ -14,8 +14,15 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableGenerator, RunnableParallel
 
-from streamlab.metrics import ChunkRecord, compute_branch_metrics, compute_metrics, percentile
-from streamlab.recorder import ROW_COLUMNS, StreamRecorder, chunk_text
+from streamlab.metrics import (
+    ROW_COLUMNS,
+    ChunkRecord,
+    compute_branch_metrics,
+    compute_metrics,
+    percentile,
+    to_rows,
+)
+from streamlab.recorder import StreamRecorder, chunk_text
 
 MS = 1_000_000
 
@@ -165,6 +172,22 @@ def test_percentile_interpolates_linearly(values, q, expected):
     assert percentile(values, q) == (pytest.approx(expected) if expected is not None else None)
 
 
+def test_to_rows_when_branches_interleave_then_gaps_and_totals_are_per_branch():
+    chunks = schedule((10, "ab", "x"), (15, "c", "y"), (30, "", "x"), (40, "def", "x"), (45, "g", "y"))
+    rows = to_rows(chunks, start_ns=5 * MS, run="par")
+    keys = ("branch", "t_ms", "gap_ms", "cum_chars", "cum_content_chunks")
+    assert [tuple(r[k] for k in keys) for r in rows] == [
+        ("x", 5.0, None, 2, 1),
+        ("y", 10.0, None, 1, 1),
+        ("x", 25.0, 20.0, 2, 1),
+        ("x", 35.0, 10.0, 5, 2),
+        ("y", 40.0, 30.0, 2, 2),
+    ]
+    assert [r["index"] for r in rows] == [0, 1, 2, 3, 4]
+    assert {r["run"] for r in rows} == {"par"}
+    assert list(rows[0]) == ROW_COLUMNS
+
+
 # --- text extraction ----------------------------------------------------------------------
 
 
@@ -249,6 +272,19 @@ def test_start_when_called_early_then_wrap_keeps_that_start():
     clock.advance(15)
     list(rec.wrap(iter(["a"])))
     assert rec.summary()["ttft_ms"] == 15
+
+
+def test_summary_when_read_mid_stream_then_counts_chunks_so_far():
+    clock = FakeClock()
+    rec = StreamRecorder(clock=clock)
+    seen = []
+    for _ in rec.wrap(iter(["", "a", "b", "c"])):
+        clock.advance(10)
+        summary = rec.summary()
+        seen.append((summary["chunks"], summary["content_chunks"], summary["total_ms"]))
+    assert seen == [(1, 0, None), (2, 1, None), (3, 2, None), (4, 3, None)]
+    assert rec.summary()["total_ms"] == 40
+    assert [c.text for c in rec.chunks] == ["", "a", "b", "c"]
 
 
 def test_wrap_when_source_raises_midway_then_keeps_chunks_records_error_and_reraises():
@@ -465,6 +501,35 @@ async def test_awrap_when_source_raises_then_records_error_and_reraises():
     assert [c.text for c in rec.chunks] == ["a"]
     assert rec.error == {"type": "TimeoutError", "message": "upstream timed out"}
     assert rec.complete is False
+
+
+async def test_awrap_when_consumer_stops_then_upstream_closed_and_incomplete():
+    closed: list[bool] = []
+
+    async def source() -> AsyncIterator[str]:
+        try:
+            for token in ["a", "b", "c"]:
+                yield token
+        finally:
+            closed.append(True)
+
+    upstream = source()
+    rec = StreamRecorder()
+    wrapped = rec.awrap(upstream)
+    async for _ in wrapped:
+        break
+    await wrapped.aclose()
+    assert closed == [True]
+    assert (rec.complete, rec.error, [c.text for c in rec.chunks]) == (False, None, ["a"])
+
+
+def test_record_invoke_when_parallel_result_then_one_record_per_branch():
+    chain = RunnableParallel(short=fake_model("a b"), long=fake_model("c d e"))
+    rec = StreamRecorder(label="invoke")
+    result = rec.record_invoke(lambda: chain.invoke("hi"))
+    assert set(result) == {"short", "long"}
+    assert sorted((c.branch, c.text) for c in rec.chunks) == [("long", "c d e"), ("short", "a b")]
+    assert rec.summary()["branches"]["long"]["content_chunks"] == 1
 
 
 async def test_arecord_invoke_when_ainvoke_then_one_chunk():

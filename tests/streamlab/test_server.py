@@ -23,7 +23,8 @@ def client(sim_base_url):
 
 def stream_chunks(client, **kwargs):
     kwargs.setdefault("extra_body", {"sim": FAST})
-    return list(client.chat.completions.create(model="sim-fast", messages=MESSAGES, stream=True, **kwargs))
+    chunks = client.chat.completions.create(model="sim-fast", messages=MESSAGES, stream=True, **kwargs)
+    return list(chunks)
 
 
 def test_non_streaming_returns_completion_with_usage(client):
@@ -150,7 +151,8 @@ def test_drop_after_fault_cuts_connection_without_done(client):
     received = []
     with pytest.raises(openai.APIError):
         for chunk in client.chat.completions.create(
-            model="sim-fast", messages=MESSAGES, stream=True, extra_body={"sim": {**FAST, "fault": "drop_after:4"}}
+            model="sim-fast", messages=MESSAGES, stream=True,
+            extra_body={"sim": {**FAST, "fault": "drop_after:4"}},
         ):
             received.append(chunk)
     assert len(received) == 4

@@ -1,0 +1,333 @@
+"""The demos of the "Common mistakes" page: a mistake and its fix, both run live, side by side.
+
+Each `demo_*` draws the two recipes' source, one Run button (`mist_<name>_run`) and, under
+each recipe, what it produced. Results are kept in `st.session_state`, so pressing Run in
+another tab does not wipe them; they are redrawn without the live animation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components.charts import render_arrival
+from components.code_panel import show_source
+from components.live_output import coalesce, render_text_stream
+from components.loop_chart import render_ticks
+from components.metric_cards import render_metric_cards
+from components.progress import mark_ran
+from streamlab.async_bridge import catch_error, iterate_sync, run_sync
+from streamlab.providers import ProviderConfig
+from streamlab.recipes import mistakes as m
+from streamlab.recorder import StreamRecorder
+
+__all__ = ["DEMOS", "Side"]
+
+LESSON = "common_mistakes"
+MAX_TOKENS = 60  # every demo answers briefly: seven of them share one page
+TIMING_SIM = {"ttft_ms": 150, "tokens_per_s": 80}  # the loop demo needs a stream that takes time
+STREAM_CARDS = ("ttft_ms", "total_ms", "chunks")
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """What one recipe produced: redrawn as is on later reruns."""
+
+    text: str  # what the learner saw (a repr, an error text or the answer)
+    verdict: str  # one sentence: the concrete outcome
+    summary: dict[str, Any] = field(default_factory=dict)  # metric values for the cards
+    cards: tuple[str, ...] = STREAM_CARDS
+    frame: pd.DataFrame | None = None  # recorder rows, for the arrival chart
+    ticks: tuple[float, ...] = ()  # heartbeat tick times (s), for the event-loop chart
+    code: bool = False  # show `text` as code (a repr, an error) rather than Markdown
+
+
+def _llm(config: ProviderConfig, **options: Any):
+    return m.build_llm_without_flag(config, max_tokens=MAX_TOKENS, **options)
+
+
+def _sources(wrong: Iterable[Callable[..., object]], right: Iterable[Callable[..., object]],
+             notes: tuple[str, str]) -> None:
+    for column, title, fns, note in zip(st.columns(2), ("❌ Mistake", "✅ Fix"), (wrong, right), notes,
+                                        strict=True):
+        with column:
+            st.markdown(f"**{title}**")
+            show_source(*fns, caption=note)
+
+
+def _finish(side: Side) -> Side:
+    if side.summary:
+        render_metric_cards(side.summary, columns=side.cards)
+    (st.error if side.verdict.startswith("❌") else st.success)(side.verdict)
+    return side
+
+
+def _redraw(side: Side) -> None:
+    if side.code:
+        st.code(side.text, language=None)
+    else:
+        st.markdown(side.text or "*(no text)*")
+    _finish(side)
+
+
+def _recorded(label: str, chunks: Callable[[], Iterable[object]]) -> tuple[str, StreamRecorder]:
+    recorder = StreamRecorder(label=label)
+    live = render_text_stream(recorder.wrap(chunks))
+    return live.text, recorder
+
+
+def _stream_side(label: str, chunks: Callable[[], Iterable[object]], verdict: Callable[[dict], str]) -> Side:
+    text, recorder = _recorded(label, chunks)
+    summary = dict(recorder.summary())
+    return _finish(Side(text, verdict(summary), summary, frame=recorder.to_dataframe()))
+
+
+def _run_pair(name: str, question: str, wrong: Callable[[], Side], right: Callable[[], Side]) -> bool:
+    """The Run button, then both sides: live when just pressed, else as stored."""
+    clicked = st.button("Run", key=f"mist_{name}_run", type="primary")
+    state_key = f"mist_{name}_result"
+    if clicked:
+        if not question.strip():
+            st.error("Type a question first: the prompt is empty.")
+            st.stop()
+        mark_ran(LESSON)
+        st.session_state.pop(state_key, None)
+        left, right_col = st.columns(2)
+        with left:
+            done_wrong = wrong()
+        with right_col:
+            done_right = right()
+        st.session_state[state_key] = (done_wrong, done_right)
+    elif state_key in st.session_state:
+        for column, side in zip(st.columns(2), st.session_state[state_key], strict=True):
+            with column:
+                _redraw(side)
+    return clicked
+
+
+def _stored(name: str) -> tuple[Side, Side] | None:
+    return st.session_state.get(f"mist_{name}_result")
+
+
+def _arrival(name: str) -> None:
+    pair = _stored(name)
+    frames = [side.frame for side in pair or () if side.frame is not None]
+    if frames:
+        st.markdown("**When the text arrived**")
+        render_arrival(frames, key=f"mist_{name}_arrival")
+
+
+def _chunks_verdict(fix: bool) -> Callable[[dict], str]:
+    def verdict(summary: dict) -> str:
+        chunks, ttft = summary["content_chunks"], summary["ttft_ms"]
+        first = f"first text after {ttft:,.0f} ms" if ttft is not None else "no text"
+        mark = "✅" if fix else "❌"
+        return f"{mark} {chunks} chunk{'s' if chunks != 1 else ''} with text, {first}."
+
+    return verdict
+
+
+# --- 1. print(chunk) --------------------------------------------------------------------------
+
+
+def _live_lines(lines: Iterator[str]) -> str:
+    slot, shown = st.empty(), ""
+    for piece in coalesce(line + "\n" for line in lines):
+        shown += piece
+        slot.code(shown, language=None)
+    return shown
+
+
+def demo_print(config: ProviderConfig, question: str) -> None:
+    _sources([m.print_chunks], [m.print_contents],
+             ("`print(chunk)` writes `str(chunk)`.", "`chunk.content` (or `chunk.text`) is the text."))
+
+    def wrong() -> Side:
+        text = _live_lines(m.print_chunks(_llm(config), question))
+        lines = text.count("\n")
+        return _finish(Side(text, f"❌ {lines} lines of `content=… additional_kwargs={{}} …`: "
+                                  f"{len(text):,} characters of repr.", code=True))
+
+    def right() -> Side:
+        return _stream_side("print(chunk.content)", lambda: m.print_contents(_llm(config), question),
+                            lambda s: "✅ Only the answer's text, as it arrives.")
+
+    _run_pair("print", question, wrong, right)
+
+
+# --- 2. a prompt / a lambda does not stream ---------------------------------------------------
+
+
+def demo_lambda(config: ProviderConfig, question: str) -> None:
+    _sources([m.build_prompt, m.build_shout_lambda], [m.shout_words, m.build_shout_generator],
+             ("Both run on your question's words.", "Same work, written as a generator."))
+
+    def wrong() -> Side:
+        prompt_chunks = list(m.build_prompt().stream({"topic": question}))
+        st.caption(f"`build_prompt().stream(...)` → {len(prompt_chunks)} chunk: "
+                   f"`{type(prompt_chunks[0]).__name__}`")
+        side = _stream_side("❌ lambda", lambda: m.build_shout_lambda().stream(question), _chunks_verdict(False))
+        return side
+
+    def right() -> Side:
+        return _stream_side("✅ generator", lambda: m.build_shout_generator().stream(question),
+                            _chunks_verdict(True))
+
+    _run_pair("lambda", question, wrong, right)
+    _arrival("lambda")
+
+
+# --- 3. one plain step after the model --------------------------------------------------------
+
+
+def demo_plain_step(config: ProviderConfig, question: str) -> None:
+    _sources([m.to_text, m.build_with_plain_step], [m.to_text_stream, m.build_with_generator_step],
+             ("A plain function after the model.", "A generator function: it takes the chunks."))
+
+    def run(label: str, build: Callable, fix: bool) -> Callable[[], Side]:
+        return lambda: _stream_side(label, lambda: build(_llm(config)).stream({"topic": question}),
+                                    _chunks_verdict(fix))
+
+    _run_pair("plain_step", question, run("❌ plain step", m.build_with_plain_step, False),
+              run("✅ generator step", m.build_with_generator_step, True))
+    _arrival("plain_step")
+
+
+# --- 4. config not passed on -------------------------------------------------------------------
+
+
+def demo_config(config: ProviderConfig, question: str) -> None:
+    _sources([m.build_thread_without_config], [m.build_thread_with_config],
+             ("Shown with `chat_ui_text` below, the way a chat UI reads `astream_events`.",
+              "`config` in the signature: RunnableLambda passes the run's config in."))
+    show_source(m.chat_ui_text)
+
+    def run(label: str, build: Callable, fix: bool) -> Callable[[], Side]:
+        def side() -> Side:
+            chain = build(_llm(config))
+            done = _stream_side(label, lambda: iterate_sync(m.chat_ui_text(chain, question)),
+                                _chunks_verdict(fix))
+            return done
+
+        return side
+
+    clicked = _run_pair("config", question, run("❌ own thread, no config", m.build_thread_without_config,
+                                                False), run("✅ own thread + config", m.build_thread_with_config, True))
+    if _stored("config"):
+        _config_control(config, question, rerun=clicked)
+    _arrival("config")
+
+
+def _config_control(config: ProviderConfig, question: str, *, rerun: bool) -> None:
+    state_key = "mist_config_control"
+    if rerun or state_key not in st.session_state:
+        chain = m.build_same_thread(_llm(config))
+        pieces = list(iterate_sync(m.chat_ui_text(chain, question)))
+        st.session_state[state_key] = len([p for p in pieces if p])
+    st.info(
+        f"**Control:** `build_same_thread` calls `llm.invoke(question)` with no config and no thread "
+        f"of its own → the UI got **{st.session_state[state_key]} token pieces**. Inside the same "
+        "thread the run's config travels by itself (a context variable); only code that hops to "
+        "its own thread (a pool, `loop.run_in_executor`) must pass `config` on."
+    )
+    show_source(m.build_same_thread)
+
+
+# --- 5. sync .stream() inside async code ------------------------------------------------------
+
+
+def demo_sync_in_async(config: ProviderConfig, question: str) -> None:
+    _sources([m.ticker, m.answer_blocking], [m.answer_async, m.count_ticks],
+             ("A 20 ms heartbeat task runs while the answer streams.",
+              "`count_ticks` runs the heartbeat next to either answer."))
+
+    def run(answer: Callable, fix: bool) -> Callable[[], Side]:
+        def side() -> Side:
+            llm = _llm(config, sim=TIMING_SIM)
+            with st.spinner("Streaming while the heartbeat tries to tick…"):
+                text, ticks, elapsed = run_sync(m.count_ticks(answer, llm, question))
+            expected = int(elapsed / 0.02)
+            summary = {"Ticks": len(ticks), "Expected": expected, "total_ms": elapsed * 1000}
+            mark = "✅" if fix else "❌"
+            verdict = f"{mark} {len(ticks)} of ~{expected} heartbeat ticks during {elapsed * 1000:,.0f} ms."
+            st.markdown(text)
+            side = Side(text, verdict, summary, cards=("Ticks", "Expected", "total_ms"), ticks=tuple(ticks))
+            return _finish(side)
+
+        return side
+
+    _run_pair("sync_in_async", question, run(m.answer_blocking, False), run(m.answer_async, True))
+    pair = _stored("sync_in_async")
+    if pair:
+        runs = {label: (side.ticks, side.summary["total_ms"] / 1000)
+                for label, side in zip(("sync .stream()", ".astream()"), pair, strict=True)}
+        render_ticks(runs, key="mist_sync_in_async_ticks")
+
+
+# --- 6. forgetting async for ------------------------------------------------------------------
+
+
+def demo_async_for(config: ProviderConfig, question: str) -> None:
+    _sources([m.read_astream_with_for], [m.read_astream_with_async_for],
+             ("A plain `for` over `astream()`.", "`async for`, inside an `async def`."))
+
+    def wrong() -> Side:
+        _, error = catch_error(m.read_astream_with_for, _llm(config), question)
+        text = f"{type(error).__name__}: {error}" if error else "(no error)"
+        st.code(text, language=None)
+        return _finish(Side(text, "❌ The loop fails before one chunk is read.", code=True))
+
+    def right() -> Side:
+        return _stream_side("async for", lambda: iterate_sync(m.read_astream_with_async_for(
+            _llm(config), question)), _chunks_verdict(True))
+
+    _run_pair("async_for", question, wrong, right)
+
+
+# --- 7. streaming=True ------------------------------------------------------------------------
+
+
+def demo_streaming_flag(config: ProviderConfig, question: str) -> None:
+    _sources([m.build_llm_streaming_off, m.stream_answer], [m.build_llm_without_flag, m.stream_answer],
+             ("`streaming=False` set explicitly.", "`streaming` not set at all."))
+
+    def run(build: Callable, label: str, fix: bool) -> Callable[[], Side]:
+        return lambda: _stream_side(label, lambda: m.stream_answer(build(config, max_tokens=MAX_TOKENS),
+                                                                   question), _chunks_verdict(fix))
+
+    clicked = _run_pair("streaming_flag", question, run(m.build_llm_streaming_off, "❌ streaming=False", False),
+                        run(m.build_llm_without_flag, "✅ streaming unset", True))
+    if _stored("streaming_flag"):
+        _invoke_tokens(config, question, rerun=clicked)
+    _arrival("streaming_flag")
+
+
+def _invoke_tokens(config: ProviderConfig, question: str, *, rerun: bool) -> None:
+    state_key = "mist_streaming_flag_invoke"
+    if rerun or state_key not in st.session_state:
+        st.session_state[state_key] = {
+            flag: m.count_invoke_tokens(build(config, max_tokens=MAX_TOKENS), question)
+            for flag, build in (("unset", m.build_llm_without_flag), ("streaming=True", m.build_llm_streaming_on))
+        }
+    counts = st.session_state[state_key]
+    st.markdown("**So what does `streaming=True` do?** It makes `.invoke()` stream under the hood:")
+    show_source(m.count_invoke_tokens)
+    st.dataframe(
+        pd.DataFrame({"llm built with": list(counts), "on_llm_new_token calls during invoke()": list(counts.values())}),
+        hide_index=True,
+    )
+
+
+DEMOS: dict[str, Callable[[ProviderConfig, str], None]] = {
+    "print(chunk)": demo_print,
+    "Prompt / lambda": demo_lambda,
+    "Plain step after the LLM": demo_plain_step,
+    "Config not passed": demo_config,
+    "Sync stream in async": demo_sync_in_async,
+    "Forgetting async for": demo_async_for,
+    "streaming=True": demo_streaming_flag,
+}

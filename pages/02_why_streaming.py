@@ -1,0 +1,56 @@
+import streamlit as st
+
+from components.charts import render_arrival
+from components.code_panel import show_source
+from components.metric_cards import render_metric_cards
+from components.progress import mark_ran
+from components.provider_sidebar import current_provider
+from components.race_view import render_race
+from streamlab.providers import build_chat_model
+from streamlab.race import Race
+from streamlab.recipes.race import invoked_lane, streamed_lane
+from streamlab.trials import verdict
+
+st.title("Why streaming matters")
+st.caption("A race: the same prompt, streamed and not streamed, started at the same moment.")
+st.markdown(
+    "Two requests leave together, one through `llm.stream()`, one through `llm.invoke()`. The "
+    "number that matters to a person is **time until they see something**; the number that matters "
+    "to a program is **time until done**. **Notice** that streaming wins the first by a wide margin "
+    "and does not win the second at all: both answers finish at about the same moment."
+)
+st.warning(
+    "**The seed says** that with streaming \"tokens arrive immediately\". **Actually** the first "
+    "token still waits for the model's time to first token (TTFT, set in the sidebar): streaming "
+    "removes the wait for the *rest* of the answer, not that first wait, and it does not finish sooner."
+)
+
+prompt = st.text_input("Prompt", "Explain why streaming tokens matters", key="why_prompt")
+lanes = {"llm.stream()": streamed_lane, "llm.invoke()": invoked_lane}
+columns = dict(zip(lanes, st.columns(2), strict=True))
+for name, recipe in lanes.items():
+    with columns[name]:
+        st.subheader("Streamed" if recipe is streamed_lane else "Not streamed")
+        show_source(recipe)
+st.caption("Each lane runs in its own thread and both wait at a barrier, so the requests leave "
+           "together; this page drains their shared queue into the two columns (streamlab/race.py).")
+
+if st.button("Run", key="why_run", type="primary"):
+    if not prompt.strip():
+        st.error("Type a prompt first: it is empty.")
+        st.stop()
+    mark_ran("why_streaming")
+    llm = build_chat_model(current_provider())
+    race = Race({name: (lambda recipe=recipe: recipe(llm, prompt)) for name, recipe in lanes.items()})
+    render_race(race, columns, clock=st.empty())
+    stream, invoke = race.summaries().values()
+    for name, summary, other in (("llm.stream()", stream, invoke), ("llm.invoke()", invoke, stream)):
+        with columns[name]:
+            render_metric_cards(summary, columns=("ttft_ms", "total_ms", "chunks"), delta_from=other)
+    if stream["ttft_ms"] and invoke["ttft_ms"] and stream["total_ms"] and invoke["total_ms"]:
+        st.success(verdict(stream["ttft_ms"], invoke["ttft_ms"], stream["total_ms"], invoke["total_ms"]))
+    st.subheader("When did the text arrive?")
+    frames = [rec.to_dataframe() for rec in race.recorders.values()]
+    render_arrival(frames, {s["label"]: s["ttft_ms"] for s in (stream, invoke)}, key="why_arrival")
+    st.caption("The streamed line climbs from its TTFT on; the invoked line is flat, then jumps to the "
+               "full answer in one step, at about the same time the streamed line tops out.")

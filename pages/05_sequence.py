@@ -1,0 +1,81 @@
+import streamlit as st
+
+from components.charts import render_arrival, render_event_timeline
+from components.code_panel import show_source
+from components.live_output import render_run_error, render_text_stream
+from components.metric_cards import render_metric_cards
+from components.progress import mark_ran
+from components.provider_sidebar import current_provider
+from streamlab.events import capture_events_sync, to_dataframe, to_spans
+from streamlab.providers import build_chat_model
+from streamlab.recipes import sequence as recipes
+from streamlab.streamability import MeasuredRun, to_table
+
+st.title("RunnableSequence")
+st.caption("The seed's cell 2, `RunnableLambda(...) | prompt | ChatOpenAI(...)`, plus one more step.")
+st.markdown(
+    "`chain.stream()` pushes chunks through the steps with each step's `transform`. Models, parsers "
+    "and `RunnableGenerator` handle one chunk at a time; a plain function (`RunnableLambda`) first "
+    "collects its whole input. Pick the variants to compare: they run one after another, live."
+)
+st.warning(
+    "**The seed says** only the final runnable (the LLM) needs streaming, and a sequence streams "
+    "*if the final step streams*. **Actually** every step **from the LLM onward** must stream "
+    "(implement `transform`): `… | llm | plain_function | StrOutputParser()` yields **1 chunk** "
+    "although its last step streams. Steps *before* the LLM never block the stream: they only delay it."
+)
+with st.expander("Which import? `langchain_classic.prompts` vs `langchain_core.prompts`"):
+    show_source(recipes.same_prompt_class)
+    st.success(f"`SeedImport is CanonicalImport` → **{recipes.same_prompt_class()}**: the seed's "
+               "import works, but `from langchain_core.prompts import ChatPromptTemplate` is canonical.")
+
+topic = st.text_input("Topic", "Runnable streaming", key="seq_topic")
+names = list(recipes.VARIANTS)
+chosen = st.multiselect("Variants to run", names, default=recipes.DEFAULT_VARIANTS, key="seq_variants")
+timeline_for = st.selectbox("Step timeline (astream_events) for", chosen or names, key="seq_timeline")
+steps_tab, chains_tab = st.tabs(["The steps", "The chains you picked"])
+with steps_tab:
+    show_source(recipes.build_seed_chain, recipes.shout, recipes.shout_words, recipes.shout_chunks,
+                recipes.look_up_topic, caption='`prompt = ChatPromptTemplate.from_template('
+                '"Explain this concept briefly:\\n{topic}")`; `llm` comes from the sidebar.')
+with chains_tab:
+    show_source(*(recipes.VARIANTS[name] for name in chosen or names[:1]))
+
+if st.button("Run", key="seq_run", type="primary"):
+    if not topic.strip() or not chosen:
+        st.error("Type a topic and pick at least one variant.")
+        st.stop()
+    mark_ran("sequence")
+    llm, results, first = build_chat_model(current_provider()), [], None
+    for name in chosen:
+        st.markdown(f"**{name}**")
+        run = MeasuredRun(name)
+        render_text_stream(run.stream(recipes.VARIANTS[name](llm), topic))
+        summary = run.recorder.summary()
+        render_metric_cards(summary, columns=("ttft_ms", "total_ms", "chunks", "content_chunks"),
+                            delta_from=first)
+        results.append(run.result())
+        first = first or summary
+    try:
+        with st.spinner(f"Recording the events of “{timeline_for}”…"):
+            captured = capture_events_sync(recipes.VARIANTS[timeline_for](llm), topic)
+    except Exception as exc:
+        render_run_error(exc, partial=False)
+        captured = None
+    st.session_state["seq_results"] = {
+        "table": to_table(results), "frames": [m.frame for m in results],
+        "ttft": {m.label: m.ttft_ms for m in results}, "timeline_for": timeline_for,
+        "spans": to_spans(captured or []), "events": to_dataframe(captured or []),
+    }  # fmt: skip
+
+if (done := st.session_state.get("seq_results")) is not None:
+    st.subheader("Compare the variants")
+    st.dataframe(done["table"], hide_index=True, key="seq_table")
+    st.markdown(
+        "**Notice** `first text` vs `LLM done`: after a plain function or a generator inside "
+        "`RunnableLambda`, nothing arrives before the model has finished (deltas are against the first "
+        "variant). `RunnableGenerator`, a bare generator function and `StrOutputParser` keep streaming."
+    )
+    render_arrival(done["frames"], done["ttft"], key="seq_arrival")
+    st.markdown(f"**Each step** of “{done['timeline_for']}” (bar: start → end; tick: stream event)")
+    render_event_timeline(done["spans"], done["events"], key="seq_timeline_chart")

@@ -1,0 +1,281 @@
+"""What a latency experiment is: its configuration, one record per trial, and their tables.
+
+Kept free of running code so the store, the exports and the URL presets share one
+definition. A configuration holds the provider as kind/base_url/model only: there is no
+field an API key could ever be written to.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, get_args
+
+import pandas as pd
+
+__all__ = [
+    "CHAIN_NAMES",
+    "CHOICES",
+    "CHUNK_COLUMNS",
+    "FIELD_NAMES",
+    "LIMITS",
+    "METRIC_FIELDS",
+    "TRIAL_COLUMNS",
+    "ChunkPoint",
+    "ConfigError",
+    "Experiment",
+    "ExperimentConfig",
+    "TrialResult",
+    "Variant",
+    "chunks_frame",
+    "trials_frame",
+]
+
+Mode = Literal["stream", "invoke"]
+Api = Literal["sync", "async"]
+Provider = Literal["embedded", "openai", "compatible"]
+ChainName = Literal["llm", "sequence", "parallel", "blocking"]
+Status = Literal["ok", "failed", "stopped"]
+
+CHAIN_NAMES: dict[str, str] = {
+    "llm": "LLM only",
+    "sequence": "Seed sequence (lambda | prompt | llm)",
+    "parallel": "RunnableParallel (short + detailed)",
+    "blocking": "Sequence with a blocking step",
+}
+# field → (minimum, maximum), inclusive; the page, the URL presets and imports all check these.
+LIMITS: dict[str, tuple[int, int]] = {
+    "trials": (1, 200),
+    "concurrency": (1, 16),
+    "warmup": (0, 20),
+    "seed": (0, 2**31 - 1),
+    "max_tokens": (0, 4096),
+    "variants": (1, 8),
+}
+MAX_PROMPTS = 20
+FIELD_NAMES = {"trials": "Trials", "concurrency": "Concurrency", "warmup": "Warm-up runs",
+               "seed": "Seed", "max_tokens": "Max tokens"}
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "mode": get_args(Mode),
+    "api": get_args(Api),
+    "provider": get_args(Provider),
+    "chain": tuple(CHAIN_NAMES),
+}
+
+
+class ConfigError(ValueError):
+    """A configuration (or an imported file) that cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One configuration to compare: how the chain is called and which endpoint answers."""
+
+    label: str
+    mode: Mode = "stream"  # .stream() or .invoke()
+    api: Api = "sync"  # stream/invoke or astream/ainvoke
+    provider: Provider = "embedded"
+    model: str = "sim-fast"
+    base_url: str = ""  # "compatible" only: the OpenAI-compatible endpoint
+    ttft_ms: float = 150.0  # embedded only: the simulated latency profile
+    tokens_per_s: float = 80.0
+    jitter_ms: float = 5.0
+
+    def problems(self) -> list[str]:
+        out = []
+        name = self.label or "(unnamed)"
+        for attr in ("mode", "api", "provider"):
+            allowed = CHOICES[attr]
+            if getattr(self, attr) not in allowed:
+                out.append(f"Configuration {name}: {attr} must be one of {', '.join(allowed)}.")
+        if not self.label.strip():
+            out.append("Every configuration needs a label.")
+        if not self.model.strip():
+            out.append(f"Configuration {name}: the model name is empty.")
+        if self.provider == "compatible" and not self.base_url.startswith(("http://", "https://")):
+            out.append(f"Configuration {name}: a custom URL must start with http:// or https://.")
+        for attr in ("ttft_ms", "tokens_per_s", "jitter_ms"):
+            value = getattr(self, attr)
+            if not isinstance(value, int | float) or math.isnan(value) or value < 0:
+                out.append(f"Configuration {name}: {attr} must be a number ≥ 0.")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentConfig:
+    """Everything needed to repeat an experiment exactly (the seed fixes order and jitter)."""
+
+    name: str = "streaming vs invoke"
+    chain: ChainName = "llm"
+    variants: tuple[Variant, ...] = ()
+    prompts: tuple[str, ...] = ("Explain streaming runnables",)
+    trials: int = 20  # per variant
+    concurrency: int = 4
+    warmup: int = 1  # per variant, not recorded
+    seed: int = 0
+    max_tokens: int = 0  # 0: no limit
+
+    def problems(self) -> list[str]:
+        """What to fix before this can run; [] when it is valid."""
+        out = []
+        for attr in ("trials", "concurrency", "warmup", "seed", "max_tokens"):
+            low, high = LIMITS[attr]
+            value = getattr(self, attr)
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                name = FIELD_NAMES[attr]
+                out.append(f"{name} must be a whole number from {low} to {high}; got {value}.")
+        if self.chain not in CHAIN_NAMES:
+            out.append(f"Chain must be one of {', '.join(CHAIN_NAMES)}; got {self.chain!r}.")
+        if not any(p.strip() for p in self.prompts):
+            out.append("Add at least one prompt.")
+        if len(self.prompts) > MAX_PROMPTS:
+            out.append(f"Use at most {MAX_PROMPTS} prompts; got {len(self.prompts)}.")
+        low, high = LIMITS["variants"]
+        if not low <= len(self.variants) <= high:
+            out.append(f"Compare {low} to {high} configurations; got {len(self.variants)}.")
+        labels = [v.label for v in self.variants]
+        if len(set(labels)) != len(labels):
+            out.append("Each configuration needs its own label (two have the same one).")
+        for variant in self.variants:
+            out.extend(variant.problems())
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["variants"] = [asdict(v) for v in self.variants]
+        data["prompts"] = list(self.prompts)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ExperimentConfig:
+        """Rebuild from `to_dict()` output; raises ConfigError naming the bad field."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("The experiment config must be a JSON object.")
+        raw_variants = data.get("variants")
+        if not isinstance(raw_variants, list) or not raw_variants:
+            raise ConfigError("The config needs a non-empty list 'variants'.")
+        prompts = data.get("prompts", cls.prompts)
+        if not isinstance(prompts, list | tuple) or not all(isinstance(p, str) for p in prompts):
+            raise ConfigError("'prompts' must be a list of strings.")
+        values = _pick(cls, data, skip={"variants", "prompts"})
+        config = cls(**values, variants=tuple(_variant(v, i) for i, v in enumerate(raw_variants)),
+                     prompts=tuple(prompts))
+        if problems := config.problems():
+            raise ConfigError(" ".join(problems))
+        return config
+
+
+def _variant(data: object, index: int) -> Variant:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"Variant {index + 1} must be a JSON object.")
+    if not isinstance(data.get("label"), str):
+        raise ConfigError(f"Variant {index + 1} needs a text 'label'.")
+    return Variant(**_pick(Variant, data, skip=set(), where=f"Variant {index + 1}: "))
+
+
+def _pick(cls: type, data: Mapping[str, Any], *, skip: set[str], where: str = "") -> dict[str, Any]:
+    # Only known fields are read: an unknown key (an api_key, say) is dropped, never carried along.
+    out: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name in skip or f.name not in data:
+            continue
+        out[f.name] = _coerce(data[f.name], str(f.type), f"{where}'{f.name}'")
+    return out
+
+
+def _coerce(value: object, annotation: str, what: str) -> object:
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation == "float" and is_number:
+        return float(value)  # type: ignore[arg-type]
+    if annotation == "int" and is_number and float(value).is_integer():  # type: ignore[arg-type]
+        return int(value)  # type: ignore[arg-type]
+    if annotation not in ("float", "int") and isinstance(value, str):
+        return value
+    expected = {"float": "a number", "int": "a whole number"}.get(annotation, "text")
+    raise ConfigError(f"{what} must be {expected}; got {value!r}.")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkPoint:
+    """One chunk of one trial, as the recorder stamped it."""
+
+    index: int
+    t_ms: float  # since the trial's request start
+    branch: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrialResult:
+    """One measured trial; failed and stopped trials keep their partial timings."""
+
+    variant: str
+    trial: int  # 0-based, per variant; trial i of every variant uses the same prompt and sim seed
+    prompt_index: int
+    status: Status
+    started_ms: float  # since the experiment started (shows how trials overlapped)
+    ended_ms: float
+    ttft_ms: float | None
+    total_ms: float | None
+    output_speed_tps: float | None
+    throughput_tps: float | None
+    chunks: int
+    content_chunks: int
+    output_tokens: int
+    tokens_source: str
+    gap_p50_ms: float | None
+    gap_p95_ms: float | None
+    gap_max_ms: float | None
+    error_type: str | None = None
+    error: str | None = None  # plain-language message
+    points: tuple[ChunkPoint, ...] = field(default=(), repr=False)
+
+
+TRIAL_COLUMNS = [f.name for f in fields(TrialResult) if f.name != "points"]
+CHUNK_COLUMNS = ["variant", "trial", "index", "t_ms", "branch", "text", "chars"]
+METRIC_FIELDS = ("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps", "gap_p50_ms", "gap_p95_ms")
+
+
+@dataclass(slots=True)
+class Experiment:
+    """A configuration plus the trials it produced (in finishing order)."""
+
+    config: ExperimentConfig
+    trials: list[TrialResult] = field(default_factory=list)
+    created_at: str = ""  # ISO 8601, UTC
+    wall_ms: float = 0.0
+    status: Literal["running", "complete", "stopped"] = "running"
+    id: int | None = None  # set by the store
+
+    @property
+    def planned(self) -> int:
+        return self.config.trials * len(self.config.variants)
+
+
+def trials_frame(trials: Sequence[TrialResult]) -> pd.DataFrame:
+    """One row per trial (TRIAL_COLUMNS), sorted by variant order of appearance, then trial."""
+    rows = [{c: getattr(t, c) for c in TRIAL_COLUMNS} for t in trials]
+    frame = pd.DataFrame(rows, columns=TRIAL_COLUMNS)
+    for column in ("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps",
+                   "gap_p50_ms", "gap_p95_ms", "gap_max_ms", "started_ms", "ended_ms"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("trial", "prompt_index", "chunks", "content_chunks", "output_tokens"):
+        frame[column] = frame[column].astype("int64")
+    for column in ("variant", "status", "tokens_source", "error_type", "error"):
+        frame[column] = frame[column].astype("object")
+    order = {v: i for i, v in enumerate(dict.fromkeys(frame["variant"]))}
+    frame = frame.assign(_o=frame["variant"].map(order)).sort_values(["_o", "trial"], kind="stable")
+    return frame.drop(columns="_o").reset_index(drop=True)
+
+
+def chunks_frame(trials: Sequence[TrialResult]) -> pd.DataFrame:
+    """One row per recorded chunk of every trial (CHUNK_COLUMNS)."""
+    rows = [
+        (t.variant, t.trial, p.index, p.t_ms, p.branch, p.text, len(p.text))
+        for t in sorted(trials, key=lambda t: (t.variant, t.trial)) for p in t.points
+    ]
+    frame = pd.DataFrame(rows, columns=CHUNK_COLUMNS)
+    return frame.astype({"trial": "int64", "index": "int64", "t_ms": "float64", "chars": "int64",
+                         "variant": "object", "branch": "object", "text": "object"})

@@ -1,0 +1,348 @@
+"""Run an experiment's trials concurrently and report each one as soon as it finishes.
+
+One event loop drives every trial under a semaphore (the concurrency limit): async trials
+run on the loop itself, sync trials in a thread pool of the same size, so `sync` and `async`
+configurations are compared on equal terms. Trials are I/O-bound waits, which is why
+concurrency shortens the wall time almost linearly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import random
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from langchain_core.runnables import Runnable
+from pydantic import SecretStr
+
+from streamlab.errors import explain_error
+from streamlab.experiments import ChunkPoint, Experiment, ExperimentConfig, TrialResult, Variant
+from streamlab.providers import OPENAI_URL, ProviderConfig, build_chat_model, embedded_config
+from streamlab.recipes.lab import CHAINS, atime_invoke, atime_stream, time_invoke, time_stream
+from streamlab.recorder import StreamRecorder
+
+__all__ = [
+    "BackgroundRun",
+    "Endpoints",
+    "Job",
+    "ProviderUnavailable",
+    "plan_jobs",
+    "progress_text",
+    "provider_config",
+    "run_experiment",
+    "start_experiment",
+    "unusable",
+]
+
+TrialFn = Callable[..., Any]
+TIMERS: dict[tuple[str, str], TrialFn] = {
+    ("stream", "sync"): time_stream,
+    ("invoke", "sync"): time_invoke,
+    ("stream", "async"): atime_stream,
+    ("invoke", "async"): atime_invoke,
+}
+
+
+class ProviderUnavailable(Exception):
+    """A configuration whose provider cannot be reached as configured (e.g. no API key)."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where each provider kind is reached on this run. Never stored with an experiment."""
+
+    embedded_url: str | None = None
+    openai_key: SecretStr | None = field(default=None, repr=False)
+    compatible_key: SecretStr | None = field(default=None, repr=False)
+    timeout_s: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    variant: Variant
+    trial: int
+    warmup: bool = False
+
+
+def provider_config(variant: Variant, endpoints: Endpoints) -> ProviderConfig:
+    """The ProviderConfig for one variant; raises ProviderUnavailable with what to fix."""
+    if variant.provider == "embedded":
+        if not endpoints.embedded_url:
+            raise ProviderUnavailable("The embedded simulator is not running.")
+        return replace(embedded_config(endpoints.embedded_url, model=variant.model),
+                       timeout_s=endpoints.timeout_s)
+    if variant.provider == "openai":
+        if endpoints.openai_key is None:
+            raise ProviderUnavailable(
+                f"Configuration {variant.label!r} uses OpenAI, but no API key is set. Choose OpenAI "
+                "in the sidebar and enter a key (or set OPENAI_API_KEY); it is used for this run only "
+                "and never saved.")
+        return ProviderConfig("openai", OPENAI_URL, variant.model, endpoints.openai_key,
+                              timeout_s=endpoints.timeout_s)
+    if not variant.base_url.startswith(("http://", "https://")):
+        raise ProviderUnavailable(f"Configuration {variant.label!r}: the custom URL must start with "
+                                  "http:// or https://.")
+    return ProviderConfig("compatible", variant.base_url, variant.model, endpoints.compatible_key,
+                          timeout_s=endpoints.timeout_s)
+
+
+def unusable(config: ExperimentConfig, endpoints: Endpoints) -> list[str]:
+    """One message per configuration that cannot run with these endpoints."""
+    problems = []
+    for variant in config.variants:
+        try:
+            provider_config(variant, endpoints)
+        except ProviderUnavailable as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def plan_jobs(config: ExperimentConfig) -> list[Job]:
+    """Warm-ups first, then every measured trial in a seeded random order.
+
+    Shuffling interleaves the configurations, so a slow minute on the network hits all of
+    them alike instead of whichever happened to run then.
+    """
+    warmups = [Job(v, -1 - k, warmup=True) for k in range(config.warmup) for v in config.variants]
+    measured = [Job(v, i) for i in range(config.trials) for v in config.variants]
+    random.Random(config.seed).shuffle(measured)
+    return warmups + measured
+
+
+def _sim_options(variant: Variant) -> dict[str, float]:
+    return {"ttft_ms": variant.ttft_ms, "tokens_per_s": variant.tokens_per_s,
+            "jitter_ms": variant.jitter_ms}
+
+
+def _build_model(variant: Variant, config: ExperimentConfig, endpoints: Endpoints) -> Runnable:
+    provider = provider_config(variant, endpoints)
+    sim = _sim_options(variant) if variant.provider == "embedded" else None
+    extra = {"max_tokens": config.max_tokens} if config.max_tokens else {}
+    return build_chat_model(provider, sim=sim, **extra)
+
+
+def _chain_for(job: Job, model: Runnable, config: ExperimentConfig) -> Runnable:
+    if job.variant.provider == "embedded":
+        # Trial i gets sim seed (seed + i) in every configuration: the same jitter pattern for
+        # each, and a different one per trial, so the spread is real but repeatable.
+        sim = {**_sim_options(job.variant), "seed": config.seed + max(job.trial, 0)}
+        model = model.bind(extra_body={"sim": sim})
+    return CHAINS[config.chain](model)
+
+
+class _Trials:
+    """Turns one job into one TrialResult; shared by the sync and async paths."""
+
+    def __init__(self, config: ExperimentConfig, endpoints: Endpoints, stop: threading.Event):
+        self.config, self.stop = config, stop
+        self.t0_ns = time.perf_counter_ns()
+        self.models: dict[str, Runnable | ProviderUnavailable] = {}
+        for variant in config.variants:
+            try:
+                self.models[variant.label] = _build_model(variant, config, endpoints)
+            except ProviderUnavailable as exc:
+                self.models[variant.label] = exc
+
+    def prepare(self, job: Job) -> tuple[StreamRecorder, Runnable | ProviderUnavailable, str]:
+        model = self.models[job.variant.label]
+        chain = model if isinstance(model, ProviderUnavailable) else _chain_for(job, model, self.config)
+        prompts = [p for p in self.config.prompts if p.strip()]
+        return StreamRecorder(label=job.variant.label), chain, prompts[max(job.trial, 0) % len(prompts)]
+
+    def run_sync(self, job: Job) -> TrialResult:
+        rec, chain, prompt = self.prepare(job)
+        error: BaseException | None = None
+        try:
+            if isinstance(chain, ProviderUnavailable):
+                raise chain
+            TIMERS[job.variant.mode, "sync"](chain, prompt, rec, self.stop)
+        except Exception as exc:  # a failed trial is data, not a crash
+            error = exc
+        return self.result(job, rec, error)
+
+    async def run_async(self, job: Job) -> TrialResult:
+        rec, chain, prompt = self.prepare(job)
+        error: BaseException | None = None
+        try:
+            if isinstance(chain, ProviderUnavailable):
+                raise chain
+            await TIMERS[job.variant.mode, "async"](chain, prompt, rec, self.stop)
+        except Exception as exc:
+            error = exc
+        return self.result(job, rec, error)
+
+    def result(self, job: Job, rec: StreamRecorder, error: BaseException | None) -> TrialResult:
+        s = rec.summary()
+        start = rec.start_ns if rec.start_ns is not None else time.perf_counter_ns()
+        end = rec.end_ns if rec.end_ns is not None else start
+        status = "failed" if error is not None else ("ok" if rec.complete else "stopped")
+        message = str(error) if isinstance(error, ProviderUnavailable) else (
+            explain_error(error) if error is not None else None)
+        prompts = [p for p in self.config.prompts if p.strip()]
+        return TrialResult(
+            variant=job.variant.label, trial=job.trial, prompt_index=max(job.trial, 0) % len(prompts),
+            status=status, started_ms=(start - self.t0_ns) / 1e6, ended_ms=(end - self.t0_ns) / 1e6,
+            ttft_ms=s["ttft_ms"], total_ms=s["total_ms"], output_speed_tps=s["output_speed_tps"],
+            throughput_tps=s["throughput_tps"], chunks=s["chunks"], content_chunks=s["content_chunks"],
+            output_tokens=s["output_tokens"], tokens_source=s["tokens_source"],
+            gap_p50_ms=s["gap_p50_ms"], gap_p95_ms=s["gap_p95_ms"], gap_max_ms=s["gap_max_ms"],
+            error_type=type(error).__name__ if error is not None else None, error=message,
+            points=tuple(ChunkPoint(r["index"], r["t_ms"], r["branch"], r["text"]) for r in rec.rows()),
+        )
+
+
+async def _run_jobs(jobs: list[Job], trials: _Trials, concurrency: int,
+                    on_done: Callable[[Job, TrialResult], None]) -> None:
+    semaphore = asyncio.Semaphore(concurrency)
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(concurrency, thread_name_prefix="lab-trial") as pool:
+
+        async def one(job: Job) -> None:
+            async with semaphore:  # waiters are served in order, so the planned order holds
+                if trials.stop.is_set():
+                    return
+                work: Awaitable[TrialResult] = (
+                    trials.run_async(job) if job.variant.api == "async"
+                    else loop.run_in_executor(pool, trials.run_sync, job))
+                result = await work
+            on_done(job, result)
+
+        await asyncio.gather(*(one(job) for job in jobs))
+
+
+def run_experiment(
+    config: ExperimentConfig,
+    endpoints: Endpoints,
+    *,
+    on_trial: Callable[[TrialResult], None] | None = None,
+    on_warmup: Callable[[TrialResult], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Experiment:
+    """Run every trial of `config`; blocks until done or `stop` is set.
+
+    `on_trial` is called for each measured trial as it finishes, from the runner's threads.
+    Warm-up trials are run first (reported to `on_warmup` only) and never recorded.
+    """
+    stop = stop or threading.Event()
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    experiment = Experiment(config, created_at=created)
+    trials = _Trials(config, endpoints, stop)
+    lock = threading.Lock()
+
+    def done(job: Job, result: TrialResult) -> None:
+        if job.warmup:
+            if on_warmup:
+                on_warmup(result)
+            return
+        with lock:
+            experiment.trials.append(result)
+        if on_trial:
+            on_trial(result)
+
+    jobs = plan_jobs(config)
+
+    async def phases() -> None:
+        # One loop for both phases, so the warm-up also warms the async connection pool.
+        await _run_jobs([j for j in jobs if j.warmup], trials, config.concurrency, done)
+        trials.t0_ns = time.perf_counter_ns()  # wall time and trial offsets exclude the warm-up
+        await _run_jobs([j for j in jobs if not j.warmup], trials, config.concurrency, done)
+
+    asyncio.run(phases())
+    experiment.wall_ms = (time.perf_counter_ns() - trials.t0_ns) / 1e6
+    complete = len(experiment.trials) == experiment.planned and not any(
+        t.status == "stopped" for t in experiment.trials)
+    experiment.status = "complete" if complete else "stopped"
+    return experiment
+
+
+class BackgroundRun:
+    """An experiment running on its own thread, for a UI that must keep drawing meanwhile.
+
+    `wait()` hands over the trials finished since the last call. If the UI goes away
+    (Streamlit reruns the script when Stop is pressed), call `stop()` then `snapshot()`
+    to keep what finished.
+    """
+
+    def __init__(self, config: ExperimentConfig, endpoints: Endpoints) -> None:
+        self.config = config
+        self._stop = threading.Event()
+        self._queue: queue.Queue[TrialResult] = queue.Queue()
+        self._received: list[TrialResult] = []
+        self.warmups_done = 0
+        self.started = time.perf_counter()
+        self.created_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.experiment: Experiment | None = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, args=(endpoints,), daemon=True,
+                                        name="lab-experiment")
+        self._thread.start()
+
+    def _main(self, endpoints: Endpoints) -> None:
+        try:
+            self.experiment = run_experiment(self.config, endpoints, on_trial=self._queue.put,
+                                             on_warmup=self._count_warmup, stop=self._stop)
+        except BaseException as exc:  # reported by the UI thread; nothing else can see it
+            self.error = exc
+
+    def _count_warmup(self, _: TrialResult) -> None:
+        self.warmups_done += 1
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self, timeout_s: float) -> list[TrialResult]:
+        """Trials finished since the last call; waits up to `timeout_s` for the first one."""
+        new: list[TrialResult] = []
+        try:
+            new.append(self._queue.get(timeout=timeout_s))
+            while True:
+                new.append(self._queue.get_nowait())
+        except queue.Empty:
+            pass
+        self._received.extend(new)
+        return new
+
+    def iter_trials(self, poll_s: float = 0.1) -> Iterator[list[TrialResult]]:
+        """Batches of finished trials until the run ends (an empty batch is a heartbeat)."""
+        while not self.done:
+            yield self.wait(poll_s)
+        yield self.wait(0)
+
+    @property
+    def received(self) -> list[TrialResult]:
+        """Every measured trial handed over by `wait()` so far."""
+        return list(self._received)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def snapshot(self) -> Experiment:
+        """The finished experiment, or what has arrived so far, marked as stopped."""
+        if self.experiment is not None and self.done:
+            return self.experiment
+        self.wait(0)
+        wall_ms = (time.perf_counter() - self.started) * 1000
+        return Experiment(self.config, list(self._received), self.created_at, wall_ms, "stopped")
+
+
+def start_experiment(config: ExperimentConfig, endpoints: Endpoints) -> BackgroundRun:
+    return BackgroundRun(config, endpoints)
+
+
+def progress_text(done: int, total: int, elapsed_s: float, warmups_done: int = 0,
+                  warmups_total: int = 0) -> str:
+    """"12 of 40 trials · 3.1 s elapsed · about 7 s left" (the ETA assumes the pace so far holds)."""
+    if done == 0 and warmups_done < warmups_total:
+        return f"Warming up: {warmups_done} of {warmups_total} runs (not recorded)…"
+    text = f"{done} of {total} trials · {elapsed_s:.1f} s elapsed"
+    if 0 < done < total:
+        text += f" · about {elapsed_s / done * (total - done):.0f} s left"
+    return text

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import re
+
+from tests.pages.conftest import open_page, texts
+
+PAGE = "pages/02_why_streaming.py"
+# Small but real latency: the race needs time for text to arrive in steps.
+SMALL = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 200.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
+
+
+def _ms(value: str) -> float:
+    return float(value.replace(",", "").split()[0])
+
+
+def test_race_streamed_lane_shows_text_much_sooner_and_finishes_about_together():
+    at = open_page(PAGE, profile=SMALL)
+    at.button(key="why_run").click().run()
+    assert not at.exception
+    cards = [(m.label, m.value) for m in at.metric]
+    ttft = [_ms(v) for label, v in cards if label == "TTFT"]
+    total = [_ms(v) for label, v in cards if label == "Total"]
+    chunks = [v for label, v in cards if label == "Chunks"]
+    assert len(ttft) == 2, cards  # streamed lane first, then the invoked lane
+    assert ttft[0] * 3 < ttft[1]
+    assert 0.6 < total[0] / total[1] < 1.6
+    assert int(chunks[0]) > 20 and chunks[1] == "1"
+    assert re.search(r"Streaming showed first text \d+\.\d× sooner", at.success[0].value)
+    page = texts(at)
+    assert "first text at" in page and "done at" in page and "Race clock" in page
+    assert "return llm.stream(prompt)" in page and "return [llm.invoke(prompt)]" in page
+    assert at.get("plotly_chart"), "the arrival chart is drawn"
+
+
+def test_both_lanes_show_the_same_answer():
+    at = open_page(PAGE)
+    at.text_input(key="why_prompt").set_value("Explain RAG")
+    at.button(key="why_run").click().run()
+    assert not at.exception
+    assert texts(at).count("Retrieval-Augmented Generation") == 2
+
+
+def test_seed_claim_about_immediate_tokens_is_corrected():
+    at = open_page(PAGE)
+    warning = at.warning[0].value
+    assert "tokens arrive immediately" in warning and "Actually" in warning
+
+
+def test_empty_prompt_is_refused_with_a_clear_message():
+    at = open_page(PAGE)
+    at.text_input(key="why_prompt").set_value("")
+    at.button(key="why_run").click().run()
+    assert not at.exception
+    assert "prompt" in at.error[0].value

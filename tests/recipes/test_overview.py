@@ -1,0 +1,74 @@
+"""The overview lesson's claims, against the installed langchain-openai and the embedded server."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage, AIMessageChunk
+
+from components.flow_diagram import flow_figure
+from streamlab.flow import FlowTracker, arrow_chain, mental_model
+from streamlab.recipes.overview import invoke_result, stream_chunks
+
+TEXT = "Streams show text early."
+
+
+def test_invoke_gives_one_message_and_stream_gives_chunks_that_add_up_to_it(make_llm):
+    llm = make_llm(sim={"text": TEXT})
+    message = invoke_result(llm, "anything")
+    chunks = list(stream_chunks(llm, "anything"))
+    assert isinstance(message, AIMessage) and message.content == TEXT
+    assert all(isinstance(c, AIMessageChunk) for c in chunks)
+    assert "".join(c.text for c in chunks) == TEXT
+
+
+def test_stream_streams_without_the_seeds_streaming_flag(make_llm):
+    llm = make_llm(sim={"text": TEXT})
+    assert llm.streaming is False  # never set: the seed's ChatOpenAI(streaming=True) is not needed
+    assert sum(1 for c in stream_chunks(llm, "x") if c.content) == 6  # Streams/ show/ text/ early/ .
+
+
+def test_stream_opens_and_closes_with_empty_chunks_so_chunks_exceed_tokens(make_llm):
+    chunks = list(stream_chunks(make_llm(sim={"text": TEXT}), "x"))
+    texts = [c.text for c in chunks]
+    tokens = sum(c.usage_metadata["output_tokens"] for c in chunks if c.usage_metadata)
+    assert texts[0] == "" and texts[-3:] == ["", "", ""]
+    assert len(chunks) == tokens + 4 == 10
+
+
+def test_tracker_frames_follow_a_stream_through_the_pipeline():
+    tracker = FlowTracker("Explain RAG", "stream")
+    sent = tracker.sent()
+    assert sent.active == {"runnable"} and sent.done == {"input"} and sent.packet is None
+    assert sent.details["input"] == "'Explain RAG'"
+    tracker.arrived(AIMessageChunk(content=""))
+    frame = tracker.arrived(AIMessageChunk(content="RAG"))
+    assert frame.active == {"runnable", "stream", "ui"}
+    assert frame.packet == "chunk #1: 'RAG'" and frame.details["ui"] == "3 chars shown"
+    end = tracker.finished()
+    assert end.active == frozenset() and end.done == {"input", "runnable", "stream", "ui"}
+    assert end.details["stream"] == "2 chunks (1 with text)"
+    assert len({sent.step, frame.step, end.step}) == 3
+
+
+def test_tracker_for_invoke_skips_the_token_stream():
+    tracker = FlowTracker("q", "invoke")
+    assert tracker.sent().details["stream"] == "not used by invoke()"
+    end = tracker.arrived(AIMessage(content="whole answer"))
+    assert "stream" not in end.done and end.packet == "1 AIMessage, 12 chars"
+
+
+def test_flow_figure_draws_four_boxes_colours_busy_ones_and_escapes_model_text():
+    tracker = FlowTracker("q", "stream")
+    tracker.sent()
+    fig = flow_figure(tracker.arrived(AIMessageChunk(content="<b>x</b>")))
+    fills = [shape.fillcolor for shape in fig.layout.shapes]
+    assert len(fills) == 4
+    assert fills[0] == "#E3F1E0" and fills[1] == fills[2] == fills[3] == "#FDE2E1"  # done, then busy
+    texts = " ".join(a.text for a in fig.layout.annotations if a.text)
+    assert "&lt;b&gt;x&lt;/b&gt;" in texts and "<b>x</b>" not in texts
+
+
+def test_mental_model_line_shortens_long_streams():
+    chain = arrow_chain(["", "a", "b", "c", "d", "e", "f", "g", "h", "", "", ""])
+    assert chain.startswith("'' → 'a' → 'b'") and "… 2 more …" in chain and chain.endswith("'' → ''")
+    lines = mental_model("Hi", ["", "Hi", ""]).splitlines()
+    assert lines == ["invoke() → AIMessage(content='Hi')", "stream() → '' → 'Hi' → ''"]
