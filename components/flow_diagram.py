@@ -8,6 +8,7 @@ budget so drawing never slows the stream down, and keeps partial text if the run
 from __future__ import annotations
 
 import html
+import textwrap
 import time
 from collections.abc import Iterable
 
@@ -23,7 +24,14 @@ REDRAW_EVERY_S = 0.08
 _ACTIVE = ("#FDE2E1", "#E45756")  # (fill, border)
 _DONE = ("#E3F1E0", "#54A24B")
 _IDLE = ("#F2F2F2", "#BAB0AC")
-_BOX_W, _BOX_Y = 0.8, (0.15, 0.75)
+_TEXT = "#31333F"
+_BOX_W, _BOX_Y = 0.8, (0.08, 0.8)
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    """Escaped (annotation text is HTML, model text must not be) and broken into short lines."""
+    lines = textwrap.wrap(text, width, break_long_words=True, max_lines=3, placeholder="…")
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _colors(frame: FlowFrame, stage: str) -> tuple[str, str]:
@@ -40,21 +48,21 @@ def flow_figure(frame: FlowFrame) -> go.Figure:
         x0 = i + (1 - _BOX_W) / 2
         fig.add_shape(type="rect", x0=x0, x1=x0 + _BOX_W, y0=_BOX_Y[0], y1=_BOX_Y[1],
                       fillcolor=fill, line={"color": line, "width": 3 if stage in frame.active else 1.5})
-        fig.add_annotation(x=i + 0.5, y=0.58, text=f"<b>{STAGE_TITLES[stage]}</b>", showarrow=False,
-                           font={"size": 15})
-        detail = html.escape(frame.details.get(stage, ""))  # annotation text is HTML: escape model text
-        fig.add_annotation(x=i + 0.5, y=0.34, text=detail, showarrow=False, font={"size": 12})
+        fig.add_annotation(x=i + 0.5, y=0.62, text=f"<b>{STAGE_TITLES[stage]}</b>", showarrow=False,
+                           font={"size": 13, "color": _TEXT})
+        fig.add_annotation(x=i + 0.5, y=0.32, text=_wrap(frame.details.get(stage, "")), showarrow=False,
+                           font={"size": 11, "color": _TEXT})
         if i:
             arrow_color = line if stage in frame.active or stage in frame.done else _IDLE[1]
             fig.add_annotation(x=i + (1 - _BOX_W) / 2, y=0.45, ax=i - (1 - _BOX_W) / 2, ay=0.45,
                                xref="x", yref="y", axref="x", ayref="y", showarrow=True,
                                arrowhead=3, arrowwidth=2.5, arrowcolor=arrow_color, text="")
     if frame.packet:
-        fig.add_annotation(x=3.0, y=0.92, text=f"→ {html.escape(frame.packet)} →", showarrow=False,
+        fig.add_annotation(x=3.0, y=0.93, text=f"→ {html.escape(frame.packet)} →", showarrow=False,
                            font={"size": 13, "color": _ACTIVE[1]}, bgcolor="#FFFFFF")
     fig.update_xaxes(visible=False, range=[0, len(STAGES)], fixedrange=True)
     fig.update_yaxes(visible=False, range=[0, 1.05], fixedrange=True)
-    fig.update_layout(height=190, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+    fig.update_layout(height=200, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
                       plot_bgcolor="rgba(0,0,0,0)")
     return fig
 

@@ -22,12 +22,18 @@ from components.lab_charts import (
     timeline_figure,
 )
 from components.metric_cards import render_metric_cards
-from streamlab.experiments import Experiment, ExperimentConfig, chunks_frame, trials_frame
+from streamlab.experiments import (
+    Experiment,
+    ExperimentConfig,
+    chunks_frame,
+    combined_frames,
+    trials_frame,
+)
 from streamlab.lab_io import chunks_csv, to_json, trials_csv
 from streamlab.lab_runner import Endpoints, progress_text, start_experiment
 from streamlab.stats import METRIC_LABELS, live_table, median_summary, summary_table, verdicts
 
-__all__ = ["DEFINITIONS", "render_definitions", "render_experiment", "render_frames", "run_live"]
+__all__ = ["DEFINITIONS", "render_comparison", "render_definitions", "render_experiment", "run_live"]
 
 DEFINITIONS = """
 - **TTFT** (time to first token): request start → the first chunk with **non-empty** content.
@@ -52,10 +58,15 @@ def render_definitions() -> None:
 
 def run_live(config: ExperimentConfig, endpoints: Endpoints,
              keep: Callable[[Experiment], None]) -> Experiment:
-    """Run with a progress bar and a live table; `keep` receives the (possibly partial) result."""
+    """Run with a progress bar and a live table; `keep` receives the (possibly partial) result.
+
+    `keep` also runs when Stop interrupts the script, so it must not call Streamlit (not even
+    `st.session_state[...] = `, which is an interruption point too).
+    """
     run = start_experiment(config, endpoints)
     planned = config.trials * len(config.variants)
     warmups = config.warmup * len(config.variants)
+    labels = [v.label for v in config.variants]
     bar = st.progress(0.0, text=progress_text(0, planned, 0.0, 0, warmups))
     live = st.empty()
     finished, last_draw = False, 0.0
@@ -67,7 +78,7 @@ def run_live(config: ExperimentConfig, endpoints: Endpoints,
             bar.progress(len(received) / planned,
                          text=progress_text(len(received), planned, elapsed, run.warmups_done, warmups))
             if received and time.perf_counter() - last_draw > _REDRAW_S:
-                live.dataframe(live_table(trials_frame(received)), hide_index=True)
+                live.dataframe(live_table(trials_frame(received, labels)), hide_index=True)
                 last_draw = time.perf_counter()
         finished = True
     finally:
@@ -94,14 +105,13 @@ def _analyse(trials: pd.DataFrame, chunks: pd.DataFrame, seed: int) -> _Analysis
     return _Analysis(trials, chunks, summary_table(trials, seed=seed), verdicts(trials, seed=seed))
 
 
-def _cached_analysis(experiment: Experiment) -> _Analysis:
-    # The bootstrap runs once per experiment, not on every rerun.
+def _cached(key: tuple, build: Callable[[], _Analysis]) -> _Analysis:
+    # The bootstrap runs once per experiment (or pair), not on every rerun.
     cache = st.session_state.setdefault("_lab_analysis", {})
-    key = (id(experiment), len(experiment.trials))
     if key not in cache:
-        cache.clear()
-        cache[key] = _analyse(trials_frame(experiment.trials), chunks_frame(experiment.trials),
-                              experiment.config.seed)
+        if len(cache) > 4:
+            cache.clear()
+        cache[key] = build()
     return cache[key]
 
 
@@ -116,14 +126,22 @@ def render_experiment(experiment: Experiment, *, key: str) -> None:
     if experiment.status == "stopped":
         st.info(f"Stopped after {len(experiment.trials)} of {experiment.planned} trials: "
                 "these are partial results.")
-    render_frames(_cached_analysis(experiment), key=key)
+    analysis = _cached(("one", id(experiment), len(experiment.trials)), lambda: _analyse(
+        trials_frame(experiment.trials, experiment.labels), chunks_frame(experiment.trials),
+        config.seed))
+    _render_analysis(analysis, key=key)
     _downloads(experiment, key=key)
 
 
-def render_frames(analysis: _Analysis | pd.DataFrame, *, key: str, seed: int = 0) -> None:
-    """Verdicts, metric cards, summary and charts for a trials frame (one or several experiments)."""
-    if isinstance(analysis, pd.DataFrame):
-        analysis = _analyse(analysis, pd.DataFrame(), seed)
+def render_comparison(first: Experiment, second: Experiment, *, key: str) -> None:
+    """Two past experiments overlaid: their configurations side by side, the first one as baseline."""
+    named = {f"#{first.id}": first, f"#{second.id}": second}
+    analysis = _cached(("pair", first.id, second.id), lambda: _analyse(
+        *combined_frames(named), first.config.seed))
+    _render_analysis(analysis, key=key)
+
+
+def _render_analysis(analysis: _Analysis, *, key: str) -> None:
     trials = analysis.trials
     names = list(dict.fromkeys(trials["variant"]))
     if len(names) < 2:
@@ -135,9 +153,13 @@ def render_frames(analysis: _Analysis | pd.DataFrame, *, key: str, seed: int = 0
         render_metric_cards(median_summary(trials, names[1]),
                             delta_from=median_summary(trials, names[0]),
                             columns=("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps"))
-    st.dataframe(analysis.table, hide_index=True, key=f"{key}_summary",
-                 column_config={c: st.column_config.NumberColumn(format="%.1f")
-                                for c in analysis.table.columns[4:]})
+    table = analysis.table
+    numbers = list(table.columns[4:])
+    # Baseline rows have no Δ/CI: show a dash rather than "None".
+    styled = table.style.format("{:,.1f}", subset=numbers, na_rep="—").format(
+        "{:+,.1f}", subset=numbers[-3:], na_rep="—")
+    height = min(36 * (len(table) + 1) + 3, 900)
+    st.dataframe(styled, hide_index=True, key=f"{key}_summary", height=height)
     _failures(trials)
     _charts(analysis, key=key)
 
@@ -166,12 +188,9 @@ def _charts(analysis: _Analysis, *, key: str) -> None:
         st.caption("Share of trials whose first text came within x ms: further left is sooner.")
         render_lab_figure(ecdf_figure(analysis.trials, "ttft_ms"), key=f"{key}_ecdf")
     with arrival:
-        if analysis.chunks.empty:
-            st.caption("Chunk timings are not part of this view.")
-        else:
-            st.caption("One typical trial per configuration (total time closest to its median).")
-            figure = sample_arrival_figure(analysis.trials, analysis.chunks)
-            render_lab_figure(figure, key=f"{key}_arrival")
+        st.caption("One typical trial per configuration (total time closest to its median).")
+        figure = sample_arrival_figure(analysis.trials, analysis.chunks)
+        render_lab_figure(figure, key=f"{key}_arrival")
     with timeline:
         st.caption("Each bar is a trial on the experiment clock; overlapping bars ran concurrently.")
         render_lab_figure(timeline_figure(analysis.trials), key=f"{key}_timeline")

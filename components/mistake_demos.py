@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import render_arrival
-from components.code_panel import show_source
+from components.code_panel import show_source, source_of
 from components.live_output import coalesce, render_text_stream
 from components.loop_chart import render_ticks
 from components.metric_cards import render_metric_cards
@@ -31,6 +31,7 @@ LESSON = "common_mistakes"
 MAX_TOKENS = 60  # every demo answers briefly: seven of them share one page
 TIMING_SIM = {"ttft_ms": 150, "tokens_per_s": 80}  # the loop demo needs a stream that takes time
 STREAM_CARDS = ("ttft_ms", "total_ms", "chunks")
+PRINT_CARDS = ("chunks", "Characters printed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,9 @@ def _sources(wrong: Iterable[Callable[..., object]], right: Iterable[Callable[..
                                         strict=True):
         with column:
             st.markdown(f"**{title}**")
-            show_source(*fns, caption=note)
+            # Wrapped, so half-width columns show whole lines; same source as show_source.
+            st.code(source_of(*fns), language="python", wrap_lines=True)
+            st.caption(note)
 
 
 def _finish(side: Side) -> Side:
@@ -68,7 +71,8 @@ def _finish(side: Side) -> Side:
 
 def _redraw(side: Side) -> None:
     if side.code:
-        st.code(side.text, language=None)
+        tall = side.text.count("\n") > 12
+        st.code(side.text, language=None, height=320 if tall else "content", wrap_lines=True)
     else:
         st.markdown(side.text or "*(no text)*")
     _finish(side)
@@ -80,7 +84,10 @@ def _recorded(label: str, chunks: Callable[[], Iterable[object]]) -> tuple[str, 
     return live.text, recorder
 
 
-def _stream_side(label: str, chunks: Callable[[], Iterable[object]], verdict: Callable[[dict], str]) -> Side:
+Verdict = Callable[[dict[str, Any]], str]
+
+
+def _stream_side(label: str, chunks: Callable[[], Iterable[object]], verdict: Verdict) -> Side:
     text, recorder = _recorded(label, chunks)
     summary = dict(recorder.summary())
     return _finish(Side(text, verdict(summary), summary, frame=recorder.to_dataframe()))
@@ -124,9 +131,12 @@ def _arrival(name: str) -> None:
 def _chunks_verdict(fix: bool) -> Callable[[dict], str]:
     def verdict(summary: dict) -> str:
         chunks, ttft = summary["content_chunks"], summary["ttft_ms"]
-        first = f"first text after {ttft:,.0f} ms" if ttft is not None else "no text"
         mark = "✅" if fix else "❌"
-        return f"{mark} {chunks} chunk{'s' if chunks != 1 else ''} with text, {first}."
+        if ttft is None:
+            return f"{mark} No text arrived."
+        if chunks == 1:
+            return f"{mark} 1 chunk: the whole text at once, after {ttft:,.0f} ms."
+        return f"{mark} {chunks} chunks with text, the first after {ttft:,.0f} ms."
 
     return verdict
 
@@ -138,23 +148,30 @@ def _live_lines(lines: Iterator[str]) -> str:
     slot, shown = st.empty(), ""
     for piece in coalesce(line + "\n" for line in lines):
         shown += piece
-        slot.code(shown, language=None)
+        slot.code(shown, language=None, height=320, wrap_lines=True)
     return shown
 
 
 def demo_print(config: ProviderConfig, question: str) -> None:
+    st.markdown(
+        "`print(chunk)` prints the whole message object, its pydantic repr with every metadata "
+        "field, once per chunk. The text is `chunk.content` (or `chunk.text`). **Notice** the wall "
+        "of `content='…' additional_kwargs={} …` lines on the left."
+    )
     _sources([m.print_chunks], [m.print_contents],
              ("`print(chunk)` writes `str(chunk)`.", "`chunk.content` (or `chunk.text`) is the text."))
 
     def wrong() -> Side:
         text = _live_lines(m.print_chunks(_llm(config), question))
-        lines = text.count("\n")
-        return _finish(Side(text, f"❌ {lines} lines of `content=… additional_kwargs={{}} …`: "
-                                  f"{len(text):,} characters of repr.", code=True))
+        summary = {"chunks": text.count("\n"), "Characters printed": len(text)}
+        verdict = "❌ One `content='…' additional_kwargs={} …` repr per chunk."
+        return _finish(Side(text, verdict, summary, PRINT_CARDS, code=True))
 
     def right() -> Side:
-        return _stream_side("print(chunk.content)", lambda: m.print_contents(_llm(config), question),
-                            lambda s: "✅ Only the answer's text, as it arrives.")
+        llm = _llm(config)
+        text, recorder = _recorded("print(chunk.content)", lambda: m.print_contents(llm, question))
+        summary = {"chunks": recorder.summary()["chunks"], "Characters printed": len(text)}
+        return _finish(Side(text, "✅ Only the answer's text, as it arrives.", summary, PRINT_CARDS))
 
     _run_pair("print", question, wrong, right)
 
@@ -163,6 +180,12 @@ def demo_print(config: ProviderConfig, question: str) -> None:
 
 
 def demo_lambda(config: ProviderConfig, question: str) -> None:
+    st.markdown(
+        "A prompt template has nothing to stream: `.stream()` gives one finished `ChatPromptValue`. "
+        "A plain function returns once, so its runnable yields one chunk, at the end. A generator "
+        "yields while it works. Both sides shout your question's words, 30 ms of work per word. "
+        "**Notice** the chart: one step at the end vs a staircase."
+    )
     _sources([m.build_prompt, m.build_shout_lambda], [m.shout_words, m.build_shout_generator],
              ("Both run on your question's words.", "Same work, written as a generator."))
 
@@ -170,8 +193,8 @@ def demo_lambda(config: ProviderConfig, question: str) -> None:
         prompt_chunks = list(m.build_prompt().stream({"topic": question}))
         st.caption(f"`build_prompt().stream(...)` → {len(prompt_chunks)} chunk: "
                    f"`{type(prompt_chunks[0]).__name__}`")
-        side = _stream_side("❌ lambda", lambda: m.build_shout_lambda().stream(question), _chunks_verdict(False))
-        return side
+        shout = m.build_shout_lambda()
+        return _stream_side("❌ lambda", lambda: shout.stream(question), _chunks_verdict(False))
 
     def right() -> Side:
         return _stream_side("✅ generator", lambda: m.build_shout_generator().stream(question),
@@ -185,6 +208,12 @@ def demo_lambda(config: ProviderConfig, question: str) -> None:
 
 
 def demo_plain_step(config: ProviderConfig, question: str) -> None:
+    st.markdown(
+        "One plain function after the model and the whole chain yields **one** chunk at the end: "
+        "the function wants the complete message, so LangChain gathers the stream first. A "
+        "generator function that takes the chunks keeps the chain streaming, as `StrOutputParser` "
+        "does. **Notice** the chunk counts and first-text times."
+    )
     _sources([m.to_text, m.build_with_plain_step], [m.to_text_stream, m.build_with_generator_step],
              ("A plain function after the model.", "A generator function: it takes the chunks."))
 
@@ -201,6 +230,13 @@ def demo_plain_step(config: ProviderConfig, question: str) -> None:
 
 
 def demo_config(config: ProviderConfig, question: str) -> None:
+    st.markdown(
+        "Chat UIs often take tokens from `astream_events` (`on_chat_model_stream`) while a custom "
+        "step calls the model. Those events come only from model runs that carry the chain's "
+        "callbacks, i.e. its `config`. Hand the call to a thread of your own without `config` and "
+        "the UI gets no tokens: the answer appears all at once at the end (langchain #16944). "
+        "**Notice** the chunk counts and the arrival chart."
+    )
     _sources([m.build_thread_without_config], [m.build_thread_with_config],
              ("Shown with `chat_ui_text` below, the way a chat UI reads `astream_events`.",
               "`config` in the signature: RunnableLambda passes the run's config in."))
@@ -209,14 +245,14 @@ def demo_config(config: ProviderConfig, question: str) -> None:
     def run(label: str, build: Callable, fix: bool) -> Callable[[], Side]:
         def side() -> Side:
             chain = build(_llm(config))
-            done = _stream_side(label, lambda: iterate_sync(m.chat_ui_text(chain, question)),
+            return _stream_side(label, lambda: iterate_sync(m.chat_ui_text(chain, question)),
                                 _chunks_verdict(fix))
-            return done
 
         return side
 
-    clicked = _run_pair("config", question, run("❌ own thread, no config", m.build_thread_without_config,
-                                                False), run("✅ own thread + config", m.build_thread_with_config, True))
+    wrong = run("❌ own thread, no config", m.build_thread_without_config, False)
+    right = run("✅ own thread + config", m.build_thread_with_config, True)
+    clicked = _run_pair("config", question, wrong, right)
     if _stored("config"):
         _config_control(config, question, rerun=clicked)
     _arrival("config")
@@ -241,6 +277,12 @@ def _config_control(config: ProviderConfig, question: str, *, rerun: bool) -> No
 
 
 def demo_sync_in_async(config: ProviderConfig, question: str) -> None:
+    st.markdown(
+        "Inside `async def`, a sync `for chunk in llm.stream(...)` holds the event loop for the "
+        "whole answer: no other task runs meanwhile (other requests, timers, UI updates). A "
+        "heartbeat task tries to tick every 20 ms during each stream. **Notice** how many ticks "
+        "it gets: the simulator is slowed down here so each stream takes about a second."
+    )
     _sources([m.ticker, m.answer_blocking], [m.answer_async, m.count_ticks],
              ("A 20 ms heartbeat task runs while the answer streams.",
               "`count_ticks` runs the heartbeat next to either answer."))
@@ -253,10 +295,10 @@ def demo_sync_in_async(config: ProviderConfig, question: str) -> None:
             expected = int(elapsed / 0.02)
             summary = {"Ticks": len(ticks), "Expected": expected, "total_ms": elapsed * 1000}
             mark = "✅" if fix else "❌"
-            verdict = f"{mark} {len(ticks)} of ~{expected} heartbeat ticks during {elapsed * 1000:,.0f} ms."
+            verdict = f"{mark} {len(ticks)} of ~{expected} heartbeat ticks in {elapsed * 1000:,.0f} ms."
             st.markdown(text)
-            side = Side(text, verdict, summary, cards=("Ticks", "Expected", "total_ms"), ticks=tuple(ticks))
-            return _finish(side)
+            cards = ("Ticks", "Expected", "total_ms")
+            return _finish(Side(text, verdict, summary, cards=cards, ticks=tuple(ticks)))
 
         return side
 
@@ -272,6 +314,11 @@ def demo_sync_in_async(config: ProviderConfig, question: str) -> None:
 
 
 def demo_async_for(config: ProviderConfig, question: str) -> None:
+    st.markdown(
+        "`astream()` returns an *async* generator. A plain `for` cannot iterate it: Python raises "
+        "`TypeError` before a single chunk is read. Use `async for` inside `async def` (here the page "
+        "drives it with an event loop; in FastAPI the framework does)."
+    )
     _sources([m.read_astream_with_for], [m.read_astream_with_async_for],
              ("A plain `for` over `astream()`.", "`async for`, inside an `async def`."))
 
@@ -282,8 +329,12 @@ def demo_async_for(config: ProviderConfig, question: str) -> None:
         return _finish(Side(text, "❌ The loop fails before one chunk is read.", code=True))
 
     def right() -> Side:
-        return _stream_side("async for", lambda: iterate_sync(m.read_astream_with_async_for(
-            _llm(config), question)), _chunks_verdict(True))
+        llm = _llm(config)
+
+        def chunks() -> Iterator[str]:
+            return iterate_sync(m.read_astream_with_async_for(llm, question))
+
+        return _stream_side("async for", chunks, _chunks_verdict(True))
 
     _run_pair("async_for", question, wrong, right)
 
@@ -292,15 +343,24 @@ def demo_async_for(config: ProviderConfig, question: str) -> None:
 
 
 def demo_streaming_flag(config: ProviderConfig, question: str) -> None:
+    st.markdown(
+        "The seed's first mistake is \"Forgetting `streaming=True`\". Measured: with the flag "
+        "**unset**, `.stream()` streams; the real mistake is an explicit `streaming=False` (or "
+        "`disable_streaming=True`), which turns `.stream()` into one message at the end."
+    )
     _sources([m.build_llm_streaming_off, m.stream_answer], [m.build_llm_without_flag, m.stream_answer],
              ("`streaming=False` set explicitly.", "`streaming` not set at all."))
 
     def run(build: Callable, label: str, fix: bool) -> Callable[[], Side]:
-        return lambda: _stream_side(label, lambda: m.stream_answer(build(config, max_tokens=MAX_TOKENS),
-                                                                   question), _chunks_verdict(fix))
+        def side() -> Side:
+            llm = build(config, max_tokens=MAX_TOKENS)
+            return _stream_side(label, lambda: m.stream_answer(llm, question), _chunks_verdict(fix))
 
-    clicked = _run_pair("streaming_flag", question, run(m.build_llm_streaming_off, "❌ streaming=False", False),
-                        run(m.build_llm_without_flag, "✅ streaming unset", True))
+        return side
+
+    wrong = run(m.build_llm_streaming_off, "❌ streaming=False", False)
+    right = run(m.build_llm_without_flag, "✅ streaming unset", True)
+    clicked = _run_pair("streaming_flag", question, wrong, right)
     if _stored("streaming_flag"):
         _invoke_tokens(config, question, rerun=clicked)
     _arrival("streaming_flag")
@@ -309,15 +369,17 @@ def demo_streaming_flag(config: ProviderConfig, question: str) -> None:
 def _invoke_tokens(config: ProviderConfig, question: str, *, rerun: bool) -> None:
     state_key = "mist_streaming_flag_invoke"
     if rerun or state_key not in st.session_state:
+        builds = {"unset": m.build_llm_without_flag, "streaming=True": m.build_llm_streaming_on}
         st.session_state[state_key] = {
             flag: m.count_invoke_tokens(build(config, max_tokens=MAX_TOKENS), question)
-            for flag, build in (("unset", m.build_llm_without_flag), ("streaming=True", m.build_llm_streaming_on))
+            for flag, build in builds.items()
         }
     counts = st.session_state[state_key]
     st.markdown("**So what does `streaming=True` do?** It makes `.invoke()` stream under the hood:")
     show_source(m.count_invoke_tokens)
     st.dataframe(
-        pd.DataFrame({"llm built with": list(counts), "on_llm_new_token calls during invoke()": list(counts.values())}),
+        pd.DataFrame({"llm built with": list(counts),
+                      "on_llm_new_token calls during invoke()": list(counts.values())}),
         hide_index=True,
     )
 

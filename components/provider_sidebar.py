@@ -7,6 +7,7 @@ API keys stay inside password widgets and `SecretStr`; only masked forms are eve
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import streamlit as st
 from pydantic import SecretStr
@@ -89,7 +90,27 @@ def _provider_config(kind: str) -> ProviderConfig:
                               SecretStr(key.strip()) if key.strip() else None)
     profile = _profile_controls()
     server = embedded_server()
-    return embedded_config(server.base_url, model=st.session_state.sim_model, profile=profile)
+    config = embedded_config(server.base_url, model=st.session_state.sim_model, profile=profile)
+    return replace(config, sim_overrides=_fault_controls())
+
+
+FAULTS = {"": "none", "401": "401 wrong API key", "429": "429 rate limit", "500": "500 server error",
+          "timeout": "timeout (no answer)", "drop_after": "connection dropped mid-stream"}
+
+
+def _fault_controls() -> dict[str, object]:
+    """Fault injection for workshops and tests: every lesson's next request misbehaves."""
+    with st.expander("Inject a fault"):
+        fault = st.selectbox("Fault", list(FAULTS), format_func=FAULTS.get, key="sim_fault")
+        if fault == "drop_after":
+            after = st.number_input("Drop after N chunks", 1, 10_000, 10, key="sim_drop_after")
+            fault = f"drop_after:{after}"
+        text = st.text_area("Force the answer text (optional)", key="sim_text",
+                            help="The simulator streams exactly this text, e.g. to test escaping.")
+    overrides: dict[str, object] = {"fault": fault} if fault else {}
+    if text:
+        overrides["text"] = text
+    return overrides
 
 
 def _share_profile() -> None:
@@ -106,6 +127,8 @@ def render_provider_sidebar() -> ProviderConfig:
             st.warning(problem)
         kind = st.radio("Provider", list(KINDS), format_func=KINDS.get, key="provider_kind")
         config = _provider_config(kind)
+        timeout = st.number_input("Request timeout (s)", 1, 600, 60, key="request_timeout")
+        config = replace(config, timeout_s=float(timeout))
         if kind == "embedded":
             _share_profile()
         if st.button("Check connection", key="check_connection"):

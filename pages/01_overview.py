@@ -30,11 +30,10 @@ st.warning(
 prompt = st.text_input("Prompt", "Explain streaming runnables", key="ov_prompt")
 lanes = {"invoke": ("llm.invoke()", "invoke() → result", invoke_result),
          "stream": ("llm.stream()", "stream() → chunk → chunk", stream_chunks)}
+show_source(invoke_result, stream_chunks, caption="`llm` is the ChatOpenAI built from the sidebar.")
 columns = dict(zip(lanes, st.columns(2), strict=True))
-for mode, (_, heading, recipe) in lanes.items():
-    with columns[mode]:
-        st.subheader(f"`{heading}`")
-        show_source(recipe)
+for mode, (_, heading, _) in lanes.items():
+    columns[mode].subheader(f"`{heading}`")
 
 if st.button("Run", key="ov_run", type="primary"):
     if not prompt.strip():

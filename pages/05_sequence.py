@@ -32,7 +32,10 @@ with st.expander("Which import? `langchain_classic.prompts` vs `langchain_core.p
 topic = st.text_input("Topic", "Runnable streaming", key="seq_topic")
 names = list(recipes.VARIANTS)
 chosen = st.multiselect("Variants to run", names, default=recipes.DEFAULT_VARIANTS, key="seq_variants")
-timeline_for = st.selectbox("Step timeline (astream_events) for", chosen or names, key="seq_timeline")
+options = chosen or names
+timeline_for = st.selectbox(
+    "Step timeline (astream_events) for", options, index=min(1, len(options) - 1), key="seq_timeline"
+)
 steps_tab, chains_tab = st.tabs(["The steps", "The chains you picked"])
 with steps_tab:
     show_source(recipes.build_seed_chain, recipes.shout, recipes.shout_words, recipes.shout_chunks,

@@ -51,7 +51,8 @@ if st.button("Run", key="cc_run", type="primary"):
     st.session_state["cc_results"] = results
 
 if results := st.session_state.get("cc_results"):
-    st.dataframe(to_components_table(results), hide_index=True, key="cc_table")
+    rows = to_components_table(results)
+    st.dataframe(rows, hide_index=True, height=35 * len(rows) + 38, key="cc_table")  # no scrolling
     st.markdown(
         "**Notice** the LLM, `RunnableGenerator`, the parsers and the seed chain spread their ticks "
         "over the run, while a plain `RunnableLambda` (even as the second-to-last step) puts everything "

@@ -1,4 +1,74 @@
 import streamlit as st
 
+from components.chat_server import chat_server
+from components.code_panel import show_source
+from components.fastapi_lesson import live_bytes, render_gotchas, render_wire_result
+from components.progress import mark_ran
+from components.provider_sidebar import current_provider
+from streamlab import wire
+from streamlab.recipes import fastapi_app as recipes
+
+ENDPOINTS = {
+    "/chat": ("the seed: text/plain from a sync generator", [recipes.chat]),
+    "/chat/async": ("text/plain from an async generator", [recipes.token_stream_async, recipes.chat_async]),
+    "/chat/sse": ("Server-Sent Events: token / error / end", [recipes.sse_events, recipes.chat_sse]),
+}
+FRONTS = {"": "nothing", "/gzip": "GZipMiddleware", "/proxy": "a buffering proxy (stand-in)"}
+
 st.title("Streaming + FastAPI")
-st.info("This lesson is being written.")  # PLACEHOLDER: replace
+st.caption("The seed's `StreamingResponse` route as a real local server, watched byte by byte.")
+st.markdown(
+    "This page runs the seed's FastAPI app for real, on a free loopback port of this machine. The chain "
+    "behind every route is the seed's `RunnableLambda | ChatPromptTemplate | ChatOpenAI`. Send a request "
+    "and see each chunk the client reads, next to the moment the chain produced it on the server. "
+    "**Notice** how little HTTP adds when nothing sits in between, and how much a buffering proxy adds."
+)
+st.warning(
+    "**The seed says** its route *enables SSE-like behavior*. **Actually** `text/plain` has no events "
+    "and no way to report an error once `200 OK` is sent: a model failure just cuts the body off, and "
+    "if the client hangs up, the seed's sync generator keeps the model generating. Both are measured in "
+    "the tabs below, next to the fixes (`chain.astream`, SSE with an `error` event)."
+)
+
+config = current_provider()
+server = chat_server()
+embedded = config.kind == "embedded"
+cfg = {"cfg": server.register(config)}  # the key stays in the server process; the token picks it
+
+left, middle, right = st.columns(3)
+path = left.radio("Endpoint", list(ENDPOINTS), key="fa_endpoint",
+                  format_func=lambda p: f"{p}: {ENDPOINTS[p][0]}")
+streaming = middle.toggle("Streaming (off: `/chat/full`, one body)", value=True, key="fa_stream")
+front = right.radio("In front of the app", list(FRONTS), format_func=FRONTS.get, key="fa_front")
+question = st.text_input("Question (`q`)", "Explain RAG", key="fa_question")
+fault = st.toggle("Break the model after 5 chunks (`fault=drop_after:5`, embedded simulator only)",
+                  key="fa_fault", disabled=not embedded)
+
+show_source(recipes.build_chain, *(ENDPOINTS[path][1] if streaming else [recipes.chat_full]),
+            caption="The app's routes call these functions: this is the code that answers the request.")
+path = path if streaming else "/chat/full"
+params = {"q": question, **cfg, **({"fault": "drop_after:5"} if fault and embedded else {})}
+url = server.base_url + front + path
+st.markdown("Try the same request from a terminal (`-N` turns off curl's own buffering):")
+st.code(wire.curl_command(url, params), language="bash")
+st.link_button("Open the browser client (fetch + ReadableStream, EventSource)",
+               f"{server.base_url}/?cfg={cfg['cfg']}")
+
+run = st.button("Run", key="fa_run", type="primary")
+body = st.empty()
+if run:
+    if not question.strip():
+        st.error("Type a question first: `q` is empty.")
+        st.stop()
+    mark_ran("fastapi")
+    recording = wire.record(url, params=params, on_chunk=live_bytes(body))
+    st.session_state["fa_result"] = (recording, wire.fetch_run(server.base_url, recording.run_id))
+if (result := st.session_state.get("fa_result")) is not None:
+    body.code(result[0].text or "(empty body)", language=None)
+    render_wire_result(*result)
+
+st.subheader("Real-world gotchas, measured")
+st.caption("These demos pace the simulator at 40 tokens/s so there is time to watch (other providers "
+           "ignore it).")
+render_gotchas(server, {"q": question or "Explain RAG", **cfg},
+               sim_url=config.base_url.removesuffix("/v1") if embedded else None)

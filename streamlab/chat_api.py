@@ -364,8 +364,8 @@ class _QuietSeedErrors(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         if exc is not None and _raised_in_recipes(exc):
-            record.msg, record.args, record.exc_info = (
-                "%s in a seed-style route: the response was cut off mid-body", (type(exc).__name__,), None)
+            record.msg = "%s in a seed-style route: the response was cut off mid-body"
+            record.args, record.exc_info = (type(exc).__name__,), None
         return True
 
 
@@ -377,7 +377,8 @@ def _raised_in_recipes(exc: BaseException) -> bool:
             if tb.tb_frame.f_code.co_filename == recipe_file:
                 return True
             tb = tb.tb_next
-        nxt = exc.exceptions[0] if isinstance(exc, BaseExceptionGroup) else exc.__cause__ or exc.__context__
+        group = isinstance(exc, BaseExceptionGroup)
+        nxt = exc.exceptions[0] if group else exc.__cause__ or exc.__context__
         if nxt is None:
             return False
         exc = nxt

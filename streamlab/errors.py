@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import openai
 
-__all__ = ["explain_error"]
+__all__ = ["BROKEN_STREAM", "explain_error"]
 
 
 def _retry_after(exc: openai.APIStatusError) -> str:
@@ -16,8 +16,16 @@ def _retry_after(exc: openai.APIStatusError) -> str:
     return f" The server asks to retry after {value} s." if value else ""
 
 
-def explain_error(exc: BaseException) -> str:
-    """One or two sentences: what happened and what to do about it."""
+BROKEN_STREAM = ("The connection broke while the answer was streaming. "
+                 "What arrived is kept above, but it is incomplete.")
+
+
+def explain_error(exc: BaseException, *, partial: bool = False) -> str:
+    """One or two sentences: what happened and what to do about it.
+
+    `partial`: some output had already arrived, so a connection error means a stream that
+    broke mid-way rather than a server that could not be reached.
+    """
     if isinstance(exc, openai.AuthenticationError):
         return "The provider rejected the API key (HTTP 401). Check the key in the sidebar."
     if isinstance(exc, openai.PermissionDeniedError):
@@ -33,9 +41,10 @@ def explain_error(exc: BaseException) -> str:
         return f"The provider had an internal error (HTTP {exc.status_code}). Try again."
     if isinstance(exc, openai.APITimeoutError):
         return "The provider did not answer in time. Check that it is running, or raise the timeout."
+    if isinstance(exc, openai.APIConnectionError) and partial:
+        return BROKEN_STREAM
     if isinstance(exc, openai.APIConnectionError):
         return "Cannot connect to the provider. Check the base URL and that the server is running."
     if isinstance(exc, openai.APIError):
-        return ("The connection broke while the answer was streaming. "
-                "What arrived is kept above, but it is incomplete.")
+        return BROKEN_STREAM
     return f"The run failed: {type(exc).__name__}: {exc}"

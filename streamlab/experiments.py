@@ -29,6 +29,7 @@ __all__ = [
     "TrialResult",
     "Variant",
     "chunks_frame",
+    "combined_frames",
     "trials_frame",
 ]
 
@@ -253,9 +254,17 @@ class Experiment:
     def planned(self) -> int:
         return self.config.trials * len(self.config.variants)
 
+    @property
+    def labels(self) -> list[str]:
+        return [v.label for v in self.config.variants]
 
-def trials_frame(trials: Sequence[TrialResult]) -> pd.DataFrame:
-    """One row per trial (TRIAL_COLUMNS), sorted by variant order of appearance, then trial."""
+
+def trials_frame(trials: Sequence[TrialResult], order: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per trial (TRIAL_COLUMNS), sorted by variant, then trial.
+
+    Variants follow `order` (pass the config's labels: the first is the baseline), then any
+    others in order of appearance.
+    """
     rows = [{c: getattr(t, c) for c in TRIAL_COLUMNS} for t in trials]
     frame = pd.DataFrame(rows, columns=TRIAL_COLUMNS)
     for column in ("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps",
@@ -265,8 +274,8 @@ def trials_frame(trials: Sequence[TrialResult]) -> pd.DataFrame:
         frame[column] = frame[column].astype("int64")
     for column in ("variant", "status", "tokens_source", "error_type", "error"):
         frame[column] = frame[column].astype("object")
-    order = {v: i for i, v in enumerate(dict.fromkeys(frame["variant"]))}
-    frame = frame.assign(_o=frame["variant"].map(order)).sort_values(["_o", "trial"], kind="stable")
+    rank = {v: i for i, v in enumerate(dict.fromkeys([*order, *frame["variant"]]))}
+    frame = frame.assign(_o=frame["variant"].map(rank)).sort_values(["_o", "trial"], kind="stable")
     return frame.drop(columns="_o").reset_index(drop=True)
 
 
@@ -279,3 +288,14 @@ def chunks_frame(trials: Sequence[TrialResult]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=CHUNK_COLUMNS)
     return frame.astype({"trial": "int64", "index": "int64", "t_ms": "float64", "chars": "int64",
                          "variant": "object", "branch": "object", "text": "object"})
+
+
+def combined_frames(named: Mapping[str, Experiment]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Trials and chunks of several experiments, each variant renamed "<name> · <variant>"."""
+    trials, chunks = [], []
+    for name, experiment in named.items():
+        for frame, out in ((trials_frame(experiment.trials, experiment.labels), trials),
+                           (chunks_frame(experiment.trials), chunks)):
+            out.append(frame.assign(variant=f"{name} · " + frame["variant"].astype(str)))
+    return (pd.concat(trials, ignore_index=True) if trials else trials_frame([]),
+            pd.concat(chunks, ignore_index=True) if chunks else chunks_frame([]))

@@ -19,8 +19,8 @@ __all__ = [
 Stage = Literal["input", "runnable", "stream", "ui"]
 Mode = Literal["stream", "invoke"]
 STAGES: tuple[Stage, ...] = ("input", "runnable", "stream", "ui")
-STAGE_TITLES = {"input": "Input", "runnable": "Runnable (LLM)", "stream": "Token Stream",
-                "ui": "UI / Client"}
+STAGE_TITLES = {"input": "Input", "runnable": "Runnable<br>(LLM)", "stream": "Token<br>Stream",
+                "ui": "UI /<br>Client"}  # plotly annotation markup: two short lines fit a narrow box
 _LABEL_CHARS = 18
 
 

@@ -34,7 +34,7 @@ class ImportProblem(ValueError):
 
 
 def trials_csv(experiment: Experiment) -> str:
-    return trials_frame(experiment.trials).to_csv(index=False)
+    return trials_frame(experiment.trials, experiment.labels).to_csv(index=False)
 
 
 def chunks_csv(experiment: Experiment) -> str:

@@ -48,6 +48,8 @@ class ProviderConfig:
     api_key: SecretStr | None = field(default=None, repr=False)
     profile: LatencyProfile | None = None  # embedded only: default latency for every request
     timeout_s: float = 60.0
+    # embedded only: extra `sim` fields for every request (fault injection, forced text)
+    sim_overrides: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:  # dataclass repr is off for the key; say so explicitly
         return (f"ProviderConfig(kind={self.kind!r}, base_url={self.base_url!r}, model={self.model!r}, "
@@ -102,12 +104,14 @@ def loop_safe_async_client(timeout_s: float = 60.0) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=_PerLoopTransport(), timeout=timeout_s)
 
 
-def _sim_body(profile: LatencyProfile | None, sim: dict[str, Any] | None) -> dict[str, Any]:
+def _sim_body(config: ProviderConfig, sim: dict[str, Any] | None) -> dict[str, Any]:
     body: dict[str, Any] = {}
+    profile = config.profile
     if profile is not None:
         body.update(ttft_ms=profile.ttft_ms, tokens_per_s=profile.tokens_per_s,
                     jitter_ms=profile.jitter_ms, seed=profile.seed)
     body.update(sim or {})
+    body.update(config.sim_overrides)  # a fault chosen in the sidebar applies to every lesson
     return body
 
 
@@ -134,7 +138,7 @@ def build_chat_model(config: ProviderConfig, *, sim: dict[str, Any] | None = Non
     elif config.kind == "compatible":  # local servers need no key, but the SDK wants one
         options["api_key"] = SecretStr("not-needed")
     if config.kind == "embedded":
-        body = _sim_body(config.profile, sim)
+        body = _sim_body(config, sim)
         if body:
             options["extra_body"] = {"sim": body}
     options.update(kwargs)

@@ -8,6 +8,9 @@ Usage:
     curl -N http://127.0.0.1:8765/v1/chat/completions -H 'content-type: application/json' \\
       -d '{"model": "sim-fast", "stream": true,
            "messages": [{"role": "user", "content": "Explain RAG"}]}'
+
+Any API key is accepted except those starting with `sk-bad`, which get HTTP 401 on every
+endpoint, so the "wrong key" path can be shown without a real key.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from streamlab.simulator import ALIASES, MODELS
 __all__ = ["BAD_KEY_PREFIX", "ServerStats", "create_app", "main", "start_embedded"]
 
 BAD_KEY_PREFIX = "sk-bad"  # API keys the simulator rejects with 401, for the "wrong key" lesson
+MAX_BATCH = 64  # at zero latency, chunks due together go out in one write (fewer syscalls)
 TIMEOUT_FAULT_MAX_S = 120.0  # the "timeout" fault waits this long at most, then gives up itself
 
 
@@ -155,25 +159,43 @@ async def _complete(plan: CompletionPlan, request: Request) -> JSONResponse:
     return JSONResponse(completion_object(plan))
 
 
+def _sse_event(obj: dict) -> bytes:
+    return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
+
+
 async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats) -> AsyncIterator[bytes]:
     stats.bump(streams_started=1, active_streams=1)
     finished = False
+    pending: list[bytes] = []  # chunks already due, sent together in one write
+
+    def flush() -> bytes:
+        stats.bump(chunks_sent=len(pending))
+        data = b"".join(pending)
+        pending.clear()
+        return data
+
     try:
         if plan.fault and plan.fault.kind == "timeout":
             await _wait_for_disconnect(request)
             return
         start = time.perf_counter()
-        sent = 0
-        for due, obj in stream_objects(plan):
-            if plan.fault and plan.fault.kind == "drop_after" and sent >= plan.fault.after:
+        drop_at = plan.fault.after if plan.fault and plan.fault.kind == "drop_after" else None
+        for sent, (due, obj) in enumerate(stream_objects(plan)):
+            if sent == drop_at:
+                if pending:
+                    yield flush()
                 raise DroppedConnection(f"simulated drop after {sent} chunks")
-            if due is not None:
-                delay = start + due - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            yield b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
-            sent += 1
-            stats.bump(chunks_sent=1)
+            delay = 0.0 if due is None else start + due - time.perf_counter()
+            if delay > 0:
+                # Never hold a due chunk back while waiting for the next one.
+                if pending:
+                    yield flush()
+                await asyncio.sleep(delay)
+            pending.append(_sse_event(obj))
+            if len(pending) >= MAX_BATCH:
+                yield flush()
+        if pending:
+            yield flush()
         yield b"data: [DONE]\n\n"
         finished = True
     finally:

@@ -13,7 +13,7 @@ import statistics
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,10 +28,13 @@ __all__ = [
     "WireRecording",
     "chain_frame",
     "compare",
+    "curl_command",
     "disconnect_demo",
     "fetch_run",
     "ping_while_streaming",
     "record",
+    "server_stats",
+    "summarize",
     "summary_frame",
     "to_frame",
 ]
@@ -197,10 +200,16 @@ def compare(
 ) -> dict[str, WireRecording]:
     """Send the same request to several paths, one after the other: {label: recording}."""
     with httpx.Client(timeout=timeout) as client:
-        return {label: record(base_url + path, params=params, client=client) for label, path in paths.items()}
+        return {label: record(base_url + path, params=params, client=client)
+                for label, path in paths.items()}
 
 
 # --- the server's side ---------------------------------------------------------------------------
+
+
+def server_stats(base_url: str, *, timeout: float = 5.0) -> dict[str, Any]:
+    """The chat app's totals and its threadpool limit (`/stats`)."""
+    return httpx.get(f"{base_url}/stats", timeout=timeout).json()
 
 
 def fetch_run(base_url: str, rid: str | None, *, timeout: float = 5.0) -> dict[str, Any] | None:
@@ -349,5 +358,6 @@ def ping_while_streaming(
     return PingReport(rec, pings, list(run.get("threads", [])))
 
 
-def chunk_sizes(rec: WireRecording) -> Sequence[int]:
-    return [c.wire_bytes for c in rec.chunks]
+def curl_command(url: str, params: Mapping[str, Any]) -> str:
+    """The same request as a `curl -N` line (-N: print bytes as they arrive, no buffering)."""
+    return f"curl -N '{httpx.URL(url, params=dict(params))}'"

@@ -16,8 +16,6 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from langchain_openai import ChatOpenAI
 from sse_starlette import EventSourceResponse
 
-from streamlab.errors import explain_error
-
 __all__ = [
     "blocking_token_stream",
     "build_chain",
@@ -50,8 +48,8 @@ async def token_stream_async(chain: Runnable, q: str) -> AsyncIterator[str]:
     try:
         async for chunk in chain.astream(q):
             yield chunk.content
-    except Exception as exc:  # the status line is gone: say it in the body
-        yield f"\n[error] {explain_error(exc)}\n"
+    except Exception as exc:  # the 200 status line is already sent: say it in the body
+        yield f"\n[error] {type(exc).__name__}: {exc}\n"
 
 
 def chat_async(chain: Runnable, q: str) -> StreamingResponse:
@@ -65,7 +63,7 @@ async def sse_events(chain: Runnable, q: str) -> AsyncIterator[dict[str, str]]:
             if chunk.content:
                 yield {"event": "token", "data": json.dumps(chunk.content)}
     except Exception as exc:
-        yield {"event": "error", "data": json.dumps(explain_error(exc))}
+        yield {"event": "error", "data": json.dumps(f"{type(exc).__name__}: {exc}")}
         return
     yield {"event": "end", "data": json.dumps("done")}
 
@@ -80,7 +78,7 @@ def chat_full(chain: Runnable, q: str) -> PlainTextResponse:
     try:
         return PlainTextResponse(chain.invoke(q).content)
     except Exception as exc:
-        return PlainTextResponse(f"[error] {explain_error(exc)}\n", status_code=502)
+        return PlainTextResponse(f"[error] {type(exc).__name__}: {exc}\n", status_code=502)
 
 
 async def blocking_token_stream(chain: Runnable, q: str) -> AsyncIterator[str]:

@@ -1,0 +1,20 @@
+"""The lesson's FastAPI chat server, started once per app process (not per rerun or session)."""
+
+from __future__ import annotations
+
+import httpx
+import streamlit as st
+
+from components.embedded import embedded_server
+from streamlab.chat_api import ChatServer, start_chat_server
+from streamlab.providers import embedded_config
+
+
+@st.cache_resource(show_spinner="Starting the FastAPI chat server…")
+def chat_server() -> ChatServer:
+    # Requests without cfg= use the embedded simulator's own defaults (handy for curl).
+    server = start_chat_server(embedded_config(embedded_server().base_url))
+    # One throwaway request, so the first measured run doesn't pay for lazy imports.
+    httpx.get(server.base_url + "/chat/full", params={"q": "warm up", "ttft_ms": 0, "tokens_per_s": 0},
+              timeout=30)
+    return server
