@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 REDRAW_EVERY_S = 0.03
-DEMO_PACE = {"tokens_per_s": 40}  # the simulator only: slow enough to see, and to hang up mid-answer
+DEMO_PACE = {"tokens_per_s": 60}  # the simulator only: slow enough to see, and to hang up mid-answer
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 40}
 _HOVER_CHARS = 60
 
@@ -77,8 +77,8 @@ def wire_timeline_figure(
         fig.add_trace(go.Scatter(
             name="bytes read (client)", x=wire_rows["t_ms"], y=["bytes read"] * len(wire_rows),
             mode="markers", marker={"size": sizes, "color": "#4C78A8", "opacity": 0.7},
-            hovertext=[f"{w} B on the wire, {b} B decoded: {_hover(t)}" for w, b, t in
-                       zip(wire_rows["wire_bytes"], wire_rows["body_bytes"], wire_rows["text"], strict=True)],
+            hovertext=[f"{w} B on the wire, {b} B decoded: {_hover(t)}" for w, b, t in zip(
+                wire_rows["wire_bytes"], wire_rows["body_bytes"], wire_rows["text"], strict=True)],
             hoverinfo="text+x"))
     if headers_ms is not None:
         fig.add_vline(x=headers_ms, line_dash="dot", line_color="#54A24B",
@@ -95,8 +95,8 @@ def timing_bars_figure(summary: pd.DataFrame) -> go.Figure:
     for (column, label), color in zip(columns.items(), ["#54A24B", "#E45756", "#4C78A8"], strict=True):
         fig.add_trace(go.Bar(name=label, y=summary["variant"], x=summary[column], orientation="h",
                              marker_color=color))
-    fig.update_layout(barmode="group", height=120 + 45 * len(summary), xaxis_title="ms since request sent",
-                      yaxis={"autorange": "reversed"}, margin=_MARGIN)
+    fig.update_layout(barmode="group", height=120 + 45 * len(summary), margin=_MARGIN,
+                      xaxis_title="ms since request sent", yaxis={"autorange": "reversed"})
     return fig
 
 
@@ -159,9 +159,9 @@ def _threadpool_tab(server: ChatServer, params: dict[str, Any]) -> None:
     st.markdown(
         "The seed's `token_stream()` is a **sync** generator. Starlette's `StreamingResponse` wraps "
         "it in `iterate_in_threadpool`, so every `next()` runs in an AnyIO worker thread and the event "
-        "loop stays free. The tempting \"async\" rewrite below keeps the sync `chain.stream()` and runs "
-        "it **on** the event loop: nothing else is served until the answer is done. Measure it: a second "
-        "client pings `/healthz` while each endpoint streams."
+        "loop stays free. The tempting \"async\" rewrite below keeps the sync `chain.stream()` and "
+        "runs it **on** the event loop: nothing else is served until the answer is done. Measure it: a "
+        "second client pings `/healthz` while each endpoint streams."
     )
     show_source(recipes.blocking_token_stream)
     if st.button("Measure", key="fa_tp_run"):
@@ -200,9 +200,10 @@ def _compare_tab(key: str, server: ChatServer, paths: dict[str, str], params: di
 def _gzip_tab(server: ChatServer, params: dict[str, Any]) -> None:
     st.warning(
         "**Often repeated** (langserve #611, starlette PR #2753): *GZipMiddleware buffers streaming "
-        f"responses.* **Actually**, the installed Starlette {starlette.__version__} compresses each chunk "
-        "and flushes it (`Z_SYNC_FLUSH`), and skips `text/event-stream` entirely. What it still does: holds "
-        "the **headers** until the first body chunk, and makes tiny token chunks **bigger** on the wire."
+        f"responses.* **Actually**, the installed Starlette {starlette.__version__} compresses each "
+        "chunk and flushes it (`Z_SYNC_FLUSH`), and skips `text/event-stream` entirely. What it still "
+        "does: holds the **headers** until the first body chunk, and makes tiny token chunks **bigger** "
+        "on the wire."
     )
     paths = {"/chat": "/chat", "/gzip/chat": "/gzip/chat", "/chat/sse": "/chat/sse",
              "/gzip/chat/sse": "/gzip/chat/sse"}
@@ -225,8 +226,8 @@ def _proxy_tab(server: ChatServer, params: dict[str, Any]) -> None:
         "response with the header `X-Accel-Buffering: no`. The seed doesn't send it; `/chat/async` sets "
         "it and sse-starlette sends it by itself."
     )
-    st.caption("`/proxy/…` is a 30-line ASGI stand-in for such a proxy (`BufferingProxy`, 4 KiB buffer): "
-               "no nginx runs inside this lab.")
+    st.caption("`/proxy/…` is a 30-line ASGI stand-in for such a proxy (`BufferingProxy`, 4 KiB "
+               "buffer): no nginx runs inside this lab.")
     paths = {"/chat": "/chat", "/proxy/chat": "/proxy/chat", "/proxy/chat/async": "/proxy/chat/async",
              "/proxy/chat/sse": "/proxy/chat/sse"}
     _compare_tab("fa_px", server, paths, {**params, **DEMO_PACE})
@@ -246,7 +247,8 @@ def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | N
             r = wire.disconnect_demo(server.base_url, path, {**params, **DEMO_PACE}, sim_url=sim_url)
             rows.append({"endpoint": label, "chunks read": r.received_chunks,
                          "chain chunks at hang-up": r.chain_chunks_at_disconnect,
-                         "chain chunks 1 s later": r.chain_chunks_after, "chain state 1 s later": r.outcome_after,
+                         "chain chunks 1 s later": r.chain_chunks_after,
+                         "chain state 1 s later": r.outcome_after,
                          "stopped after ms": r.ended_after_ms,
                          "model server chunks after hang-up": r.sim_chunks_after,
                          "after gc.collect()": r.outcome_after_gc})
@@ -254,10 +256,10 @@ def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | N
     if (frame := _result("fa_dc")) is not None:
         st.dataframe(frame, hide_index=True)
         seed, fixed = frame.iloc[0], frame.iloc[1]
-        st.info(f"Seed: one second after the hang-up its chain was **{seed['chain state 1 s later']}** and "
-                f"the model server sent {seed['model server chunks after hang-up']} more chunks; only "
-                f"`gc.collect()` ended it (**{seed['after gc.collect()']}**). Async: "
-                f"**{fixed['chain state 1 s later']}** {fixed['stopped after ms']} ms after the hang-up.")
+        st.info(f"Seed: one second after the hang-up its chain was **{seed['chain state 1 s later']}** "
+                f"and the model server sent {seed['model server chunks after hang-up']} more chunks; "
+                f"only `gc.collect()` ended it (**{seed['after gc.collect()']}**). Async: "
+                f"**{fixed['chain state 1 s later']}** {fixed['stopped after ms']} ms after hang-up.")
 
 
 def _errors_tab(server: ChatServer, params: dict[str, Any], embedded: bool) -> None:
@@ -270,7 +272,8 @@ def _errors_tab(server: ChatServer, params: dict[str, Any], embedded: bool) -> N
         return
     if st.button("Break the model mid-answer", key="fa_er_run"):
         paths = {"/chat (seed)": "/chat", "/chat/async": "/chat/async", "/chat/sse": "/chat/sse"}
-        st.session_state["fa_er"] = wire.compare(server.base_url, paths, {**params, "fault": "drop_after:5"})
+        faulty = {**params, "fault": "drop_after:5"}
+        st.session_state["fa_er"] = wire.compare(server.base_url, paths, faulty)
     if (recs := _result("fa_er")) is not None:
         for label, rec in recs.items():
             verdict = f"client raised {rec.error}" if rec.error else "body ended cleanly"

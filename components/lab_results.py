@@ -153,13 +153,12 @@ def _render_analysis(analysis: _Analysis, *, key: str) -> None:
         render_metric_cards(median_summary(trials, names[1]),
                             delta_from=median_summary(trials, names[0]),
                             columns=("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps"))
-    table = analysis.table
-    numbers = list(table.columns[4:])
-    # Baseline rows have no Δ/CI: show a dash rather than "None".
-    styled = table.style.format("{:,.1f}", subset=numbers, na_rep="—").format(
-        "{:+,.1f}", subset=numbers[-3:], na_rep="—")
+    table = analysis.table.copy()
+    for i, column in enumerate(table.columns[4:]):
+        sign = "+" if i >= 4 else ""  # the Δ and CI columns
+        table[column] = [("—" if pd.isna(v) else f"{v:{sign},.1f}") for v in table[column]]
     height = min(36 * (len(table) + 1) + 3, 900)
-    st.dataframe(styled, hide_index=True, key=f"{key}_summary", height=height)
+    st.dataframe(table, hide_index=True, key=f"{key}_summary", height=height)
     _failures(trials)
     _charts(analysis, key=key)
 

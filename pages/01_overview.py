@@ -6,7 +6,7 @@ from components.flow_diagram import render_flow_run
 from components.metric_cards import render_metric_cards
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
-from streamlab.flow import FlowTracker, mental_model
+from streamlab.flow import FlowTracker, invoke_as_stream, mental_model
 from streamlab.providers import build_chat_model
 from streamlab.recipes.overview import invoke_result, stream_chunks
 from streamlab.recorder import StreamRecorder
@@ -28,12 +28,9 @@ st.warning(
 )
 
 prompt = st.text_input("Prompt", "Explain streaming runnables", key="ov_prompt")
-lanes = {"invoke": ("llm.invoke()", "invoke() → result", invoke_result),
-         "stream": ("llm.stream()", "stream() → chunk → chunk", stream_chunks)}
+lanes = {"invoke": ("llm.invoke()", "invoke() → result"),
+         "stream": ("llm.stream()", "stream() → chunk → chunk")}
 show_source(invoke_result, stream_chunks, caption="`llm` is the ChatOpenAI built from the sidebar.")
-columns = dict(zip(lanes, st.columns(2), strict=True))
-for mode, (_, heading, _) in lanes.items():
-    columns[mode].subheader(f"`{heading}`")
 
 if st.button("Run", key="ov_run", type="primary"):
     if not prompt.strip():
@@ -41,13 +38,16 @@ if st.button("Run", key="ov_run", type="primary"):
         st.stop()
     mark_ran("overview")
     llm = build_chat_model(current_provider())
-    recorders = {mode: StreamRecorder(label=label) for mode, (label, _, _) in lanes.items()}
-    sources = {"invoke": lambda: [invoke_result(llm, prompt)],  # one "chunk": the whole message
-               "stream": lambda: stream_chunks(llm, prompt)}
-    for mode, recorder in recorders.items():
+    recorders = {mode: StreamRecorder(label=label) for mode, (label, _) in lanes.items()}
+    streams = {"invoke": invoke_as_stream(recorders["invoke"], lambda: invoke_result(llm, prompt)),
+               "stream": recorders["stream"].wrap(lambda: stream_chunks(llm, prompt))}
+    columns = dict(zip(lanes, st.columns(2), strict=True))
+    for mode, (_, heading) in lanes.items():
+        columns[mode].subheader(f"`{heading}`")
+    for mode, recorder in recorders.items():  # one after the other: the race is the next lesson
         with columns[mode]:
             tracker = FlowTracker(prompt, mode)
-            render_flow_run(recorder.wrap(sources[mode]), tracker, key=f"ov_flow_{mode}")
+            render_flow_run(streams[mode], tracker, key=f"ov_flow_{mode}")
             render_metric_cards(recorder.summary(), columns=("ttft_ms", "total_ms", "chunks"))
     st.subheader("The mental model, filled in by this run")
     texts = {mode: [c.text for c in rec.chunks] for mode, rec in recorders.items()}

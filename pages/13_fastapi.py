@@ -10,7 +10,8 @@ from streamlab.recipes import fastapi_app as recipes
 
 ENDPOINTS = {
     "/chat": ("the seed: text/plain from a sync generator", [recipes.chat]),
-    "/chat/async": ("text/plain from an async generator", [recipes.token_stream_async, recipes.chat_async]),
+    "/chat/async": ("text/plain from an async generator",
+                    [recipes.token_stream_async, recipes.chat_async]),
     "/chat/sse": ("Server-Sent Events: token / error / end", [recipes.sse_events, recipes.chat_sse]),
 }
 FRONTS = {"": "nothing", "/gzip": "GZipMiddleware", "/proxy": "a buffering proxy (stand-in)"}
@@ -18,10 +19,11 @@ FRONTS = {"": "nothing", "/gzip": "GZipMiddleware", "/proxy": "a buffering proxy
 st.title("Streaming + FastAPI")
 st.caption("The seed's `StreamingResponse` route as a real local server, watched byte by byte.")
 st.markdown(
-    "This page runs the seed's FastAPI app for real, on a free loopback port of this machine. The chain "
-    "behind every route is the seed's `RunnableLambda | ChatPromptTemplate | ChatOpenAI`. Send a request "
-    "and see each chunk the client reads, next to the moment the chain produced it on the server. "
-    "**Notice** how little HTTP adds when nothing sits in between, and how much a buffering proxy adds."
+    "This page runs the seed's FastAPI app for real, on a free loopback port of this machine. The "
+    "chain behind every route is the seed's `RunnableLambda | ChatPromptTemplate | ChatOpenAI`. Send "
+    "a request and see each chunk the client reads, next to the moment the chain produced it on the "
+    "server. **Notice** how little HTTP adds when nothing sits in between, and how much a buffering "
+    "proxy adds."
 )
 st.warning(
     "**The seed says** its route *enables SSE-like behavior*. **Actually** `text/plain` has no events "
@@ -68,7 +70,7 @@ if (result := st.session_state.get("fa_result")) is not None:
     render_wire_result(*result)
 
 st.subheader("Real-world gotchas, measured")
-st.caption("These demos pace the simulator at 40 tokens/s so there is time to watch (other providers "
+st.caption("These demos pace the simulator at 60 tokens/s so there is time to watch (other providers "
            "ignore it).")
 render_gotchas(server, {"q": question or "Explain RAG", **cfg},
                sim_url=config.base_url.removesuffix("/v1") if embedded else None)

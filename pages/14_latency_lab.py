@@ -37,7 +37,6 @@ with history:
     store = pick_store()
 
 with main:
-    show_notice()
     config = experiment_form()
     share_link(config)
     timers = dict.fromkeys(TIMERS[v.mode, v.api] for v in config.variants if (v.mode, v.api) in TIMERS)
@@ -56,6 +55,7 @@ with main:
             st.stop()
         mark_ran("latency_lab")
         run_live(config, endpoints, keep=keeper(store))
+    show_notice()
     current = current_experiment()
     if current is not None:
         render_experiment(current, key="lab_res")

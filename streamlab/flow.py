@@ -7,14 +7,18 @@ drawing (components/flow_diagram.py) stays a pure function of a `FlowFrame`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
-from streamlab.recorder import chunk_text
+from streamlab.recorder import StreamRecorder, chunk_text
 
 __all__ = [
-    "STAGES", "STAGE_TITLES", "FlowFrame", "FlowTracker", "Mode", "Stage", "arrow_chain", "mental_model",
+    "STAGES", "STAGE_TITLES", "FlowFrame", "FlowTracker", "Mode", "Stage",
+    "arrow_chain", "invoke_as_stream", "mental_model",
 ]
+
+T = TypeVar("T")
 
 Stage = Literal["input", "runnable", "stream", "ui"]
 Mode = Literal["stream", "invoke"]
@@ -106,3 +110,12 @@ def mental_model(invoke_text: str | None, stream_texts: list[str]) -> str:
     """The seed's two lines, `invoke() → result` and `stream() → chunk → …`, with this run's values."""
     result = "(no result)" if invoke_text is None else f"AIMessage(content={_short(invoke_text, 40)!r})"
     return f"invoke() → {result}\nstream() → {arrow_chain(stream_texts)}"
+
+
+def invoke_as_stream(recorder: StreamRecorder, fn: Callable[[], T]) -> Iterator[T]:
+    """`fn()`'s result as a one-item stream, timed with `record_invoke`.
+
+    The call starts only when iteration starts (so a "request sent" frame can be drawn first),
+    and the total time stops when `fn` returns, not after the UI has drawn the result.
+    """
+    yield recorder.record_invoke(fn)

@@ -32,3 +32,21 @@ def test_empty_question_is_refused_with_a_clear_message():
     at.button(key="direct_run").click().run()
     assert not at.exception
     assert "prompt is empty" in at.error[0].value
+
+
+def test_truth_table_shows_what_the_streaming_flag_changes():
+    at = open_page(PAGE)
+    assert "Forgetting" in at.warning[0].value and "streams with the flag unset" in at.warning[0].value
+    at.button(key="direct_table_run").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index(["streaming=", "method"])
+    assert len(table) == 9
+    assert table.loc[("unset", "stream()"), "chunks"] > 3  # streams without streaming=True
+    assert table.loc[("streaming=False", "stream()"), "chunks"] == 1
+    assert table.loc[("streaming=True", "invoke()"), "on_llm_new_token calls"] > 0
+    assert table.loc[("unset", "invoke()"), "on_llm_new_token calls"] == 0
+    for flag in ("unset", "streaming=True", "streaming=False"):
+        assert table.loc[(flag, "astream()"), "chunks"] == table.loc[(flag, "stream()"), "chunks"]
+    assert "TokenCounter" in texts(at)
+    at.run()  # a rerun keeps the measured table
+    assert len(at.dataframe) == 1

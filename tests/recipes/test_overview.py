@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from langchain_core.messages import AIMessage, AIMessageChunk
 
 from components.flow_diagram import flow_figure
-from streamlab.flow import FlowTracker, arrow_chain, mental_model
+from streamlab.flow import FlowTracker, arrow_chain, invoke_as_stream, mental_model
 from streamlab.recipes.overview import invoke_result, stream_chunks
+from streamlab.recorder import StreamRecorder
 
 TEXT = "Streams show text early."
 
@@ -72,3 +75,15 @@ def test_mental_model_line_shortens_long_streams():
     assert chain.startswith("'' → 'a' → 'b'") and "… 2 more …" in chain and chain.endswith("'' → ''")
     lines = mental_model("Hi", ["", "Hi", ""]).splitlines()
     assert lines == ["invoke() → AIMessage(content='Hi')", "stream() → '' → 'Hi' → ''"]
+
+
+def test_invoke_as_stream_calls_lazily_and_stops_the_clock_when_invoke_returns(make_llm):
+    llm = make_llm(sim={"text": TEXT})
+    recorder = StreamRecorder(label="invoke")
+    stream = invoke_as_stream(recorder, lambda: invoke_result(llm, "x"))
+    assert recorder.start_ns is None  # nothing sent until the page starts iterating
+    (message,) = list(stream)
+    time.sleep(0.05)  # UI work after the result must not count
+    summary = recorder.summary()
+    assert message.content == TEXT and summary["chunks"] == 1
+    assert summary["ttft_ms"] == summary["total_ms"]

@@ -246,3 +246,11 @@ def test_cli_refuses_remote_bind_without_flag():
 def test_embedded_server_listens_on_loopback_only(sim_server):
     sock = sim_server.server.servers[0].sockets[0]
     assert sock.getsockname()[0] == "127.0.0.1"
+
+
+def test_no_cors_headers_so_other_sites_cannot_read_the_simulator(sim_server):
+    response = httpx.options(sim_server.base_url + "/v1/chat/completions",
+                             headers={"origin": "https://evil.example", "access-control-request-method": "POST"})
+    assert "access-control-allow-origin" not in response.headers
+    plain = httpx.get(sim_server.base_url + "/v1/models", headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in plain.headers

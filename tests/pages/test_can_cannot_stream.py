@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from streamlab.streamability import VERDICT_LABELS
+from tests.pages.conftest import open_page, texts
+from tests.recipes.test_components_table import EXPECTED
+
+PAGE = "pages/08_can_cannot_stream.py"
+
+
+def test_run_measures_every_row_and_shows_langchains_real_verdicts():
+    at = open_page(PAGE)  # zero-latency sidebar: the page pins its own latency
+    at.button(key="cc_run").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("component")
+    assert {c: table.loc[c, "verdict"] for c in EXPECTED} == {
+        c: VERDICT_LABELS[v] for c, v in EXPECTED.items()
+    }
+    assert table.loc["Sequence: plain lambda, then StrOutputParser", "seed says"].startswith("✅")
+    assert table.loc["Sequence: plain lambda, then StrOutputParser", "chunks"] == 1
+    assert table.loc["prompt | llm | JsonOutputParser()", "first chunks"].startswith("{} | ")
+    assert len(at.get("plotly_chart")) == 1
+    assert "The seed says" in at.warning[0].value and "llm_then_json_parser" in texts(at)

@@ -1,0 +1,96 @@
+"""The "what can and cannot stream" table: every row's measured verdict against real langchain."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.documents import Document
+from langchain_core.prompt_values import ChatPromptValue
+
+from streamlab.providers import build_chat_model, embedded_config
+from streamlab.recipes import components_table as recipes
+from streamlab.simulator import LatencyProfile
+from streamlab.stream_table import COLUMNS, measure_cases, to_components_table
+
+TIMED = LatencyProfile(ttft_ms=40, tokens_per_s=400, jitter_ms=0, seed=5)
+
+EXPECTED = {
+    "LLM (ChatOpenAI)": "streams",
+    "Prompt template": "doesn't",
+    "llm | RunnableLambda(plain function)": "doesn't",
+    "llm | RunnableLambda(generator)": "partial",
+    "llm | RunnableGenerator(generator)": "streams",
+    "Retriever (InMemoryVectorStore)": "doesn't",
+    "llm | StrOutputParser()": "streams",
+    "prompt | llm | JsonOutputParser()": "streams",
+    "Sequence ending in the LLM (seed chain)": "streams",
+    "Sequence ending in a plain lambda": "doesn't",
+    "Sequence: plain lambda, then StrOutputParser": "doesn't",
+    "RunnableParallel of two LLMs": "streams",
+}
+
+
+@pytest.fixture(scope="module")
+def llm(sim_base_url):
+    return build_chat_model(embedded_config(sim_base_url, profile=TIMED))
+
+
+@pytest.fixture(scope="module")
+def results(llm):
+    return {case.component: m for case, m in measure_cases(recipes.CASES, llm)}
+
+
+def test_every_row_is_measured(results):
+    assert list(results) == list(EXPECTED)
+    assert all(m.error is None for m in results.values())
+
+
+@pytest.mark.parametrize("component", list(EXPECTED))
+def test_measured_verdict_matches_langchain_behaviour(results, component):
+    assert results[component].verdict == EXPECTED[component]
+
+
+def test_prompt_template_streams_one_chat_prompt_value():
+    chunks = list(recipes.prompt_alone(None).stream({"topic": "streaming"}))
+    assert len(chunks) == 1 and isinstance(chunks[0], ChatPromptValue)
+
+
+def test_retriever_streams_one_chunk_holding_the_whole_document_list():
+    chunks = list(recipes.build_retriever().stream("streaming"))
+    assert len(chunks) == 1
+    assert len(chunks[0]) == 2 and all(isinstance(d, Document) for d in chunks[0])
+
+
+def test_json_output_parser_streams_cumulative_partial_objects(llm):
+    chunks = list(recipes.llm_then_json_parser(llm).stream({"topic": "rivers"}))
+    assert chunks[0] == {}
+    assert len(chunks) > 5
+    final = chunks[-1]
+    assert set(final) == {"topic", "summary", "key_points"}
+    for earlier, later in zip(chunks, chunks[1:], strict=False):
+        assert set(earlier) <= set(later)  # each chunk is the whole object so far, not a delta
+    partial = [c["summary"] for c in chunks if "summary" in c and c["summary"] != final["summary"]]
+    assert partial and final["summary"].startswith(partial[-1])  # strings grow, too
+
+
+def test_parallel_streams_one_key_dicts_from_both_branches(llm):
+    chunks = list(recipes.parallel_of_two_llms(llm).stream("Explain streaming"))
+    assert all(len(c) == 1 for c in chunks)
+    assert {key for c in chunks for key in c} == {"short", "detailed"}
+
+
+def test_seed_claim_final_step_streams_is_not_enough(results):
+    # The seed: "RunnableSequence ✅ (if final step streams)". This one ends in StrOutputParser.
+    case = next(c for c in recipes.CASES if c.component.startswith("Sequence: plain lambda"))
+    assert case.seed_says.startswith("✅")
+    assert results[case.component].chunks == 1
+
+
+def test_components_table_has_the_columns_and_one_row_per_case(results):
+    pairs = [(case, results[case.component]) for case in recipes.CASES]
+    table = to_components_table(pairs)
+    assert list(table.columns) == COLUMNS
+    assert len(table) == len(recipes.CASES)
+    llm_row = table.iloc[0]
+    assert llm_row["verdict"] == "✅ streams" and llm_row["chunks"] > 30 and llm_row["TTFT (ms)"] > 0
+    json_row = table.set_index("component").loc["prompt | llm | JsonOutputParser()"]
+    assert json_row["first chunks"].startswith("{} | ")

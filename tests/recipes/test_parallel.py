@@ -1,0 +1,148 @@
+"""The RunnableParallel lesson: one-key dict chunks, real concurrency, and chunks that add up."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from langchain_core.messages import AIMessageChunk
+from langchain_core.runnables.utils import AddableDict
+
+from streamlab.branches import (
+    BranchBoard,
+    branch_sims,
+    build_branch_models,
+    concurrency,
+    describe_total,
+    for_sim_model,
+    parallel_checks,
+)
+from streamlab.providers import ProviderConfig, embedded_config
+from streamlab.recipes.parallel import add_up, build_parallel, stream_one_after_the_other, stream_parallel
+from streamlab.recorder import StreamRecorder
+from streamlab.simulator import LatencyProfile
+
+QUESTION = "Explain RAG"
+FAST = {"ttft_ms": 30, "tokens_per_s": 300}  # `short`: first text early
+SLOW = {"ttft_ms": 200, "tokens_per_s": 120}  # `detailed`: later, slower, longer
+
+
+@pytest.fixture
+def branches(make_llm):
+    return {
+        "short": make_llm(model="sim-fast", sim=FAST, max_tokens=30),
+        "detailed": make_llm(model="sim-detailed", sim=SLOW, max_tokens=40),
+    }
+
+
+def _stream(parallel) -> tuple[list[dict], StreamRecorder]:
+    recorder = StreamRecorder(label="parallel")
+    return list(recorder.wrap(lambda: stream_parallel(parallel, QUESTION))), recorder
+
+
+def test_stream_when_two_branches_then_one_key_dicts_from_both_with_text(branches):
+    chunks, _ = _stream(build_parallel(**branches))
+    assert all(isinstance(chunk, dict) and len(chunk) == 1 for chunk in chunks)
+    assert {key for chunk in chunks for key in chunk} == {"short", "detailed"}
+    assert all(isinstance(value, AIMessageChunk) for chunk in chunks for value in chunk.values())
+    texts = {name: "".join(c[name].text for c in chunks if name in c) for name in ("short", "detailed")}
+    assert "Retrieval-Augmented Generation" in texts["short"]
+    assert len(texts["detailed"]) > 50
+
+
+def test_stream_when_branches_overlap_then_chunks_interleave(branches):
+    board = BranchBoard(["short", "detailed"])
+    for i, chunk in enumerate(stream_parallel(build_parallel(**branches), QUESTION)):
+        board.add(chunk, float(i))
+    assert board.switches >= 2  # `short` came back after `detailed` had already sent text
+    assert board.multi_key_chunks == 0
+
+
+def test_fast_branch_ttft_is_lower_than_detailed_branch_ttft(branches):
+    _, recorder = _stream(build_parallel(**branches))
+    per_branch = recorder.summary()["branches"]
+    assert per_branch["short"]["ttft_ms"] < per_branch["detailed"]["ttft_ms"]
+    assert per_branch["detailed"]["ttft_ms"] >= SLOW["ttft_ms"] * 0.9
+
+
+def test_branches_run_concurrently_total_is_the_slowest_not_the_sum(branches):
+    _, parallel = _stream(build_parallel(**branches))
+    sequential = StreamRecorder(label="one after the other")
+    list(sequential.wrap(lambda: stream_one_after_the_other(branches, QUESTION)))
+    timing = concurrency(parallel.summary(), sequential.summary())
+    assert timing.parallel_ms < timing.sum_ms
+    assert timing.parallel_ms < 0.85 * timing.sequential_ms  # measured, not inferred
+    assert timing.parallel_ms < timing.slowest_ms + 150  # ≈ max of the branches
+    assert "not the sum" in timing.summary()
+
+
+def test_stream_uses_threads_so_two_slow_branches_overlap_in_wall_time(make_llm):
+    slow = {"ttft_ms": 300, "tokens_per_s": 0}
+    parallel = build_parallel(make_llm(sim=slow, max_tokens=3), make_llm(sim=slow, max_tokens=3))
+    started = time.perf_counter()
+    list(stream_parallel(parallel, QUESTION))
+    assert time.perf_counter() - started < 0.55  # two 300 ms waits, not 600 ms
+
+
+def test_add_up_when_all_chunks_then_equals_the_invoked_dict(branches):
+    parallel = build_parallel(**branches)
+    chunks, _ = _stream(parallel)
+    total = add_up(chunks)
+    assert isinstance(total, AddableDict) and set(total) == {"short", "detailed"}
+    invoked = parallel.invoke(QUESTION)  # same seed and prompt → same simulated answers
+    assert {k: v.text for k, v in total.items()} == {k: v.text for k, v in invoked.items()}
+    assert add_up([]) is None
+
+
+def test_parallel_checks_when_real_run_then_all_pass(branches):
+    board = BranchBoard(list(branches))
+    for i, chunk in enumerate(stream_parallel(build_parallel(**branches), QUESTION)):
+        board.add(chunk, float(i))
+    checks = parallel_checks(board, branches)
+    assert [c.ok for c in checks] == [True, True, True, True], checks
+    assert describe_total(board.total).startswith("AddableDict({'")
+
+
+def test_parallel_checks_when_chunk_has_two_keys_then_one_key_claim_fails():
+    board = BranchBoard(["a", "b"])
+    board.add(AddableDict(a=AIMessageChunk(content="x"), b=AIMessageChunk(content="y")), 1.0)
+    checks = {c.claim: c.ok for c in parallel_checks(board, ["a", "b"])}
+    assert checks["Every chunk is a one-key dict"] is False
+    assert checks["Chunks from both branches interleave"] is False  # one chunk: a then b, once
+
+
+def test_board_when_many_chunks_then_log_is_capped_and_ttft_skips_empty_chunks():
+    board = BranchBoard(["a"], log_limit=3)
+    board.add({"a": AIMessageChunk(content="")}, 1.0)
+    for t in range(2, 10):
+        board.add({"a": AIMessageChunk(content="w")}, float(t))
+    board.add({"a": AIMessageChunk(content="", response_metadata={"finish_reason": "stop"})}, 10.0)
+    assert len(board.log) == 3 and board.log_truncated
+    assert board.branches["a"].first_ms == 2.0  # the empty role chunk is not the first token
+    assert board.branches["a"].finish_reason == "stop"
+    assert board.branches["a"].text == "w" * 8
+
+
+def test_branch_sims_when_sidebar_profile_then_detailed_is_slower():
+    sims = branch_sims(LatencyProfile(ttft_ms=150, tokens_per_s=80))
+    assert sims == {"short": {"ttft_ms": 150, "tokens_per_s": 80},
+                    "detailed": {"ttft_ms": 600, "tokens_per_s": 32}}
+
+
+def test_build_branch_models_when_embedded_then_sim_models_with_their_own_latency(sim_base_url):
+    config = embedded_config(sim_base_url, profile=LatencyProfile(ttft_ms=100, tokens_per_s=50))
+    models = build_branch_models(config, max_tokens=5)
+    assert {n: m.model_name for n, m in models.items()} == {"short": "sim-fast", "detailed": "sim-detailed"}
+    assert models["detailed"].extra_body["sim"]["ttft_ms"] == 400
+    assert models["short"].max_tokens == 5
+
+
+def test_for_sim_model_when_real_provider_then_keeps_its_model():
+    config = ProviderConfig("openai", "https://api.openai.com/v1", "gpt-4o-mini")
+    assert for_sim_model(config, "sim-detailed").model == "gpt-4o-mini"
+
+
+def test_concurrency_when_no_baseline_then_sequential_is_none():
+    summary = {"total_ms": 100.0, "branches": {"a": {"total_ms": 90.0}, "b": {"total_ms": 60.0}}}
+    timing = concurrency(summary)
+    assert (timing.slowest_ms, timing.sum_ms, timing.sequential_ms) == (90.0, 150.0, None)
