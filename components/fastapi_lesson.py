@@ -44,7 +44,7 @@ def live_bytes(slot: DeltaGenerator) -> Callable[[wire.WireChunk, wire.WireRecor
     def show(chunk: wire.WireChunk, rec: wire.WireRecording) -> None:
         now = time.perf_counter()
         if chunk.index == 0 or now - last[0] >= REDRAW_EVERY_S:
-            slot.code(rec.text or "(nothing decoded yet)", language=None)
+            slot.code(rec.text or "(nothing decoded yet)", language=None, wrap_lines=True)
             last[0] = now
 
     return show
@@ -139,13 +139,20 @@ def render_wire_result(rec: wire.WireRecording, run: Mapping[str, Any] | None) -
     added = None if rec.first_text_ms is None or chain["first_text"] is None else (
         rec.first_text_ms - chain["first_text"])
     cols[4].metric("Added by HTTP", _ms(added), help="Client's first text − chain's first text chunk.")
-    cols[5].metric("Ran in thread", ", ".join(run.get("threads", [])) if run else "—")
+    threads = ", ".join(run.get("threads", [])) if run else "—"
+    cols[5].metric("Chain ran on", _where(threads), help=f"Thread name: {threads}")
     if rec.error:
         st.error(f"The client library raised **{rec.error}**. The body above is cut off and nothing "
                  "in it says why.", icon="⚠️")
     st.plotly_chart(wire_timeline_figure(wire.to_frame(rec), chain["frame"], rec.headers_ms),
                     key="fa_timeline")
     st.dataframe(wire.to_frame(rec).head(300), hide_index=True, height=240)
+
+
+def _where(threads: str) -> str:
+    if threads == "AnyIO worker thread":
+        return "worker thread"
+    return "event loop" if threads.startswith("uvicorn-") else threads
 
 
 # --- the gotchas ---------------------------------------------------------------------------------
@@ -231,14 +238,19 @@ def _proxy_tab(server: ChatServer, params: dict[str, Any]) -> None:
     paths = {"/chat": "/chat", "/proxy/chat": "/proxy/chat", "/proxy/chat/async": "/proxy/chat/async",
              "/proxy/chat/sse": "/proxy/chat/sse"}
     _compare_tab("fa_px", server, paths, {**params, **DEMO_PACE})
+    if (summary := _result("fa_px")) is not None:
+        seed, fixed = summary.iloc[1], summary.iloc[2]
+        st.info(f"Behind the proxy the seed's first text came at **{seed['first_text_ms']} ms**, "
+                f"together with the end ({seed['end_ms']} ms), in {seed['http_chunks']} HTTP chunk(s). "
+                f"With `X-Accel-Buffering: no` the first text came at **{fixed['first_text_ms']} ms**.")
 
 
 def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | None) -> None:
     st.markdown(
         "The client hangs up after 5 chunks. Then we watch the server for one second, with Python's "
         "garbage collector paused so that only the framework can stop the chain, and finally run "
-        "`gc.collect()`. **Chain chunks** come from a probe after the model; **model server chunks** "
-        "are what the simulator kept sending (tokens you would pay for)."
+        "`gc.collect()`. **chain** counts come from a probe after the model; **model** counts are "
+        "what the simulator sent (with a paid API: tokens you pay for)."
     )
     if st.button("Hang up mid-answer", key="fa_dc_run"):
         rows = []
@@ -246,20 +258,24 @@ def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | N
                             "/chat/sse": "/chat/sse"}.items():
             r = wire.disconnect_demo(server.base_url, path, {**params, **DEMO_PACE}, sim_url=sim_url)
             rows.append({"endpoint": label, "chunks read": r.received_chunks,
-                         "chain chunks at hang-up": r.chain_chunks_at_disconnect,
-                         "chain chunks 1 s later": r.chain_chunks_after,
-                         "chain state 1 s later": r.outcome_after,
-                         "stopped after ms": r.ended_after_ms,
-                         "model server chunks after hang-up": r.sim_chunks_after,
+                         "chain: at hang-up": r.chain_chunks_at_disconnect,
+                         "chain: +1 s": r.chain_chunks_after, "state +1 s": r.outcome_after,
+                         "stopped after (ms)": r.ended_after_ms,
+                         "model: sent before": r.sim_chunks_before,
+                         "model: sent after": r.sim_chunks_after,
                          "after gc.collect()": r.outcome_after_gc})
         st.session_state["fa_dc"] = pd.DataFrame(rows)
     if (frame := _result("fa_dc")) is not None:
         st.dataframe(frame, hide_index=True)
         seed, fixed = frame.iloc[0], frame.iloc[1]
-        st.info(f"Seed: one second after the hang-up its chain was **{seed['chain state 1 s later']}** "
-                f"and the model server sent {seed['model server chunks after hang-up']} more chunks; "
-                f"only `gc.collect()` ended it (**{seed['after gc.collect()']}**). Async: "
-                f"**{fixed['chain state 1 s later']}** {fixed['stopped after ms']} ms after hang-up.")
+        if seed["model: sent after"] is None:
+            st.caption("Model-server counts need the embedded simulator (pick it in the sidebar).")
+        st.info(f"Seed: one second after the hang-up its chain was **{seed['state +1 s']}**: nobody "
+                f"pulled another chunk and nobody closed the generator, so the upstream request stayed "
+                f"open (model server chunks sent meanwhile: **{seed['model: sent after']}**). Only "
+                f"`gc.collect()` ended it (**{seed['after gc.collect()']}**). Async: "
+                f"**{fixed['state +1 s']}** {fixed['stopped after (ms)']} ms after the hang-up "
+                f"(model server chunks sent meanwhile: {fixed['model: sent after']}).")
 
 
 def _errors_tab(server: ChatServer, params: dict[str, Any], embedded: bool) -> None:

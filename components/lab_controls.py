@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from components.embedded import embedded_server
 from components.provider_sidebar import current_provider
-from streamlab.experiments import CHAIN_NAMES, CHOICES, ExperimentConfig, Variant
+from streamlab.experiments import CHAIN_NAMES, CHOICES, FAULTS, ExperimentConfig, Variant
 from streamlab.lab_presets import (
     TEMPLATES,
     apply_preset,
@@ -84,6 +84,8 @@ def _variant_editor() -> pd.DataFrame:
             "ttft_ms": st.column_config.NumberColumn("TTFT ms", help="embedded only", min_value=0),
             "tokens_per_s": st.column_config.NumberColumn("tok/s", help="embedded only", min_value=0),
             "jitter_ms": st.column_config.NumberColumn("jitter ms", help="embedded only", min_value=0),
+            "fault": choice("fault", options=["", *FAULTS, "drop_after:5", "drop_after:20"],
+                            help="embedded only: inject a failure to see how it is recorded"),
         })
 
 

@@ -95,7 +95,13 @@ def keeper(store: ExperimentStore | None) -> Callable[[Experiment], None]:
     return keep
 
 
-def _open(store: ExperimentStore, exp_id: int, into_form: bool) -> None:
+def _picked() -> int:
+    # Read in the callback, not bound as an argument: the selection may have changed in this rerun.
+    return int(st.session_state["lab_hist_pick"])
+
+
+def _open(store: ExperimentStore, into_form: bool) -> None:
+    exp_id = _picked()
     try:
         experiment = store.load(exp_id)
     except StoreError as exc:
@@ -107,7 +113,8 @@ def _open(store: ExperimentStore, exp_id: int, into_form: bool) -> None:
         _notice("success", f"Loaded the configuration of #{exp_id} into the form: press Run to repeat.")
 
 
-def _delete(store: ExperimentStore, exp_id: int) -> None:
+def _delete(store: ExperimentStore) -> None:
+    exp_id = _picked()
     try:
         store.delete(exp_id)
     except StoreError as exc:
@@ -137,12 +144,11 @@ def render_saved(store: ExperimentStore | None) -> None:
         return
     st.dataframe(table, hide_index=True, key="lab_hist_table")
     names = {row.id: f"#{row.id} {row.name} ({row.created_at})" for row in table.itertuples()}
-    pick = st.selectbox("Experiment", list(names), format_func=names.get, key="lab_hist_pick")
+    st.selectbox("Experiment", list(names), format_func=names.get, key="lab_hist_pick")
     left, middle, right = st.columns(3)
-    left.button("Open results", key="lab_hist_open", on_click=_open, args=(store, pick, False))
-    middle.button("Load config into the form", key="lab_hist_load", on_click=_open,
-                  args=(store, pick, True))
-    right.button("Delete", key="lab_hist_delete", on_click=_delete, args=(store, pick))
+    left.button("Open results", key="lab_hist_open", on_click=_open, args=(store, False))
+    middle.button("Load config into the form", key="lab_hist_load", on_click=_open, args=(store, True))
+    right.button("Delete", key="lab_hist_delete", on_click=_delete, args=(store,))
 
 
 def render_compare(store: ExperimentStore | None) -> None:

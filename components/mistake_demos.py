@@ -16,7 +16,7 @@ import streamlit as st
 
 from components.charts import render_arrival
 from components.code_panel import show_source, source_of
-from components.live_output import coalesce, render_text_stream
+from components.live_output import coalesce, render_run_error, render_text_stream
 from components.loop_chart import render_ticks
 from components.metric_cards import render_metric_cards
 from components.progress import mark_ran
@@ -78,10 +78,27 @@ def _redraw(side: Side) -> None:
     _finish(side)
 
 
+class _ErrorShown(Exception):
+    """A run failed and its error is already on the page (under the partial output)."""
+
+
 def _recorded(label: str, chunks: Callable[[], Iterable[object]]) -> tuple[str, StreamRecorder]:
     recorder = StreamRecorder(label=label)
-    live = render_text_stream(recorder.wrap(chunks))
+    live = render_text_stream(recorder.wrap(chunks))  # shows a mid-stream error itself
+    if live.error is not None:
+        raise _ErrorShown from live.error
     return live.text, recorder
+
+
+def _guarded(run: Callable[[], Side]) -> Side | None:
+    """Run one side; on failure explain the error (once) and return None: nothing is stored."""
+    try:
+        return run()
+    except _ErrorShown:
+        return None
+    except Exception as exc:
+        render_run_error(exc, partial=False)
+        return None
 
 
 Verdict = Callable[[dict[str, Any]], str]
@@ -105,10 +122,11 @@ def _run_pair(name: str, question: str, wrong: Callable[[], Side], right: Callab
         st.session_state.pop(state_key, None)
         left, right_col = st.columns(2)
         with left:
-            done_wrong = wrong()
+            done_wrong = _guarded(wrong)
         with right_col:
-            done_right = right()
-        st.session_state[state_key] = (done_wrong, done_right)
+            done_right = _guarded(right)
+        if done_wrong is not None and done_right is not None:
+            st.session_state[state_key] = (done_wrong, done_right)
     elif state_key in st.session_state:
         for column, side in zip(st.columns(2), st.session_state[state_key], strict=True):
             with column:
@@ -262,7 +280,10 @@ def _config_control(config: ProviderConfig, question: str, *, rerun: bool) -> No
     state_key = "mist_config_control"
     if rerun or state_key not in st.session_state:
         chain = m.build_same_thread(_llm(config))
-        pieces = list(iterate_sync(m.chat_ui_text(chain, question)))
+        pieces, error = catch_error(lambda: list(iterate_sync(m.chat_ui_text(chain, question))))
+        if error is not None:
+            render_run_error(error, partial=False)
+            return
         st.session_state[state_key] = len([p for p in pieces if p])
     st.info(
         f"**Control:** `build_same_thread` calls `llm.invoke(question)` with no config and no thread "
@@ -370,13 +391,17 @@ def _invoke_tokens(config: ProviderConfig, question: str, *, rerun: bool) -> Non
     state_key = "mist_streaming_flag_invoke"
     if rerun or state_key not in st.session_state:
         builds = {"unset": m.build_llm_without_flag, "streaming=True": m.build_llm_streaming_on}
-        st.session_state[state_key] = {
+        counts, error = catch_error(lambda: {
             flag: m.count_invoke_tokens(build(config, max_tokens=MAX_TOKENS), question)
             for flag, build in builds.items()
-        }
+        })  # fmt: skip
+        if error is not None:
+            render_run_error(error, partial=False)
+            return
+        st.session_state[state_key] = counts
     counts = st.session_state[state_key]
     st.markdown("**So what does `streaming=True` do?** It makes `.invoke()` stream under the hood:")
-    show_source(m.count_invoke_tokens)
+    show_source(m.TokenCounter, m.count_invoke_tokens)
     st.dataframe(
         pd.DataFrame({"llm built with": list(counts),
                       "on_llm_new_token calls during invoke()": list(counts.values())}),

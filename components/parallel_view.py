@@ -69,7 +69,9 @@ def render_parallel_stream(
     return board, list(columns)
 
 
-def _draw(board: BranchBoard, slots: dict[str, _Column], log_slot: DeltaGenerator, max_tokens: int) -> None:
+def _draw(
+    board: BranchBoard, slots: dict[str, _Column], log_slot: DeltaGenerator, max_tokens: int
+) -> None:
     for name, slot in slots.items():
         state = board.branches.get(name, BranchState())
         _draw_branch(state, slot, max_tokens)

@@ -32,9 +32,9 @@ class LaneView:
     marks: list[str] = field(default_factory=list)
 
     def draw_status(self, now_ms: float) -> None:
-        seen = f"👀 first text at **{self.first_ms:,.0f} ms**" if self.first_ms is not None else (
-            f"👀 nothing to read yet… {now_ms:,.0f} ms")
-        done = f"✅ done at **{self.done_ms:,.0f} ms**" if self.done_ms is not None else "⏳ running"
+        seen = (f"User sees text at **{self.first_ms:,.0f} ms**" if self.first_ms is not None
+                else f"Nothing to read yet ({now_ms:,.0f} ms)")
+        done = f"done at **{self.done_ms:,.0f} ms**" if self.done_ms is not None else "running…"
         self.status.markdown(f"{seen}  ·  {done}")
 
     def draw_text(self) -> None:
@@ -59,7 +59,7 @@ def render_race(
             _apply(views[event.lane], event, race)
         now = time.perf_counter()
         if now - last_draw >= REDRAW_EVERY_S or (isinstance(event, RaceEvent) and event.kind != "text"):
-            clock.markdown(f"⏱️ Race clock: **{event.t_ms / 1000:.2f} s**")
+            clock.markdown(f"Race clock: **{event.t_ms / 1000:.2f} s**")
             for view in views.values():
                 view.draw_status(event.t_ms)
                 view.draw_text()

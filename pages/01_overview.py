@@ -17,7 +17,7 @@ st.markdown(
     "Every LangChain runnable has both methods. `invoke()` hands you one finished `AIMessage`; "
     "`stream()` hands you `AIMessageChunk`s while the model is still writing. Press **Run** to send "
     "the same prompt both ways and watch each run travel through the seed's diagram "
-    "**Input → Runnable (LLM) → Token Stream → UI / Client** (red = busy, green = done). "
+    "**Input → Runnable (LLM) → Token Stream → UI / Client** (amber = busy, green = done). "
     "**Notice** that the invoke screen stays blank until the very end, while the streamed text "
     "starts after a fraction of that time and ends at about the same moment."
 )
@@ -47,7 +47,7 @@ if st.button("Run", key="ov_run", type="primary"):
     for mode, recorder in recorders.items():  # one after the other: the race is the next lesson
         with columns[mode]:
             tracker = FlowTracker(prompt, mode)
-            render_flow_run(streams[mode], tracker, key=f"ov_flow_{mode}")
+            render_flow_run(streams[mode], tracker)
             render_metric_cards(recorder.summary(), columns=("ttft_ms", "total_ms", "chunks"))
     st.subheader("The mental model, filled in by this run")
     texts = {mode: [c.text for c in rec.chunks] for mode, rec in recorders.items()}

@@ -27,11 +27,7 @@ st.warning(
 
 prompt = st.text_input("Prompt", "Explain why streaming tokens matters", key="why_prompt")
 lanes = {"llm.stream()": streamed_lane, "llm.invoke()": invoked_lane}
-columns = dict(zip(lanes, st.columns(2), strict=True))
-for name, recipe in lanes.items():
-    with columns[name]:
-        st.subheader("Streamed" if recipe is streamed_lane else "Not streamed")
-        show_source(recipe)
+show_source(streamed_lane, invoked_lane)
 st.caption("Each lane runs in its own thread and both wait at a barrier, so the requests leave "
            "together; this page drains their shared queue into the two columns (streamlab/race.py).")
 
@@ -42,7 +38,11 @@ if st.button("Run", key="why_run", type="primary"):
     mark_ran("why_streaming")
     llm = build_chat_model(current_provider())
     race = Race({name: (lambda recipe=recipe: recipe(llm, prompt)) for name, recipe in lanes.items()})
-    render_race(race, columns, clock=st.empty())
+    clock = st.empty()
+    columns = dict(zip(lanes, st.columns(2), strict=True))
+    for name, column in columns.items():
+        column.subheader(f"{'Streamed' if name == 'llm.stream()' else 'Not streamed'}: `{name}`")
+    render_race(race, columns, clock=clock)
     stream, invoke = race.summaries().values()
     for name, summary, other in (("llm.stream()", stream, invoke), ("llm.invoke()", invoke, stream)):
         with columns[name]:

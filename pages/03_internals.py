@@ -36,9 +36,10 @@ if st.button("Run", key="int_run", type="primary"):
     mark_ran("internals")
     tap, recorder = SSETap(), StreamRecorder(label="chunks (LangChain)")
     llm = r.build_tapped_llm(current_provider(), tap, max_tokens)
-    st.session_state["int_chunks"] = chunks = []
+    chunks = []  # kept for the tables below; render_text_stream reports any error under the text
     render_text_stream(ci.keep(recorder.wrap(lambda: r.stream_chunks(llm, question)), chunks))
-    st.session_state["int_result"] = ci.inspect_run(chunks, list(r.running_sums(chunks)), recorder, tap)
+    sums = list(r.running_sums(chunks))
+    st.session_state["int_result"] = ci.inspect_run(chunks, sums, recorder, tap) if chunks else None
 
 if result := st.session_state.get("int_result"):
     render_metric_cards(result.summary, columns=("chunks", "content_chunks", "output_tokens", "ttft_ms"))
@@ -63,6 +64,6 @@ if result := st.session_state.get("int_result"):
                         ci.try_add(r.add_message_to_chunk, ops.content, ops.message)):
             box = st.success if outcome.merged else st.warning if outcome.ok else st.error
             box(f"`{outcome.expression}` → **{outcome.result_type}**: {outcome.detail}")
-        st.caption("`AIMessage + chunk` raises nothing, yet merges nothing: `BaseMessage.__add__` wraps both "
-                   "in a prompt template. Sum chunks with chunks, then convert the total once with "
-                   "`message_chunk_to_message`.")
+        st.caption("`AIMessage + chunk` raises nothing, yet merges nothing: `BaseMessage.__add__` wraps "
+                   "both in a prompt template. Sum chunks with chunks, then convert the total once "
+                   "with `message_chunk_to_message`.")

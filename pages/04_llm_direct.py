@@ -18,6 +18,7 @@ from streamlab.recipes.llm_direct import (
     stream_counting,
 )
 from streamlab.recorder import StreamRecorder
+from streamlab.validation import prompt_problem
 
 st.title("Streaming an LLM directly")
 st.caption("The seed's first cell: `for chunk in llm.stream(...)` — every chunk as it arrives.")
@@ -36,8 +37,8 @@ recipe = stream_answer if streaming else invoke_answer
 show_source(recipe, caption="`llm` is the ChatOpenAI built from the sidebar's provider settings.")
 
 if st.button("Run", key="direct_run", type="primary"):
-    if not question.strip():
-        st.error("Type a question first: the prompt is empty.")
+    if problem := prompt_problem(question):
+        st.error(problem)
         st.stop()
     mark_ran("llm_direct")
     llm = build_chat_model(current_provider())
@@ -65,8 +66,8 @@ st.markdown(
 )
 show_source(TokenCounter, stream_counting, astream_counting, invoke_counting)
 if st.button("Run the truth table", key="direct_table_run"):
-    if not question.strip():
-        st.error("Type a question first: the prompt is empty.")
+    if problem := prompt_problem(question):
+        st.error(problem)
         st.stop()
     mark_ran("llm_direct")
     config, rows, table_slot = current_provider(), [], st.empty()

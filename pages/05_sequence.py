@@ -10,13 +10,15 @@ from streamlab.events import capture_events_sync, to_dataframe, to_spans
 from streamlab.providers import build_chat_model
 from streamlab.recipes import sequence as recipes
 from streamlab.streamability import MeasuredRun, to_table
+from streamlab.validation import prompt_problem
 
 st.title("RunnableSequence")
 st.caption("The seed's cell 2, `RunnableLambda(...) | prompt | ChatOpenAI(...)`, plus one more step.")
 st.markdown(
     "`chain.stream()` pushes chunks through the steps with each step's `transform`. Models, parsers "
     "and `RunnableGenerator` handle one chunk at a time; a plain function (`RunnableLambda`) first "
-    "collects its whole input. Pick the variants to compare: they run one after another, live."
+    "collects its whole input. Pick variants to compare: they run one after another, live (the metric "
+    "deltas compare each with the first)."
 )
 st.warning(
     "**The seed says** only the final runnable (the LLM) needs streaming, and a sequence streams "
@@ -45,8 +47,8 @@ with chains_tab:
     show_source(*(recipes.VARIANTS[name] for name in chosen or names[:1]))
 
 if st.button("Run", key="seq_run", type="primary"):
-    if not topic.strip() or not chosen:
-        st.error("Type a topic and pick at least one variant.")
+    if problem := prompt_problem(topic) or (None if chosen else "Pick at least one variant to run."):
+        st.error(problem)
         st.stop()
     mark_ran("sequence")
     llm, results, first = build_chat_model(current_provider()), [], None
@@ -75,9 +77,10 @@ if (done := st.session_state.get("seq_results")) is not None:
     st.subheader("Compare the variants")
     st.dataframe(done["table"], hide_index=True, key="seq_table")
     st.markdown(
-        "**Notice** `first text` vs `LLM done`: after a plain function or a generator inside "
-        "`RunnableLambda`, nothing arrives before the model has finished (deltas are against the first "
-        "variant). `RunnableGenerator`, a bare generator function and `StrOutputParser` keep streaming."
+        "**Notice** `first text` vs `LLM done`: after a plain function, or a generator inside "
+        "`RunnableLambda`, nothing arrives before the model has finished. `RunnableGenerator`, a bare "
+        "generator function and `StrOutputParser` keep streaming; a slow step *before* the LLM shifts "
+        "the curve right without flattening it."
     )
     render_arrival(done["frames"], done["ttft"], key="seq_arrival")
     st.markdown(f"**Each step** of “{done['timeline_for']}” (bar: start → end; tick: stream event)")

@@ -3,12 +3,24 @@ import streamlit as st
 from components.charts import render_arrival
 from components.code_panel import show_source
 from components.metric_cards import render_metric_cards
-from components.parallel_view import render_checks, render_concurrency, render_parallel_stream, run_baseline
+from components.parallel_view import (
+    render_checks,
+    render_concurrency,
+    render_parallel_stream,
+    run_baseline,
+)
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
 from streamlab.branches import build_branch_models, concurrency, describe_total, parallel_checks
-from streamlab.recipes.parallel import add_up, build_parallel, stream_one_after_the_other, stream_parallel
+from streamlab.recipes.parallel import (
+    add_up,
+    build_parallel,
+    stream_one_after_the_other,
+    stream_parallel,
+)
 from streamlab.recorder import StreamRecorder
+
+BRANCH_CARDS = ("ttft_ms", "total_ms", "chunks")
 
 st.title("RunnableParallel")
 st.caption("The seed's cell 3: `short` and `detailed` answer the same question at the same time.")
@@ -48,7 +60,7 @@ if st.button("Run", key="par_run", type="primary"):
     summary = recorder.summary()
     for name, column in zip(models, columns, strict=True):
         with column:
-            render_metric_cards(summary["branches"].get(name, {}), columns=("ttft_ms", "total_ms", "chunks"))
+            render_metric_cards(summary["branches"].get(name, {}), columns=BRANCH_CARDS)
     baseline = StreamRecorder(label="one after the other") if baseline_on else None
     if baseline and not run_baseline(baseline, lambda: stream_one_after_the_other(models, question)):
         baseline = None

@@ -10,7 +10,7 @@ from streamlab.recipes import components_table as recipes
 from streamlab.stream_table import measure_cases, to_components_table
 from streamlab.streamability import MIN_SPREAD_SHARE
 
-SIM_LATENCY = {"ttft_ms": 80, "tokens_per_s": 300}  # enough time for "early" vs "at the end" to show
+SIM_LATENCY = {"ttft_ms": 100, "tokens_per_s": 150}  # enough time for "early" vs "at the end" to show
 
 st.title("What can and cannot stream")
 st.caption("The seed's table, every row measured live instead of claimed.")

@@ -7,7 +7,15 @@ from components.provider_sidebar import current_provider
 from components.trials_chart import render_trials
 from streamlab.providers import build_chat_model
 from streamlab.recipes.comparison import measure_invoke, measure_stream
-from streamlab.trials import medians, mode_row, run_trials, seed_table, to_frame, verdict_for
+from streamlab.trials import (
+    MEDIAN_LABELS,
+    medians,
+    mode_row,
+    run_trials,
+    seed_table,
+    to_frame,
+    verdict_for,
+)
 
 st.title("Streaming vs non-streaming")
 st.caption("The seed's comparison table, turned into numbers from repeated runs.")
@@ -50,10 +58,11 @@ if (frame := st.session_state.get("cmp_frame")) is not None:
         st.markdown("**Streaming**, with the difference to non-streaming:")
         render_metric_cards(mode_row(table, "stream"), columns=("ttft_ms", "total_ms", "chunks"),
                             delta_from=mode_row(table, "invoke"))
-        st.dataframe(table, hide_index=True, key="cmp_medians")
+        st.dataframe(table.rename(columns=MEDIAN_LABELS), hide_index=True, key="cmp_medians")
         render_trials(frame, key="cmp_chart")
         st.subheader("The seed's table, measured")
-        st.dataframe(seed_table(table), hide_index=True, key="cmp_seed_table")
+        wide = {"What the numbers say": st.column_config.TextColumn(width="large")}
+        st.dataframe(seed_table(table), hide_index=True, column_config=wide, key="cmp_seed_table")
     with st.expander("Every trial"):
         st.dataframe(frame, hide_index=True)
 st.page_link("pages/14_latency_lab.py", label="Bigger experiments (more trials, profiles, export): "

@@ -1,4 +1,104 @@
+from functools import partial
+
 import streamlit as st
 
+from components.agent_status import render_agent_steps
+from components.charts import render_arrival
+from components.chat import render_close_table, render_history, render_reply, settle_interrupted_reply
+from components.code_panel import show_source
+from components.long_form import render_long_form
+from components.metric_cards import render_metric_cards
+from components.progress import mark_ran
+from components.provider_sidebar import current_provider
+from streamlab.async_bridge import iterate_sync
+from streamlab.branches import for_sim_model
+from streamlab.chat_turn import ChatTurn, to_messages
+from streamlab.providers import build_chat_model
+from streamlab.recipes import use_cases as uc
+from streamlab.recorder import StreamRecorder
+from streamlab.stop_probe import measure_early_close
+from streamlab.word_meter import WordMeter
+
 st.title("Use cases")
-st.info("This lesson is being written.")  # PLACEHOLDER: replace
+st.caption("Three of the seed's use cases, built for real: a chat app, agent steps, long-form text.")
+config = current_provider()
+stats_url = config.base_url if config.kind == "embedded" else None
+chat_tab, agent_tab, long_tab = st.tabs(["💬 Chat app", "🕵️ Agent steps", "📜 Long-form"])
+
+with chat_tab:
+    st.markdown(
+        "`st.chat_input` → history in `st.session_state` → `st.write_stream` for the reply. **Stop** "
+        "is real: a click interrupts the running script at its next `st.*` call, and a `finally` "
+        "closes the stream, so the HTTP response ends and the model stops. **Notice** the stopped "
+        "reply stays in the history, marked *(stopped)*, with what the simulator counted."
+    )
+    show_source(uc.build_chat, uc.stream_reply)
+    stop_after = st.number_input("Stop after N tokens (0 = let it finish)", 0, 500, 0,
+                                 key="uc_stop_after", help="A repeatable Stop: the reply closes its "
+                                 "stream by itself.")
+    settle_interrupted_reply()  # a Stop click reruns the page while the stopped run saves its reply
+    history = st.session_state.setdefault("uc_history", [])
+    conversation = st.container()  # above the input, also for the reply streamed below
+    with conversation:
+        render_history(history)
+    if question := st.chat_input("Ask something, e.g. Explain RAG", key="uc_chat_input"):
+        mark_ran("use_cases")
+        history.append({"role": "user", "content": question})
+        chat, past = uc.build_chat(build_chat_model(config)), to_messages(history[:-1])
+        turn = ChatTurn(lambda: uc.stream_reply(chat, past, question), stop_after=stop_after or None)
+        with conversation:
+            render_history(history[-1:])
+            render_reply(turn, history, stats_url=stats_url)
+    if history and st.button("Clear the chat", key="uc_clear"):
+        history.clear()
+        st.rerun()
+    with st.expander("Why does the chat chain end in the model, not in `StrOutputParser()`?"):
+        st.markdown("Read 5 chunks, then `close()` the stream, with and without a parser at the end. "
+                    "**Notice** the sync stream through the parser keeps reading the model to the end "
+                    "(langchain-core traces the parser's whole input), so stopping it stops nothing.")
+        show_source(uc.build_chat_with_parser)
+        if stats_url and st.button("Measure", key="uc_probe_run"):
+            llm = build_chat_model(config)
+            opens = {label: partial(uc.stream_reply, build(llm), [], "Explain RAG")
+                     for label, build in uc.STOP_VARIANTS.items()}
+            rows = [measure_early_close(label, open_, stats_url) for label, open_ in opens.items()]
+            st.session_state["uc_probe"] = rows
+        if rows := st.session_state.get("uc_probe"):
+            render_close_table(rows)
+
+with agent_tab:
+    st.markdown(
+        "An agent-style run: search notes (a retriever), let the model choose a tool (its arguments "
+        "stream as partial JSON), run the tool, then stream the answer. `st.status` is fed by "
+        "`astream_events`: **notice** each event moving the label on, before any answer text exists."
+    )
+    agent_question = st.text_input("Question", "What is RAG?", key="uc_agent_question")
+    show_source(uc.build_agent, uc.run_tool, uc.agent_events)
+    if st.button("Run", key="uc_agent_run", type="primary"):
+        if not agent_question.strip():
+            st.error("Type a question first: it is empty.")
+            st.stop()
+        mark_ran("use_cases")
+        agent = uc.build_agent(build_chat_model(config))
+        render_agent_steps(iterate_sync(uc.agent_events(agent, agent_question)))
+
+with long_tab:
+    st.markdown(
+        "A long answer from `sim-detailed`, capped by `max_tokens`. Word count and words/s update while "
+        "it streams. **Notice** the reader has plenty to read long before the end; lower `max_tokens` "
+        "and the answer stops mid-sentence with `finish_reason='length'`."
+    )
+    topic = st.text_input("Topic", "streaming runnables", key="uc_long_topic")
+    max_tokens = st.slider("max_tokens", 20, 800, 400, step=20, key="uc_long_max_tokens")
+    show_source(uc.stream_article)
+    if st.button("Run", key="uc_long_run", type="primary"):
+        if not topic.strip():
+            st.error("Type a topic first: it is empty.")
+            st.stop()
+        mark_ran("use_cases")
+        llm = build_chat_model(for_sim_model(config, "sim-detailed"), max_tokens=max_tokens)
+        recorder = StreamRecorder(label="article")
+        meter = render_long_form(recorder, lambda: uc.stream_article(llm, topic), WordMeter())
+        st.caption(f"finish_reason = `{meter.finish_reason}` · {meter.words} words in the final text")
+        render_metric_cards(recorder.summary())
+        render_arrival(recorder.to_dataframe(), key="uc_long_arrival")

@@ -2,11 +2,12 @@ import streamlit as st
 
 from components.charts import render_arrival
 from components.code_panel import show_source
-from components.live_output import render_text_stream
+from components.live_output import render_run_error, render_text_stream
 from components.metric_cards import render_metric_cards
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
 from components.tool_call_view import render_args_log
+from streamlab.async_bridge import catch_error
 from streamlab.providers import build_chat_model
 from streamlab.recipes.tool_calls import (
     add_up,
@@ -33,7 +34,9 @@ st.markdown(
 question = st.text_input(
     "Question", "What's the weather in San Francisco for the next 3 days?", key="tools_question"
 )
-show_source(get_weather, bind_weather_tool, stream_tool_call, add_up, run_tool_calls, stream_final_answer)
+show_source(
+    get_weather.func, bind_weather_tool, stream_tool_call, add_up, run_tool_calls, stream_final_answer
+)
 
 if st.button("Run", key="tools_run", type="primary"):
     if not question.strip():
@@ -61,9 +64,13 @@ if st.button("Run", key="tools_run", type="primary"):
         st.stop()
     st.json(message.tool_calls)
     st.subheader("3 · Run the tool with the parsed arguments")
-    results = run_tool_calls(message)
-    for result in results:
-        st.code(f"{result.name}({message.tool_calls[0]['args']}) → {result.content}", language=None)
+    results, error = catch_error(run_tool_calls, message)
+    if error is not None:  # e.g. a real model sent arguments the tool's schema rejects
+        render_run_error(error, partial=False)
+        st.stop()
+    for call, result in zip(message.tool_calls, results, strict=True):
+        line = f"{call['name']}.invoke({call['args']}) → {result.content!r}"
+        st.code(line, language=None, wrap_lines=True)
     st.subheader("4 · Send the result back: now the answer streams as text")
     final_llm = bind_weather_tool(build_chat_model(current_provider()))
     render_text_stream(stream_final_answer(final_llm, question, message, results))

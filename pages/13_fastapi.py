@@ -47,7 +47,8 @@ fault = st.toggle("Break the model after 5 chunks (`fault=drop_after:5`, embedde
                   key="fa_fault", disabled=not embedded)
 
 show_source(recipes.build_chain, *(ENDPOINTS[path][1] if streaming else [recipes.chat_full]),
-            caption="The app's routes call these functions: this is the code that answers the request.")
+            caption="The app's routes call these functions: this is the code that answers the request "
+                    "(the server appends a pass-through probe to the chain to timestamp its chunks).")
 path = path if streaming else "/chat/full"
 params = {"q": question, **cfg, **({"fault": "drop_after:5"} if fault and embedded else {})}
 url = server.base_url + front + path
@@ -66,7 +67,7 @@ if run:
     recording = wire.record(url, params=params, on_chunk=live_bytes(body))
     st.session_state["fa_result"] = (recording, wire.fetch_run(server.base_url, recording.run_id))
 if (result := st.session_state.get("fa_result")) is not None:
-    body.code(result[0].text or "(empty body)", language=None)
+    body.code(result[0].text or "(empty body)", language=None, wrap_lines=True)
     render_wire_result(*result)
 
 st.subheader("Real-world gotchas, measured")

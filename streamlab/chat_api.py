@@ -59,6 +59,7 @@ Outcome = Literal["running", "completed", "closed", "cancelled", "error"]
 CLIENT_HTML = Path(__file__).with_name("static") / "chat_client.html"
 FAULT_PATTERN = r"^(drop_after:\d{1,4}|500|429)$"
 MAX_RUNS = 200
+MAX_CONFIGS = 256  # every sidebar change is a new config; old tokens expire first-in, first-out
 PROXY_BUFFER_BYTES = 4096  # nginx's default proxy_buffer_size is one memory page: 4 KiB or 8 KiB
 
 
@@ -152,7 +153,7 @@ class ChatService:
     def __init__(self, config: ProviderConfig, model_factory: ModelFactory | None = None) -> None:
         self.default_config = config
         self.model_factory = model_factory or _default_factory
-        self._configs: dict[str, ProviderConfig] = {}
+        self._configs: OrderedDict[str, ProviderConfig] = OrderedDict()
         self._tokens: dict[str, str] = {}
         self._runs: OrderedDict[str, RunProbe] = OrderedDict()
         self._lock = threading.Lock()
@@ -162,9 +163,11 @@ class ChatService:
         fingerprint = hashlib.sha256(self._salt + repr((config, config.key())).encode()).hexdigest()
         with self._lock:
             token = self._tokens.get(fingerprint)
-            if token is None:
+            if token is None or token not in self._configs:
                 token = secrets.token_urlsafe(9)
                 self._tokens[fingerprint], self._configs[token] = token, config
+                while len(self._configs) > MAX_CONFIGS:
+                    self._configs.popitem(last=False)
             return token
 
     def config_for(self, token: str | None) -> ProviderConfig:
@@ -254,6 +257,10 @@ def _router(service: ChatService) -> APIRouter:
         if run is None:
             raise HTTPException(404, f"no run {rid!r} (only the last {MAX_RUNS} are kept)")
         return run.snapshot()
+
+    @router.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response(status_code=204)  # keeps the browser console free of 404s
 
     @router.get("/", response_class=HTMLResponse)
     async def client() -> HTMLResponse:

@@ -90,25 +90,38 @@ def chunk_table(
             "t_ms": round((t - start_ns) / 1e6, 1),
             "kind": classify_chunk(chunk, i),
             "content": repr(chunk.content),
-            "id": chunk.id,
+            "running sum .content": _preview(total.text),
             "response_metadata": _json(chunk.response_metadata),
             "usage_metadata": _json(chunk.usage_metadata),
             "chunk_position": chunk.chunk_position,
-            "running sum .content": _preview(total.text),
             "running sum output_tokens": usage.get("output_tokens"),
+            "id": chunk.id,
         })
     return pd.DataFrame(rows)
 
 
+def _carries(data: Any) -> str:
+    """The part of an SSE payload that differs from line to line (the envelope repeats)."""
+    if not isinstance(data, dict):
+        return str(data or "")
+    choices = data.get("choices") or []
+    if not choices:
+        return "usage=" + json.dumps(data.get("usage"), separators=(",", ":"))
+    choice = choices[0]
+    delta = json.dumps(choice.get("delta") or {}, ensure_ascii=False, separators=(",", ":"))
+    finish = choice.get("finish_reason")
+    return f"delta={delta}" + (f" finish_reason={finish!r}" if finish else "")
+
+
 def sse_table(lines: Sequence[SSELine], start_ns: int) -> pd.DataFrame:
-    """The `data:` lines as they came off the socket, with arrival time and kind."""
+    """The `data:` lines as they came off the socket: arrival time, kind, what it carries, raw text."""
     rows = [
         {"t_ms": round((line.t_ns - start_ns) / 1e6, 1), "kind": classify_sse_line(line.text),
-         "line": line.text}
+         "carries": _carries(parse_sse_data(line.text)), "line": line.text}
         for line in lines
         if line.text.startswith("data:")
     ]
-    return pd.DataFrame(rows, columns=["t_ms", "kind", "line"])
+    return pd.DataFrame(rows, columns=["t_ms", "kind", "carries", "line"])
 
 
 def kind_counts(chunk_kinds: Sequence[str], sse_kinds: Sequence[str]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ field an API key could ever be written to.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, get_args
@@ -18,6 +19,7 @@ __all__ = [
     "CHAIN_NAMES",
     "CHOICES",
     "CHUNK_COLUMNS",
+    "FAULTS",
     "FIELD_NAMES",
     "LIMITS",
     "METRIC_FIELDS",
@@ -55,6 +57,9 @@ LIMITS: dict[str, tuple[int, int]] = {
     "variants": (1, 8),
 }
 MAX_PROMPTS = 20
+# Simulator faults a lab trial may inject ("timeout" is left out: it would hang a trial for a minute).
+FAULTS = ("401", "429", "500")
+FAULT_PATTERN = re.compile(r"401|429|500|drop_after:\d{1,4}")
 FIELD_NAMES = {"trials": "Trials", "concurrency": "Concurrency", "warmup": "Warm-up runs",
                "seed": "Seed", "max_tokens": "Max tokens"}
 
@@ -83,6 +88,7 @@ class Variant:
     ttft_ms: float = 150.0  # embedded only: the simulated latency profile
     tokens_per_s: float = 80.0
     jitter_ms: float = 5.0
+    fault: str = ""  # embedded only: inject a failure ("500", "429", "drop_after:5"…) to see it recorded
 
     def problems(self) -> list[str]:
         out = []
@@ -97,6 +103,9 @@ class Variant:
             out.append(f"Configuration {name}: the model name is empty.")
         if self.provider == "compatible" and not self.base_url.startswith(("http://", "https://")):
             out.append(f"Configuration {name}: a custom URL must start with http:// or https://.")
+        if self.fault and not FAULT_PATTERN.fullmatch(self.fault):
+            allowed = ", ".join(FAULTS)
+            out.append(f"Configuration {name}: fault must be empty, {allowed} or drop_after:N.")
         for attr in ("ttft_ms", "tokens_per_s", "jitter_ms"):
             value = getattr(self, attr)
             if not isinstance(value, int | float) or math.isnan(value) or value < 0:

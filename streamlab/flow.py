@@ -2,7 +2,7 @@
 
 The overview lesson animates that diagram from a real run. This module holds only the state:
 which box is busy, what each box says, and which chunk is on its way to the UI, so the
-drawing (components/flow_diagram.py) stays a pure function of a `FlowFrame`.
+drawing (components/flow_diagram.py) is a pure function of a `FlowFrame`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ T = TypeVar("T")
 Stage = Literal["input", "runnable", "stream", "ui"]
 Mode = Literal["stream", "invoke"]
 STAGES: tuple[Stage, ...] = ("input", "runnable", "stream", "ui")
-STAGE_TITLES = {"input": "Input", "runnable": "Runnable<br>(LLM)", "stream": "Token<br>Stream",
-                "ui": "UI /<br>Client"}  # plotly annotation markup: two short lines fit a narrow box
-_LABEL_CHARS = 18
+STAGE_TITLES = {"input": "Input", "runnable": "Runnable (LLM)", "stream": "Token Stream",
+                "ui": "UI / Client"}
+_LABEL_CHARS = 40
 
 
 def _short(text: str, width: int = _LABEL_CHARS) -> str:

@@ -45,7 +45,7 @@ def to_json(experiment: Experiment) -> str:
     trials = []
     for t in experiment.trials:
         row: dict[str, Any] = {name: getattr(t, name) for name in _TRIAL_FIELDS}
-        row["chunks"] = [[p.index, p.t_ms, p.branch, p.text] for p in t.points]
+        row["points"] = [[p.index, p.t_ms, p.branch, p.text] for p in t.points]  # the chunks themselves
         trials.append(row)
     document = {
         "format": FORMAT, "version": VERSION, "created_at": experiment.created_at,
@@ -120,12 +120,12 @@ def _trial(raw: object, i: int, labels: set[str]) -> TrialResult:
         raise ImportProblem(f"{where}: 'status' must be one of {', '.join(_STATUSES)}.")
     if values["variant"] not in labels:
         raise ImportProblem(f"{where}: variant {values['variant']!r} is not one of the configurations.")
-    return TrialResult(**values, points=tuple(_points(raw.get("chunks", []), where)))  # type: ignore[arg-type]
+    return TrialResult(**values, points=tuple(_points(raw.get("points", []), where)))  # type: ignore[arg-type]
 
 
 def _points(raw: object, where: str) -> list[ChunkPoint]:
     if not isinstance(raw, list):
-        raise ImportProblem(f"{where}: 'chunks' must be a list of [index, t_ms, branch, text].")
+        raise ImportProblem(f"{where}: 'points' must be a list of [index, t_ms, branch, text].")
     points = []
     for j, item in enumerate(raw):
         ok = (isinstance(item, list) and len(item) == 4 and _is_number(item[0]) and _is_number(item[1])

@@ -26,7 +26,7 @@ PARAMS: dict[str, str] = {"lab_n": "trials", "lab_conc": "concurrency", "lab_war
 # short name inside a lab_vN value → Variant field
 VARIANT_KEYS: dict[str, str] = {"label": "label", "mode": "mode", "api": "api", "provider": "provider",
                                 "model": "model", "url": "base_url", "ttft": "ttft_ms",
-                                "tps": "tokens_per_s", "jitter": "jitter_ms"}
+                                "tps": "tokens_per_s", "jitter": "jitter_ms", "fault": "fault"}
 _NUMBER_MAX = {"ttft_ms": 120_000.0, "tokens_per_s": 10_000.0, "jitter_ms": 10_000.0}
 _TEXT_MAX = 200
 _MAX_VARIANTS = LIMITS["variants"][1]
@@ -147,7 +147,7 @@ def _variant_param(variant: Variant) -> str:
     parts = []
     for key, attr in VARIANT_KEYS.items():
         value = getattr(variant, attr)
-        if attr == "base_url" and not value:
+        if attr in ("base_url", "fault") and not value:
             continue  # every other setting is spelled out, so a link survives new defaults
         text = f"{value:g}" if isinstance(value, float) else str(value)
         parts.append(f"{key}:{quote(text, safe='')}")

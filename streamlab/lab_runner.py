@@ -22,7 +22,7 @@ from typing import Any
 from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
-from streamlab.errors import explain_error
+from streamlab.errors import BROKEN_STREAM, explain_error
 from streamlab.experiments import ChunkPoint, Experiment, ExperimentConfig, TrialResult, Variant
 from streamlab.providers import OPENAI_URL, ProviderConfig, build_chat_model, embedded_config
 from streamlab.recipes.lab import CHAINS, atime_invoke, atime_stream, time_invoke, time_stream
@@ -116,9 +116,12 @@ def plan_jobs(config: ExperimentConfig) -> list[Job]:
     return warmups + measured
 
 
-def _sim_options(variant: Variant) -> dict[str, float]:
-    return {"ttft_ms": variant.ttft_ms, "tokens_per_s": variant.tokens_per_s,
-            "jitter_ms": variant.jitter_ms}
+def _sim_options(variant: Variant) -> dict[str, float | str]:
+    options: dict[str, float | str] = {"ttft_ms": variant.ttft_ms, "tokens_per_s": variant.tokens_per_s,
+                                       "jitter_ms": variant.jitter_ms}
+    if variant.fault:
+        options["fault"] = variant.fault
+    return options
 
 
 def _build_model(variant: Variant, config: ExperimentConfig, endpoints: Endpoints) -> Runnable:
@@ -149,6 +152,14 @@ class _Trials:
                 self.models[variant.label] = _build_model(variant, config, endpoints)
             except ProviderUnavailable as exc:
                 self.models[variant.label] = exc
+
+    async def aclose(self) -> None:
+        # Each run builds its own async HTTP clients; close their pools on this loop now,
+        # or every experiment would leave its keep-alive sockets open until GC.
+        for model in self.models.values():
+            client = getattr(model, "http_async_client", None)
+            if client is not None:
+                await client.aclose()
 
     def prepare(self, job: Job) -> tuple[StreamRecorder, Runnable | ProviderUnavailable, str]:
         model = self.models[job.variant.label]
@@ -183,8 +194,7 @@ class _Trials:
         start = rec.start_ns if rec.start_ns is not None else time.perf_counter_ns()
         end = rec.end_ns if rec.end_ns is not None else start
         status = "failed" if error is not None else ("ok" if rec.complete else "stopped")
-        message = str(error) if isinstance(error, ProviderUnavailable) else (
-            explain_error(error) if error is not None else None)
+        message = _message(error, s["content_chunks"])
         prompts = [p for p in self.config.prompts if p.strip()]
         return TrialResult(
             variant=job.variant.label, trial=job.trial, prompt_index=max(job.trial, 0) % len(prompts),
@@ -196,6 +206,18 @@ class _Trials:
             error_type=type(error).__name__ if error is not None else None, error=message,
             points=tuple(ChunkPoint(r["index"], r["t_ms"], r["branch"], r["text"]) for r in rec.rows()),
         )
+
+
+def _message(error: BaseException | None, content_chunks: int) -> str | None:
+    if error is None:
+        return None
+    if isinstance(error, ProviderUnavailable):
+        return str(error)
+    message = explain_error(error, partial=content_chunks > 0)
+    if message == BROKEN_STREAM:  # its wording points at text above; a trial has a table row
+        return (f"The connection broke while the answer was streaming, after {content_chunks} "
+                "content chunks; the partial timings are kept.")
+    return message
 
 
 async def _run_jobs(jobs: list[Job], trials: _Trials, concurrency: int,
@@ -253,6 +275,7 @@ def run_experiment(
         await _run_jobs([j for j in jobs if j.warmup], trials, config.concurrency, done)
         trials.t0_ns = time.perf_counter_ns()  # wall time and trial offsets exclude the warm-up
         await _run_jobs([j for j in jobs if not j.warmup], trials, config.concurrency, done)
+        await trials.aclose()
 
     asyncio.run(phases())
     experiment.wall_ms = (time.perf_counter_ns() - trials.t0_ns) / 1e6

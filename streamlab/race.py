@@ -45,9 +45,13 @@ class Race:
         self.recorders = {name: StreamRecorder(label=name) for name in self.lanes}
         self.errors: dict[str, BaseException] = {}
         self._queue: queue.Queue[RaceEvent] = queue.Queue()
-        self._barrier = threading.Barrier(len(self.lanes))
+        # The clock restarts when the last lane reaches the barrier, the moment all requests go.
+        self._barrier = threading.Barrier(len(self.lanes), action=self._start_clock)
         self._threads: list[threading.Thread] = []
         self.start_ns = 0
+
+    def _start_clock(self) -> None:
+        self.start_ns = time.perf_counter_ns()
 
     def _elapsed_ms(self) -> float:
         return (time.perf_counter_ns() - self.start_ns) / 1e6
@@ -65,7 +69,7 @@ class Race:
 
     def run(self, *, tick_s: float = 0.05, timeout_s: float = 120.0) -> Iterator[RaceEvent | RaceTick]:
         """Start all lanes, yield what they send until every lane is done or failed."""
-        self.start_ns = time.perf_counter_ns()
+        self._start_clock()
         self._threads = [threading.Thread(target=self._consume, args=(name,), daemon=True,
                                           name=f"race-{name}") for name in self.lanes]
         for thread in self._threads:

@@ -176,7 +176,7 @@ def _first_text(a: str, b: str, xa: pd.Series, xb: pd.Series, seed: int) -> str:
         return f"No text arrived in {a if _clean(xa).size == 0 else b}"
     ma, mb = float(np.median(_clean(xa))), float(np.median(_clean(xb)))
     if not diff.excludes_zero:
-        return (f"First text: no clear difference (median {_ms(ma)} vs {_ms(mb)}; "
+        return (f"First text: no clear difference between {a} and {b} (median {_ms(ma)} vs {_ms(mb)}; "
                 "the 95% CI of the difference includes 0)")
     (fast, f), (slow, s) = sorted([(a, ma), (b, mb)], key=lambda p: p[1])
     ratio = s / f if f > 0 else math.inf

@@ -39,7 +39,7 @@ def to_components_table(results: Iterable[tuple[Case, Measurement]]) -> pd.DataF
             "with text": m.content_chunks,
             "TTFT (ms)": None if m.ttft_ms is None else round(m.ttft_ms, 1),
             "total (ms)": None if m.total_ms is None else round(m.total_ms, 1),
-            "verdict": m.error or VERDICT_LABELS[m.verdict],
+            "verdict": VERDICT_LABELS[m.verdict] if m.error is None else f"error: {m.error}",
             "first chunks": " | ".join(m.previews),
         }
         for case, m in results

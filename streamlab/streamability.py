@@ -159,7 +159,7 @@ def to_table(measurements: Iterable[Measurement]) -> pd.DataFrame:
             "last text (ms)": _round(m.last_ms),
             "LLM done (ms)": _round(m.llm_end_ms),
             "total (ms)": _round(m.total_ms),
-            "verdict": VERDICT_LABELS[m.verdict],
+            "verdict": VERDICT_LABELS[m.verdict] if m.error is None else f"error: {m.error}",
             "first chunks": " | ".join(m.previews),
         }
         for m in measurements

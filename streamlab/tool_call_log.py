@@ -20,7 +20,7 @@ from langchain_core.messages import AIMessageChunk
 __all__ = ["TABLE_COLUMNS", "ArgsRow", "ToolCallLog", "is_json"]
 
 TABLE_COLUMNS = [
-    "#", "ms", "args piece", "piece alone is JSON?", "accumulated args", "sum's parsed args",
+    "#", "ms", "name", "args piece", "piece alone is JSON?", "accumulated args", "sum's parsed args",
     "chunk.tool_calls alone",
 ]  # fmt: skip
 
@@ -110,5 +110,5 @@ class ToolCallLog:
 def _table_row(row: ArgsRow) -> list[Any]:
     alone = ("yes" if is_json(row.piece) else "no") if row.piece else ""
     parsed = "" if row.parsed is None else json.dumps(row.parsed, ensure_ascii=False)
-    return [row.index, round(row.t_ms, 1), row.piece, alone, row.accumulated, parsed,
+    return [row.index, round(row.t_ms, 1), row.name, row.piece, alone, row.accumulated, parsed,
             json.dumps(row.alone, ensure_ascii=False)]

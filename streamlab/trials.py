@@ -14,7 +14,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from streamlab.errors import explain_error
+
 __all__ = [
+    "MEDIAN_LABELS",
     "TRIAL_COLUMNS",
     "Measurement",
     "Trial",
@@ -27,6 +30,8 @@ __all__ = [
     "verdict_for",
 ]
 
+MEDIAN_LABELS = {"mode": "mode", "trials": "trials", "ttft_ms": "median TTFT (ms)",
+                 "total_ms": "median total (ms)", "chunks": "median chunks"}  # for display
 TRIAL_COLUMNS = ["trial", "mode", "ttft_ms", "total_ms", "chunks", "error"]
 EQUAL_WITHIN_PCT = 10.0  # totals closer than this count as "the same"
 MIN_SPEEDUP = 1.5  # below this, streaming made no visible difference
@@ -45,7 +50,7 @@ class Trial:
     ttft_ms: float | None
     total_ms: float | None
     chunks: int | None
-    error: str | None = None
+    error: str | None = None  # plain-language explanation when the trial failed
 
 
 def run_trials(measure: Mapping[str, Callable[[], Measurement]], n: int) -> Iterator[Trial]:
@@ -56,7 +61,7 @@ def run_trials(measure: Mapping[str, Callable[[], Measurement]], n: int) -> Iter
             try:
                 m = measure[mode]()
             except Exception as exc:  # a failed trial is a row, not the end of the experiment
-                yield Trial(i + 1, mode, None, None, None, f"{type(exc).__name__}: {exc}")
+                yield Trial(i + 1, mode, None, None, None, explain_error(exc))
                 continue
             yield Trial(i + 1, mode, m.ttft_ms, m.total_ms, m.chunks)
 
@@ -121,17 +126,16 @@ def seed_table(table: pd.DataFrame) -> pd.DataFrame:
     s, i = (table.set_index("mode").loc[mode] for mode in ("stream", "invoke"))
     diff = abs(s.total_ms - i.total_ms) / i.total_ms * 100
     rows = [
-        ("Latency", "Low", "High", f"total {s.total_ms:.0f} ms", f"total {i.total_ms:.0f} ms",
+        ("Latency", "Low / High", f"total {s.total_ms:.0f} ms / {i.total_ms:.0f} ms",
          f"Misleading: total latency is about the same (differs by {diff:.0f}%)."),
-        ("Time to first text (not in the seed)", "", "", f"{s.ttft_ms:.0f} ms", f"{i.ttft_ms:.0f} ms",
+        ("Time to first text (new row)", "—", f"{s.ttft_ms:.0f} ms / {i.ttft_ms:.0f} ms",
          f"This is what streaming changes: {i.ttft_ms / s.ttft_ms:.1f}× sooner."),
-        ("UX", "Real-time", "Delayed", f"text grows from {s.ttft_ms:.0f} ms on",
-         f"blank for {i.ttft_ms:.0f} ms, then all at once", "Agrees."),
-        ("Complexity", "Slightly higher", "Simple", f"{s.chunks:.0f} chunks to handle", "1 message",
-         "Agrees: a loop over chunks, some of them empty, and errors can arrive mid-answer."),
-        ("Use case", "Chat / UI", "Batch / backend", "", "",
-         "Rule of thumb: stream when a person is waiting; invoke when code consumes the result."),
+        ("UX", "Real-time / Delayed",
+         f"text from {s.ttft_ms:.0f} ms on / blank until {i.ttft_ms:.0f} ms", "Agrees."),
+        ("Complexity", "Slightly higher / Simple", f"{s.chunks:.0f} chunks / 1 message",
+         "Agrees: loop over chunks; errors can arrive mid-answer."),
+        ("Use case", "Chat, UI / Batch, backend", "—",
+         "Stream when a person waits; invoke when code reads it."),
     ]
-    columns = ["Aspect", "Seed: streaming", "Seed: non-streaming", "Measured: streaming",
-               "Measured: non-streaming", "What the numbers say"]
+    columns = ["Aspect", "Seed (stream / invoke)", "Measured (stream / invoke)", "What the numbers say"]
     return pd.DataFrame(rows, columns=columns)

@@ -8,6 +8,7 @@ The chat app runs in this process, so both sides share one `perf_counter_ns` clo
 
 from __future__ import annotations
 
+import codecs
 import gc
 import statistics
 import threading
@@ -95,17 +96,11 @@ class _Decoder:
 
     def __init__(self, encoding: str) -> None:
         self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding == "gzip" else None
-        self._utf8 = _incremental_utf8()
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def decode(self, raw: bytes) -> tuple[bytes, str]:
         body = self._zlib.decompress(raw) if self._zlib is not None else raw
         return body, self._utf8.decode(body)
-
-
-def _incremental_utf8():
-    import codecs
-
-    return codecs.getincrementaldecoder("utf-8")(errors="replace")
 
 
 def _ms(t_ns: int, start_ns: int) -> float:
@@ -175,7 +170,7 @@ def summarize(rec: WireRecording, label: str | None = None) -> dict[str, Any]:
     return {
         "variant": label or rec.url,
         "status": rec.status,
-        "content-encoding": rec.headers.get("content-encoding", "—"),
+        "content-encoding": rec.headers.get("content-encoding", "none"),
         "headers_ms": _round(rec.headers_ms),
         "first_byte_ms": _round(rec.first_byte_ms),
         "first_text_ms": _round(rec.first_text_ms),
@@ -216,7 +211,10 @@ def fetch_run(base_url: str, rid: str | None, *, timeout: float = 5.0) -> dict[s
     """The chat app's probe for one request (`/stats/{rid}`), or None if unknown."""
     if not rid:
         return None
-    response = httpx.get(f"{base_url}/stats/{rid}", timeout=timeout)
+    try:
+        response = httpx.get(f"{base_url}/stats/{rid}", timeout=timeout)
+    except httpx.HTTPError:
+        return None
     return response.json() if response.status_code == 200 else None
 
 
@@ -261,10 +259,10 @@ class DisconnectReport:
     chain_chunks_after: int  # after `settle_s` (and before any garbage collection)
     outcome_after: str  # the probe's outcome after `settle_s`: running / closed / cancelled / ...
     ended_after_ms: float | None  # disconnect → the chain's generator ended
-    sim_chunks_after: int | None  # chunks the model server sent after the disconnect
-    sim_disconnected: int | None  # model-server streams that ended by disconnect meanwhile
+    sim_chunks_before: int | None  # chunks the model server sent until the disconnect
+    sim_chunks_after: int | None  # chunks the model server sent in the `settle_s` after it
+    sim_disconnected: int | None  # model-server streams that ended by disconnect in the meantime
     outcome_after_gc: str | None = None  # after an explicit gc.collect(), when requested
-    sim_chunks_total: int | None = None
 
 
 def disconnect_demo(
@@ -288,15 +286,14 @@ def disconnect_demo(
     with _gc_paused(pause_gc):
         rec = record(base_url + path, params=params, stop_after_chunks=after_chunks)
         at_disconnect = fetch_run(base_url, rec.run_id) or {}
+        sim_at = _sim_stats(sim_url)
         time.sleep(settle_s)
         after = fetch_run(base_url, rec.run_id) or {}
         sim_mid = _sim_stats(sim_url)
     outcome_after_gc = None
     if collect_after:
         gc.collect()
-        time.sleep(0.2)  # let the closed upstream connection be noticed by the model server
         outcome_after_gc = (fetch_run(base_url, rec.run_id) or {}).get("outcome")
-    sim_after = _sim_stats(sim_url)
     ended = after.get("ended_ns")
     disconnect_ns = rec.disconnect_ns or rec.start_ns
     return DisconnectReport(
@@ -306,10 +303,10 @@ def disconnect_demo(
         chain_chunks_after=int(after.get("chunks", 0)),
         outcome_after=str(after.get("outcome", "unknown")),
         ended_after_ms=None if ended is None else round(_ms(ended, disconnect_ns), 1),
-        sim_chunks_after=_delta(sim_before, sim_mid, "chunks_sent"),
+        sim_chunks_before=_delta(sim_before, sim_at, "chunks_sent"),
+        sim_chunks_after=_delta(sim_at, sim_mid, "chunks_sent"),
         sim_disconnected=_delta(sim_before, sim_mid, "streams_disconnected"),
         outcome_after_gc=outcome_after_gc,
-        sim_chunks_total=_delta(sim_before, sim_after, "chunks_sent"),
     )
 
 

@@ -29,6 +29,7 @@ def test_chunk_table_shows_role_content_finish_usage_and_last_chunks():
     assert chunks.iloc[-1]["running sum output_tokens"] == 12
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Chunks"], metrics["Content chunks"], metrics["Output tokens"]) == ("16", "12", "12")
+    assert "internals" in at.session_state["lessons_run"]
 
 
 def test_raw_sse_lines_end_with_done_and_match_the_content_chunks():
@@ -63,3 +64,13 @@ def test_empty_question_is_refused_with_a_clear_message():
     at.button(key="int_run").click().run()
     assert not at.exception
     assert "question" in at.error[0].value
+
+
+def test_forced_html_answer_is_shown_as_text_in_the_tables():
+    at = open_page(PAGE, profile={"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0,
+                                  "sim_seed": 1, "sim_text": "<b>bold</b>"})
+    at.button(key="int_run").click().run()
+    assert not at.exception
+    sse = _table(at, "line")
+    assert "".join(_table(at, "chunk_position")["content"]).count("<") == 2  # repr'd, plain cells
+    assert any('"content":"<' in line for line in sse["line"])

@@ -19,8 +19,13 @@ def test_run_shows_both_modes_the_flow_and_the_filled_in_mental_model():
     cards = [(m.label, m.value) for m in at.metric]
     chunks = [value for label, value in cards if label == "Chunks"]
     assert chunks[0] == "1" and int(chunks[1]) > 20  # invoke: one; stream: many
-    # One flow diagram per mode (the final frame) and the arrival chart.
-    assert len(at.get("plotly_chart")) == 3
+    # The flow diagram of each mode ends all green, except the stream box that invoke skips.
+    done = [s.value for s in at.success]
+    assert sum(v.startswith("**UI / Client**") for v in done) == 2
+    assert sum(v.startswith("**Token Stream**") for v in done) == 1
+    assert any("**Token Stream** `skipped: one AIMessage`" in c.value for c in at.markdown)
+    assert len(at.get("plotly_chart")) == 1  # the arrival chart
+    assert "overview" in at.session_state["lessons_run"]
 
 
 def test_notice_counts_more_chunks_than_tokens():
@@ -43,3 +48,12 @@ def test_empty_prompt_is_refused_with_a_clear_message():
     at.button(key="ov_run").click().run()
     assert not at.exception
     assert "prompt" in at.error[0].value
+
+
+def test_a_dropped_stream_keeps_its_partial_text_and_explains_the_error():
+    at = open_page(PAGE, profile={"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0,
+                                  "sim_seed": 1, "sim_fault": "drop_after", "sim_drop_after": 5})
+    at.button(key="ov_run").click().run()
+    assert not at.exception
+    assert "connection broke" in at.error[0].value
+    assert any("Incomplete" in c.value for c in at.caption)

@@ -60,7 +60,8 @@ def test_openai_key_is_only_ever_shown_masked(monkeypatch):
     at = app().run()
     at.sidebar.radio(key="provider_kind").set_value("openai").run()
     at.sidebar.text_input(key="openai_key").set_value(secret).run()
-    shown = " ".join(str(e.value) for e in [*at.sidebar.caption, *at.sidebar.markdown, *at.main.markdown])
+    elements = [*at.sidebar.caption, *at.sidebar.markdown, *at.main.markdown]
+    shown = " ".join(str(e.value) for e in elements)
     assert "sk-…CRET" in shown
     assert secret not in shown
     assert secret not in repr(at.session_state["provider_config"])

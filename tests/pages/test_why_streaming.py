@@ -6,7 +6,7 @@ from tests.pages.conftest import open_page, texts
 
 PAGE = "pages/02_why_streaming.py"
 # Small but real latency: the race needs time for text to arrive in steps.
-SMALL = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 200.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
+SMALL = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 
 
 def _ms(value: str) -> float:
@@ -27,9 +27,14 @@ def test_race_streamed_lane_shows_text_much_sooner_and_finishes_about_together()
     assert int(chunks[0]) > 20 and chunks[1] == "1"
     assert re.search(r"Streaming showed first text \d+\.\d× sooner", at.success[0].value)
     page = texts(at)
-    assert "first text at" in page and "done at" in page and "Race clock" in page
+    lanes = re.findall(r"User sees text at \*\*([\d,]+) ms\*\*\s*·\s*done at \*\*([\d,]+) ms", page)
+    (stream_seen, stream_done), (invoke_seen, invoke_done) = [(_ms(a), _ms(b)) for a, b in lanes]
+    assert stream_seen * 3 < invoke_seen and invoke_seen == invoke_done  # "time until seen" vs done
+    assert 0.6 < stream_done / invoke_done < 1.6
+    assert "Race clock" in page
     assert "return llm.stream(prompt)" in page and "return [llm.invoke(prompt)]" in page
     assert at.get("plotly_chart"), "the arrival chart is drawn"
+    assert "why_streaming" in at.session_state["lessons_run"]
 
 
 def test_both_lanes_show_the_same_answer():
@@ -52,3 +57,13 @@ def test_empty_prompt_is_refused_with_a_clear_message():
     at.button(key="why_run").click().run()
     assert not at.exception
     assert "prompt" in at.error[0].value
+
+
+def test_a_server_error_is_explained_in_each_lane_without_a_verdict():
+    at = open_page(PAGE, profile={"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0,
+                                  "sim_seed": 1, "sim_fault": "500"})
+    at.button(key="why_run").click().run()
+    assert not at.exception
+    explained = "The provider had an internal error (HTTP 500). Try again."
+    assert [e.value for e in at.error] == [explained, explained]
+    assert not at.success

@@ -22,7 +22,7 @@ from streamlab.trials import (
     verdict_for,
 )
 
-SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=200, jitter_ms=0, seed=1)
+SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=100, jitter_ms=0, seed=1)
 PROMPT = "Explain latency in LLM apps"
 
 
@@ -63,7 +63,8 @@ def test_run_trials_alternates_which_mode_goes_first_and_keeps_failures_as_rows(
     trials = list(run_trials({"stream": fake("stream"), "invoke": fake("invoke", fail=True)}, 3))
     assert calls == ["stream", "invoke", "invoke", "stream", "stream", "invoke"]
     failed = [t for t in trials if t.error]
-    assert len(failed) == 3 and failed[0].error == "RuntimeError: boom" and failed[0].total_ms is None
+    assert len(failed) == 3 and failed[0].total_ms is None
+    assert failed[0].error == "The run failed: RuntimeError: boom"  # explain_error's wording
     table = medians(to_frame(trials))
     assert list(table["mode"]) == ["stream"] and verdict_for(table) is None
 
@@ -94,11 +95,12 @@ def test_seed_table_calls_the_latency_row_misleading_and_adds_time_to_first_text
     table = pd.DataFrame({"mode": ["stream", "invoke"], "trials": [5, 5], "ttft_ms": [100.0, 790.0],
                           "total_ms": [1000.0, 1010.0], "chunks": [60.0, 1.0]})
     rows = seed_table(table).set_index("Aspect")
-    assert rows.loc["Latency", "Seed: streaming"] == "Low"
+    assert rows.loc["Latency", "Seed (stream / invoke)"] == "Low / High"
+    assert rows.loc["Latency", "Measured (stream / invoke)"] == "total 1000 ms / 1010 ms"
     assert rows.loc["Latency", "What the numbers say"].startswith("Misleading")
-    first_text = rows.loc["Time to first text (not in the seed)"]
+    first_text = rows.loc["Time to first text (new row)"]
     assert first_text["What the numbers say"].endswith("7.9× sooner.")
-    assert rows.loc["Complexity", "Measured: streaming"] == "60 chunks to handle"
+    assert rows.loc["Complexity", "Measured (stream / invoke)"] == "60 chunks / 1 message"
 
 
 def test_trials_figure_has_one_box_per_mode_with_every_trial_as_a_point():

@@ -141,3 +141,16 @@ def test_tap_joins_lines_split_across_network_reads():
     tap.feed(b"NE]\n\n")
     assert [(line.t_ns, line.text) for line in tap.lines] == [
         (1, 'data: {"a": 1}'), (1, ""), (2, "data: [DONE]"), (2, "")]
+
+
+def test_sse_table_pulls_out_what_each_line_carries(tapped_run):
+    _, tap, recorder = tapped_run
+    table = ci.sse_table(tap.lines, recorder.start_ns)
+    assert list(table["carries"]) == [
+        'delta={"role":"assistant","content":""}',
+        'delta={"content":"Chunks"}', 'delta={"content":" are"}', 'delta={"content":" not"}',
+        'delta={"content":" tokens"}', 'delta={"content":"."}',
+        "delta={} finish_reason='stop'",
+        'usage={"prompt_tokens":1,"completion_tokens":5,"total_tokens":6}',
+        "[DONE]",
+    ]

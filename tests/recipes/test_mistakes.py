@@ -6,12 +6,13 @@ the page teaches, so a library upgrade that changes it turns a test red.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.prompt_values import ChatPromptValue
-from langchain_core.runnables import RunnableGenerator, RunnableLambda
+from langchain_core.runnables import RunnableConfig, RunnableGenerator, RunnableLambda
 
 from streamlab.async_bridge import catch_error, iterate_sync, run_sync
 from streamlab.recipes import mistakes
@@ -172,3 +173,23 @@ def test_unset_streaming_flag_streams_and_explicit_false_gives_one_chunk(make_ll
 def test_streaming_true_makes_invoke_fire_token_callbacks(make_llm):
     assert mistakes.count_invoke_tokens(make_llm(sim={"text": ANSWER}), "hi") == 0
     assert mistakes.count_invoke_tokens(make_llm(sim={"text": ANSWER}, streaming=True), "hi") > 3
+
+
+def test_disable_streaming_also_gives_one_chunk(make_llm):
+    chunks = list(mistakes.stream_answer(make_llm(sim={"text": ANSWER}, disable_streaming=True), "hi"))
+    assert len(chunks) == 1 and chunks[0].content == ANSWER
+
+
+def test_run_in_executor_also_loses_the_config_unless_passed(llm):
+    async def without_config(question: str):
+        return await asyncio.get_running_loop().run_in_executor(None, llm.invoke, question)
+
+    async def with_config(question: str, config: RunnableConfig):
+        return await asyncio.get_running_loop().run_in_executor(None, llm.invoke, question, config)
+
+    async def stream_events(fn) -> int:
+        events = [e["event"] async for e in RunnableLambda(fn).astream_events("hi", version="v2")]
+        return events.count("on_chat_model_stream")
+
+    assert run_sync(stream_events(without_config)) == 0
+    assert run_sync(stream_events(with_config)) > 3

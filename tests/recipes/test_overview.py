@@ -6,8 +6,8 @@ import time
 
 from langchain_core.messages import AIMessage, AIMessageChunk
 
-from components.flow_diagram import flow_figure
-from streamlab.flow import FlowTracker, arrow_chain, invoke_as_stream, mental_model
+from components.flow_diagram import arrow_markdown, box_markdown
+from streamlab.flow import STAGES, FlowTracker, arrow_chain, invoke_as_stream, mental_model
 from streamlab.recipes.overview import invoke_result, stream_chunks
 from streamlab.recorder import StreamRecorder
 
@@ -59,15 +59,18 @@ def test_tracker_for_invoke_skips_the_token_stream():
     assert "stream" not in end.done and end.packet == "1 AIMessage, 12 chars"
 
 
-def test_flow_figure_draws_four_boxes_colours_busy_ones_and_escapes_model_text():
+def test_diagram_boxes_and_arrows_follow_the_frame_and_quote_model_text_as_code():
     tracker = FlowTracker("q", "stream")
     tracker.sent()
-    fig = flow_figure(tracker.arrived(AIMessageChunk(content="<b>x</b>")))
-    fills = [shape.fillcolor for shape in fig.layout.shapes]
-    assert len(fills) == 4
-    assert fills[0] == "#E3F1E0" and fills[1] == fills[2] == fills[3] == "#FDE2E1"  # done, then busy
-    texts = " ".join(a.text for a in fig.layout.annotations if a.text)
-    assert "&lt;b&gt;x&lt;/b&gt;" in texts and "<b>x</b>" not in texts
+    frame = tracker.arrived(AIMessageChunk(content="<b>`x`</b>"))
+    boxes = [box_markdown(frame, stage) for stage in STAGES]
+    assert [state for state, _ in boxes] == ["done", "busy", "busy", "busy"]
+    assert boxes[2][1] == "**Token Stream** `chunk #0: '<b>ˋxˋ</b>'`"  # inline code: never HTML
+    assert arrow_markdown(frame, "runnable") == ":orange[**↓**]"
+    assert arrow_markdown(frame, "ui") == ":orange[**↓** `chunk #0: '<b>ˋxˋ</b>'`]"
+    end = tracker.finished()
+    assert [box_markdown(end, s)[0] for s in STAGES] == ["done"] * 4
+    assert arrow_markdown(end, "ui") == ":green[**↓**]"
 
 
 def test_mental_model_line_shortens_long_streams():

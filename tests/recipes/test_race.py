@@ -11,7 +11,7 @@ from streamlab.race import Race, RaceEvent, RaceTick
 from streamlab.recipes.race import invoked_lane, streamed_lane
 from streamlab.simulator import LatencyProfile
 
-SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=200, jitter_ms=0, seed=1)
+SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=100, jitter_ms=0, seed=1)
 PROMPT = "Explain why streaming tokens matters"
 
 

@@ -15,7 +15,9 @@ from streamlab.recipes import sequence as recipes
 from streamlab.simulator import LatencyProfile
 from streamlab.streamability import measure
 
-TIMED = LatencyProfile(ttft_ms=40, tokens_per_s=400, jitter_ms=0, seed=3)
+# ~73 tokens at 150 tokens/s: a ~0.5 s stream, long enough that a loaded CI machine stalling for
+# 100 ms cannot make a stream look like a burst.
+TIMED = LatencyProfile(ttft_ms=40, tokens_per_s=150, jitter_ms=0, seed=3)
 TOPIC = "Runnable streaming"
 STREAMING = ["seed chain (ends in the LLM)", "+ RunnableGenerator", "+ bare generator function",
              "+ StrOutputParser()"]  # fmt: skip
@@ -65,12 +67,10 @@ def test_plain_function_after_the_llm_gives_one_chunk_after_the_llm_finished(run
 
 def test_generator_inside_runnable_lambda_gives_several_chunks_all_after_the_llm_finished(runs):
     run = runs["+ RunnableLambda(generator)"]
-    seed = runs["seed chain (ends in the LLM)"]
     assert run.content_chunks > 10  # one per word
     assert run.ttft_ms >= run.llm_end_ms  # ...but the first one only once the model is done
     assert run.last_ms - run.ttft_ms < 0.1 * run.last_ms  # a burst at the end
     assert run.verdict == "partial"
-    assert run.ttft_ms > 3 * seed.ttft_ms
 
 
 def test_plain_function_then_str_parser_gives_one_chunk_although_the_last_step_streams(runs):
@@ -83,9 +83,8 @@ def test_slow_step_before_the_llm_only_delays_the_start(runs):
     slow, seed = runs["slow plain step before the LLM"], runs["seed chain (ends in the LLM)"]
     assert slow.verdict == "streams"
     assert slow.content_chunks == seed.content_chunks
-    assert slow.ttft_ms >= seed.ttft_ms + 250  # look_up_topic sleeps 300 ms
-    streaming_ms = slow.last_ms - slow.ttft_ms
-    assert 0.5 < streaming_ms / (seed.last_ms - seed.ttft_ms) < 2  # same stream, just later
+    assert slow.ttft_ms >= 300  # look_up_topic sleeps 300 ms before the model is even called
+    assert slow.llm_end_ms - slow.ttft_ms > 0.3 * (seed.llm_end_ms - seed.ttft_ms)  # still a stream
 
 
 def test_variants_stream_the_same_text_modulo_case(llm):

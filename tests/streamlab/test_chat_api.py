@@ -138,7 +138,7 @@ def test_disconnect_cancels_async_generators_and_the_upstream_stream(chat, sim_s
     assert report.ended_after_ms is not None and report.ended_after_ms < 250
     assert report.chain_chunks_after == report.chain_chunks_at_disconnect  # nothing produced after
     assert report.sim_disconnected == 1
-    assert report.sim_chunks_after <= report.chain_chunks_after + 2
+    assert report.sim_chunks_after <= 2  # at most what was already in flight
 
 
 def test_disconnect_leaves_the_seed_generator_running_until_garbage_collection(chat, sim_server):
@@ -148,7 +148,7 @@ def test_disconnect_leaves_the_seed_generator_running_until_garbage_collection(c
     # The worker thread finishes the next() it was blocked in, then nobody pulls again...
     assert report.chain_chunks_after - report.chain_chunks_at_disconnect <= 1
     # ...while the model server keeps generating into the open connection.
-    assert report.sim_chunks_after > report.chain_chunks_after + 10
+    assert report.sim_chunks_after > 10
     assert report.sim_disconnected == 0
     assert report.outcome_after_gc == "closed"  # only the garbage collector closes it
 
@@ -187,7 +187,7 @@ def test_gzip_option_wraps_the_whole_app(sim_server):
 
 def test_gzip_middleware_holds_the_headers_until_the_first_body_chunk(sim_server):
     def slow_model(config, sim):
-        return FakeListChatModel(responses=["slow start"], sleep=0.3)
+        return FakeListChatModel(responses=["ok"], sleep=0.3)
 
     server = start_chat_server(embedded_config(sim_server.base_url), model_factory=slow_model)
     try:
@@ -195,7 +195,7 @@ def test_gzip_middleware_holds_the_headers_until_the_first_body_chunk(sim_server
         gz = wire.record(server.base_url + "/gzip/chat", params=Q)
     finally:
         server.stop()
-    assert plain.text == gz.text == "slow start"
+    assert plain.text == gz.text == "ok"
     assert plain.headers_ms < 200  # StreamingResponse sends the headers at once
     assert gz.headers_ms >= 280  # GZipMiddleware waits for a body chunk to decide on encoding
 
@@ -247,4 +247,4 @@ def test_time_to_first_text_is_close_to_the_chains_over_loopback(chat):
     run = _run(chat, rec)
     chain_first_text_ms = wire.chain_frame(run, rec.start_ns).query("chars > 0")["t_ms"].iloc[0]
     assert rec.first_text_ms >= chain_first_text_ms
-    assert rec.first_text_ms - chain_first_text_ms < 50  # HTTP on loopback adds little
+    assert rec.first_text_ms - chain_first_text_ms < 100  # HTTP on loopback adds little

@@ -249,8 +249,8 @@ def test_embedded_server_listens_on_loopback_only(sim_server):
 
 
 def test_no_cors_headers_so_other_sites_cannot_read_the_simulator(sim_server):
-    response = httpx.options(sim_server.base_url + "/v1/chat/completions",
-                             headers={"origin": "https://evil.example", "access-control-request-method": "POST"})
+    preflight = {"origin": "https://evil.example", "access-control-request-method": "POST"}
+    response = httpx.options(sim_server.base_url + "/v1/chat/completions", headers=preflight)
     assert "access-control-allow-origin" not in response.headers
     plain = httpx.get(sim_server.base_url + "/v1/models", headers={"origin": "https://evil.example"})
     assert "access-control-allow-origin" not in plain.headers

@@ -19,6 +19,8 @@ def test_bad_prompts_get_a_message_saying_what_to_fix(text, problem):
     assert problem in prompt_problem(text)
 
 
-@pytest.mark.parametrize("text", ["Explain RAG", "Explique le streaming 🚀", "اشرح البث المباشر", "流式传输"])
+@pytest.mark.parametrize(
+    "text", ["Explain RAG", "Explique le streaming 🚀", "اشرح البث المباشر", "流式传输"]
+)
 def test_good_prompts_in_any_script_pass(text):
     assert prompt_problem(text) is None
