@@ -40,8 +40,11 @@ class LiveEventStatus:
             self._last = now
             self.draw(timed)
 
-    def draw(self, last: TimedEvent | None = None) -> None:
+    def draw(self, last: TimedEvent | None = None, *, done: bool = False) -> None:
         top = ", ".join(f"{name} ×{n}" for name, n in self.counts.most_common(4))
+        if done:
+            self.slot.caption(f"📡 {sum(self.counts.values())} events captured ({top})")
+            return
         latest = ""
         if last is not None:
             event, name = last.event["event"], last.event["name"]

@@ -38,7 +38,7 @@ st.warning(
 )
 
 question = st.text_input("Question", "Explain RAG", key="par_question")
-max_tokens = st.slider("max_tokens per branch", 20, 300, 200, step=10, key="par_max_tokens")
+max_tokens = st.slider("max_tokens per branch", 20, 300, 120, step=10, key="par_max_tokens")
 baseline_on = st.checkbox("Also time the branches one after the other (the baseline)", value=True,
                           key="par_sequential")
 show_source(build_parallel, stream_parallel, add_up, stream_one_after_the_other, caption=(

@@ -65,13 +65,17 @@ if st.button("Run", key="ev_run", type="primary"):
         reset_filters("ev")
     except Exception as exc:
         render_run_error(exc, partial=False)
-    live.draw()
+    live.draw(done=True)
 if (captured := st.session_state.get("ev_captured")) is not None:
     render_capture(captured, key="ev")
 
 st.divider()
 st.subheader("Check the seed's claims")
-st.markdown("Seven short captures of the same chain (`max_tokens=8`): v1, v2, and the filters above.")
+st.markdown(
+    "Seven short captures of the same chain (`max_tokens=8`): v1, v2, `include_types=['llm']`, "
+    "`['chat_model']`, `['prompt']`, `include_names=['RunnableLambda']`, and the last two together. "
+    "**Notice** which of the seed's claims survive."
+)
 if st.button("Check the seed's claims", key="ev_check"):
     llm = build_chat_model(current_provider(), max_tokens=8)
     chain = build_seed_chain(llm)
@@ -81,4 +85,5 @@ if st.button("Check the seed's claims", key="ev_check"):
     except Exception as exc:
         render_run_error(exc, partial=False)
 if (claims := st.session_state.get("ev_claims")) is not None:
-    st.dataframe(claims, hide_index=True, key="ev_claims_table")
+    st.dataframe(claims, hide_index=True, key="ev_claims_table",
+                 column_config={"observed": st.column_config.TextColumn(width="large")})

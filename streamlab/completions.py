@@ -64,6 +64,8 @@ class SimOptions(BaseModel):
     fault: str | None = None
     tool_call: str | None = None
     text: str | None = None  # exact answer text, e.g. to test HTML escaping in the UI
+    # Record when each content chunk left the server, readable at GET /v1/sim/traces/{trace_id}.
+    trace_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
     @field_validator("fault")
     @classmethod

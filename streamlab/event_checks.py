@@ -28,7 +28,7 @@ __all__ = [
     "to_claims_table",
 ]
 
-# One capture per entry: (version, include_* filters). `check` names them in seed_claims.
+# One capture per entry: (version, include_* filters); seed_claims reads them by key.
 CLAIM_RUNS: dict[str, tuple[str, dict[str, list[str]]]] = {
     "v1": ("v1", {}),
     "v2": ("v2", {}),
@@ -81,14 +81,14 @@ def seed_claims(runs: dict[str, CapturedEvents]) -> list[ClaimCheck]:
     union = set(_run_keys(runs["prompt"])) | set(_run_keys(runs["lambda"]))
     both = runs["prompt_or_lambda"]
     return [
-        ClaimCheck("Token events", "`on_llm_stream`",
+        ClaimCheck("Token events", "on_llm_stream",
                    f"{llm_stream} × on_llm_stream, {chat_stream} × on_chat_model_stream "
                    "(a chat model reports on_chat_model_*)", llm_stream > 0),
-        ClaimCheck("Selecting the model's events", "`on_llm_*` events, i.e. run type `llm`",
+        ClaimCheck("Selecting the model's events", "on_llm_* events, i.e. run type llm",
                    f'include_types=["llm"] → {len(runs["llm"].events)} events; '
                    f'["chat_model"] → {len(runs["chat_model"].events)} events',
                    bool(runs["llm"].events)),
-        ClaimCheck("version", '`version="v1"`',
+        ClaimCheck("version", 'version="v1"',
                    "; ".join(langchain_warnings(v1)) or "no warning", not langchain_warnings(v1)),
         ClaimCheck("v1 vs v2", "(not mentioned)",
                    f"same {len(v1.events)} event names in the same order: "
@@ -106,11 +106,11 @@ _VERDICTS = {True: "✅ holds", False: "❌ wrong or dated", None: "➕ not in t
 
 def to_claims_table(checks: Iterable[ClaimCheck]) -> pd.DataFrame:
     rows = [
-        {"claim": c.claim, "the seed": c.seed, "observed": c.observed,
-         "verdict": _VERDICTS[c.seed_right]}
+        {"claim": c.claim, "verdict": _VERDICTS[c.seed_right], "the seed": c.seed,
+         "observed": c.observed}
         for c in checks
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["claim", "the seed", "observed", "verdict"])
+    return pd.DataFrame(rows, columns=["claim", "verdict", "the seed", "observed"])
 
 
 # --- the table's own filters (after the capture) -------------------------------------------------

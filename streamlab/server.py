@@ -36,6 +36,7 @@ from streamlab.completions import (
     stream_objects,
 )
 from streamlab.net import require_loopback
+from streamlab.send_traces import SendTrace, TraceStore
 from streamlab.serving import RunningServer, start_server
 from streamlab.simulator import ALIASES, MODELS
 
@@ -75,6 +76,7 @@ class ServerStats:
 def create_app() -> FastAPI:
     app = FastAPI(title="Streaming Runnables Lab simulator", docs_url=None, redoc_url=None)
     app.state.stats = ServerStats()
+    app.state.traces = TraceStore()
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -92,6 +94,15 @@ def create_app() -> FastAPI:
     async def stats() -> dict[str, int]:
         return app.state.stats.snapshot()
 
+    @app.get("/v1/sim/traces/{trace_id}")
+    async def trace(trace_id: str):
+        found = app.state.traces.get(trace_id)
+        if found is None:
+            err = RequestError(404, f"No trace {trace_id!r} (only the last few hundred are kept).",
+                               code="trace_not_found")
+            return JSONResponse(err.body(), status_code=404)
+        return found.to_json()
+
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request):
         app.state.stats.bump(requests=1)
@@ -105,9 +116,11 @@ def create_app() -> FastAPI:
         refused = _http_fault(plan)
         if refused is not None:
             return refused
+        trace = app.state.traces.start(chat.sim.trace_id) if chat.sim.trace_id else None
         if not chat.stream:
-            return await _complete(plan, request)
-        return StreamingResponse(_sse(plan, request, app.state.stats), media_type="text/event-stream",
+            return await _complete(plan, request, trace)
+        return StreamingResponse(_sse(plan, request, app.state.stats, trace),
+                                 media_type="text/event-stream",
                                  headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
 
     return app
@@ -150,29 +163,45 @@ async def _wait_for_disconnect(request: Request) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _complete(plan: CompletionPlan, request: Request) -> JSONResponse:
+async def _complete(plan: CompletionPlan, request: Request, trace: SendTrace | None) -> JSONResponse:
     if plan.fault and plan.fault.kind == "timeout":
         await _wait_for_disconnect(request)
         return JSONResponse({"error": {"message": "timed out"}}, status_code=504)
     if plan.offsets:  # a non-streaming answer arrives when the last token would have
         await asyncio.sleep(plan.offsets[-1])
-    return JSONResponse(completion_object(plan))
+    response = JSONResponse(completion_object(plan))
+    if trace is not None:  # the whole answer goes out in this one response, right after this
+        trace.mark_sent([plan.text] if plan.text else [])
+        trace.finish()
+    return response
 
 
 def _sse_event(obj: dict) -> bytes:
     return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
 
 
-async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats) -> AsyncIterator[bytes]:
+async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats,
+               trace: SendTrace | None = None) -> AsyncIterator[bytes]:
     stats.bump(streams_started=1, active_streams=1)
     finished = False
     pending: list[bytes] = []  # chunks already due, sent together in one write
+    pending_texts: list[str] = []  # their content, for the trace
+    in_flight: list[str] = []  # content of the write being sent
 
     def flush() -> bytes:
         stats.bump(chunks_sent=len(pending))
         data = b"".join(pending)
         pending.clear()
+        in_flight[:] = pending_texts
+        pending_texts.clear()
         return data
+
+    def stamp_sent() -> None:
+        # Runs when the generator resumes, i.e. after the server's `send()` of that write
+        # returned: the bytes are in the socket, not just queued in this generator.
+        if trace is not None:
+            trace.mark_sent(in_flight)
+        in_flight.clear()
 
     try:
         if plan.fault and plan.fault.kind == "timeout":
@@ -184,24 +213,37 @@ async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats) -> As
             if sent == drop_at:
                 if pending:
                     yield flush()
+                    stamp_sent()
                 raise DroppedConnection(f"simulated drop after {sent} chunks")
             delay = 0.0 if due is None else start + due - time.perf_counter()
             if delay > 0:
                 # Never hold a due chunk back while waiting for the next one.
                 if pending:
                     yield flush()
+                    stamp_sent()
                 await asyncio.sleep(delay)
             pending.append(_sse_event(obj))
+            if trace is not None and (text := _content_of(obj)):
+                pending_texts.append(text)
             if len(pending) >= MAX_BATCH:
                 yield flush()
+                stamp_sent()
         if pending:
             yield flush()
+            stamp_sent()
         yield b"data: [DONE]\n\n"
         finished = True
+        if trace is not None:
+            trace.finish()
     finally:
         # Cancellation (client disconnect) lands here too: count it so "Stop" can be proven.
         stats.bump(active_streams=-1, **({"streams_completed": 1} if finished else
                                          {"streams_disconnected": 1}))
+
+
+def _content_of(obj: dict) -> str:
+    choices = obj.get("choices") or [{}]
+    return choices[0].get("delta", {}).get("content") or ""
 
 
 class _QuietDrops(logging.Filter):
