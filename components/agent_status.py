@@ -34,7 +34,7 @@ def render_agent_steps(events: Iterable[StreamEvent]) -> AgentTrace:
             update = trace.apply(event)
             if update == "step":
                 status.markdown(trace.steps[-1].line)
-                status.update(label=trace.label)
+                status.update(label=trace.label, expanded=True)
                 if trace.steps[-1].icon == "🤔":  # the tool arguments stream in under this step
                     args_slot = status.empty()
             elif update == "args" and args_slot is not None:
@@ -48,5 +48,5 @@ def render_agent_steps(events: Iterable[StreamEvent]) -> AgentTrace:
         return trace
     if trace.answer:
         answer_slot.markdown(trace.answer)
-    status.update(label=trace.label, state="complete" if trace.done else "running")
+    status.update(label=trace.label, state="complete" if trace.done else "running", expanded=True)
     return trace

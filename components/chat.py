@@ -8,16 +8,26 @@ saved, marked as stopped, before the rerun draws the history again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import pandas as pd
 import streamlit as st
+from langchain_core.language_models import BaseChatModel
 
+from components.code_panel import show_source
 from components.live_output import render_text_stream
 from streamlab.chat_turn import ChatMessage, ChatTurn
-from streamlab.stop_probe import CloseMeasurement, prove_stopped, server_stats
+from streamlab.recipes import use_cases as uc
+from streamlab.stop_probe import CloseMeasurement, measure_early_close, prove_stopped, server_stats
 
-__all__ = ["render_close_table", "render_history", "render_reply", "settle_interrupted_reply"]
+__all__ = [
+    "render_close_probe",
+    "render_close_table",
+    "render_history",
+    "render_reply",
+    "settle_interrupted_reply",
+]
 
 _AVATARS = {"user": "🧑", "assistant": "🤖"}
 _ACTIVE = "uc_active_turn"
@@ -83,6 +93,25 @@ def render_reply(turn: ChatTurn, history: list[ChatMessage], *, stats_url: str |
     stop_slot.empty()
     with status_slot.container():
         _render_status(message)
+
+
+def render_close_probe(make_llm: Callable[[], BaseChatModel], stats_url: str | None) -> None:
+    """Close the chat stream after 5 chunks, with and without a parser, and show what the server did."""
+    st.markdown("Read 5 chunks, then `close()` the stream, with and without a parser at the end. "
+                "**Notice** that the sync stream through the parser keeps reading the model to the end "
+                "(langchain-core traces the parser's whole input), so stopping it stops nothing. "
+                "Set the sidebar's tokens/s above 0 so there is something left to stop.")
+    show_source(uc.build_chat_with_parser)
+    if stats_url is None:
+        st.info("This measurement needs the embedded simulator: it counts what the server sent.")
+        return
+    if st.button("Measure", key="uc_probe_run"):
+        llm = make_llm()
+        opens = {label: partial(uc.stream_reply, build(llm), [], "Explain RAG")
+                 for label, build in uc.STOP_VARIANTS.items()}
+        st.session_state["uc_probe"] = [measure_early_close(k, o, stats_url) for k, o in opens.items()]
+    if rows := st.session_state.get("uc_probe"):
+        render_close_table(rows)
 
 
 def render_close_table(rows: Sequence[CloseMeasurement]) -> None:

@@ -250,7 +250,9 @@ def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | N
         "The client hangs up after 5 chunks. Then we watch the server for one second, with Python's "
         "garbage collector paused so that only the framework can stop the chain, and finally run "
         "`gc.collect()`. **chain** counts come from a probe after the model; **model** counts are "
-        "what the simulator sent (with a paid API: tokens you pay for)."
+        "what the simulator sent (with a paid API: tokens you pay for). States: *running* (nobody "
+        "stopped it), *cancelled* (`CancelledError` at its pending `await`), *closed* (`close()` / "
+        "`aclose()` raised `GeneratorExit` in it)."
     )
     if st.button("Hang up mid-answer", key="fa_dc_run"):
         rows = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from typing import Any
 
@@ -27,8 +28,9 @@ from streamlab.lab_presets import (
     to_lab_params,
 )
 from streamlab.lab_runner import Endpoints
+from streamlab.recipes.lab import CHAINS, build_seed_sequence, build_with_blocking_step, check_answer
 
-__all__ = ["experiment_form", "lab_endpoints", "load_into_form", "share_link"]
+__all__ = ["chain_source", "experiment_form", "lab_endpoints", "load_into_form", "share_link"]
 
 _VARIANT_COLUMNS = [f.name for f in fields(Variant)]
 _NUMBERS = {"ttft_ms", "tokens_per_s", "jitter_ms"}
@@ -147,6 +149,15 @@ def share_link(config: ExperimentConfig) -> None:
     for stale in [k for k in st.query_params if k.startswith("lab_") and k not in params]:
         del st.query_params[stale]
     st.query_params.update(params)
+    st.caption("🔗 The page address now holds this experiment: copy it to share the exact setup "
+               "(API keys are never part of it).")
+
+
+def chain_source(chain: str) -> tuple[Callable[..., object], ...]:
+    """The recipe functions that build `chain`, helpers included, for show_source."""
+    if chain == "blocking":
+        return build_seed_sequence, check_answer, build_with_blocking_step
+    return (CHAINS.get(chain, CHAINS["llm"]),)
 
 
 def _env_openai_key() -> SecretStr | None:

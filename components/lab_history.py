@@ -66,7 +66,7 @@ def pick_store() -> ExperimentStore | None:
         return ExperimentStore(path or default)
     except StoreError as exc:
         st.error(str(exc))
-        if Path(path).is_file():
+        if exc.damaged and Path(path).is_file():
             st.button("Start a fresh history file", key="lab_db_fresh", on_click=_fresh, args=(path,))
         st.caption("Experiments still run meanwhile; they are just not saved.")
         return None

@@ -29,8 +29,9 @@ from streamlab.experiments import (
     combined_frames,
     trials_frame,
 )
+from streamlab.lab_background import progress_text, start_experiment
 from streamlab.lab_io import chunks_csv, to_json, trials_csv
-from streamlab.lab_runner import Endpoints, progress_text, start_experiment
+from streamlab.lab_runner import Endpoints
 from streamlab.stats import METRIC_LABELS, live_table, median_summary, summary_table, verdicts
 
 __all__ = ["DEFINITIONS", "render_comparison", "render_definitions", "render_experiment", "run_live"]

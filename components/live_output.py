@@ -8,6 +8,7 @@ partial text, never a traceback.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ from streamlab.errors import explain_error
 from streamlab.recorder import chunk_text
 
 FLUSH_EVERY_S = 0.03
+# How the text is drawn while it streams (bench/perceived_latency.py compares them):
+# "coalesced": st.write_stream, one Markdown update per FLUSH_EVERY_S; "every-chunk": one
+# Markdown update per chunk; "plain": coalesced plain-text updates, Markdown once at the end.
+RENDER_MODES = ("coalesced", "every-chunk", "plain")
+DEFAULT_RENDER_MODE = "coalesced"
+RENDER_MODE_ENV, FLUSH_MS_ENV = "STREAMLAB_LIVE_RENDER", "STREAMLAB_FLUSH_MS"
 
 
 @dataclass(slots=True)
@@ -48,8 +55,28 @@ def coalesce(pieces: Iterable[str], every_s: float = FLUSH_EVERY_S) -> Iterator[
         yield "".join(buffer)
 
 
+def render_mode() -> tuple[str, float]:
+    """(mode, flush interval in s) from $STREAMLAB_LIVE_RENDER / $STREAMLAB_FLUSH_MS, or the defaults."""
+    mode = os.environ.get(RENDER_MODE_ENV, DEFAULT_RENDER_MODE)
+    try:
+        every_s = float(os.environ[FLUSH_MS_ENV]) / 1000 if FLUSH_MS_ENV in os.environ else FLUSH_EVERY_S
+    except ValueError:
+        every_s = FLUSH_EVERY_S
+    return (mode if mode in RENDER_MODES else DEFAULT_RENDER_MODE), max(every_s, 0.0)
+
+
+def _write_plain_then_markdown(pieces: Iterable[str]) -> None:
+    # The slot exists before the first piece, so the first token is one small update.
+    slot, text = st.empty(), ""
+    for piece in pieces:
+        text += piece
+        slot.text(text, width="stretch")
+    if text:
+        slot.markdown(text)
+
+
 def render_text_stream(chunks: Iterable[object], *, key: str | None = None) -> LiveText:
-    """Write chunks' text live with `st.write_stream`; report the error under the partial text.
+    """Write chunks' text live (see `render_mode`); report the error under the partial text.
 
     `key` names the container (CSS class `st-key-<key>`), so browser tests can watch it grow.
     """
@@ -64,8 +91,12 @@ def render_text_stream(chunks: Iterable[object], *, key: str | None = None) -> L
         except Exception as exc:  # shown below the partial text instead of a traceback
             result.error = exc
 
+    mode, every_s = render_mode()
     with st.container(key=key):
-        st.write_stream(coalesce(texts()))
+        if mode == "plain":
+            _write_plain_then_markdown(coalesce(texts(), every_s))
+        else:
+            st.write_stream(texts() if mode == "every-chunk" else coalesce(texts(), every_s))
     if not result.text and result.error is None:
         st.caption("(the run produced no text)")
     if result.error is not None:

@@ -77,6 +77,7 @@ st.markdown(
     "**Notice** which of the seed's claims survive."
 )
 if st.button("Check the seed's claims", key="ev_check"):
+    mark_ran("astream_events")
     llm = build_chat_model(current_provider(), max_tokens=8)
     chain = build_seed_chain(llm)
     try:

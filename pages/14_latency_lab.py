@@ -1,7 +1,7 @@
 import streamlit as st
 
 from components.code_panel import show_source
-from components.lab_controls import experiment_form, lab_endpoints, share_link
+from components.lab_controls import chain_source, experiment_form, lab_endpoints, share_link
 from components.lab_history import (
     current_experiment,
     keeper,
@@ -14,7 +14,6 @@ from components.lab_history import (
 from components.lab_results import render_definitions, render_experiment, run_live
 from components.progress import mark_ran
 from streamlab.lab_runner import TIMERS, unusable
-from streamlab.recipes.lab import CHAINS
 
 st.title("Latency lab")
 st.caption("Repeatable streaming vs non-streaming experiments: many trials, statistics, saved history.")
@@ -40,7 +39,7 @@ with main:
     config = experiment_form()
     share_link(config)
     timers = dict.fromkeys(TIMERS[v.mode, v.api] for v in config.variants if (v.mode, v.api) in TIMERS)
-    show_source(CHAINS.get(config.chain, CHAINS["llm"]), *timers,
+    show_source(*chain_source(config.chain), *timers,
                 caption="`llm` is built per configuration (provider, model, latency profile); every "
                         "trial gets a fresh `StreamRecorder`. This is the code that runs.")
     run_col, stop_col, _ = st.columns([1, 1, 6])

@@ -31,6 +31,8 @@ def iterate_sync(items: AsyncIterator[T]) -> Iterator[T]:
         if aclose is not None:
             loop.run_until_complete(aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())
+        # Sync steps (a RunnableLambda around a plain function) ran on this loop's executor.
+        loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
 
 

@@ -186,22 +186,19 @@ async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats,
     finished = False
     pending: list[bytes] = []  # chunks already due, sent together in one write
     pending_texts: list[str] = []  # their content, for the trace
-    in_flight: list[str] = []  # content of the write being sent
 
     def flush() -> bytes:
         stats.bump(chunks_sent=len(pending))
         data = b"".join(pending)
         pending.clear()
-        in_flight[:] = pending_texts
+        if trace is not None:
+            # Stamped as the bytes are handed over: Starlette's send() and uvicorn's
+            # transport.write() follow without any await, so this is the socket write. (After
+            # the yield returns would be later: this thread first waits for the GIL, which the
+            # receiving client thread in the same process may hold.)
+            trace.mark_sent(pending_texts)
         pending_texts.clear()
         return data
-
-    def stamp_sent() -> None:
-        # Runs when the generator resumes, i.e. after the server's `send()` of that write
-        # returned: the bytes are in the socket, not just queued in this generator.
-        if trace is not None:
-            trace.mark_sent(in_flight)
-        in_flight.clear()
 
     try:
         if plan.fault and plan.fault.kind == "timeout":
@@ -213,24 +210,20 @@ async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats,
             if sent == drop_at:
                 if pending:
                     yield flush()
-                    stamp_sent()
                 raise DroppedConnection(f"simulated drop after {sent} chunks")
             delay = 0.0 if due is None else start + due - time.perf_counter()
             if delay > 0:
                 # Never hold a due chunk back while waiting for the next one.
                 if pending:
                     yield flush()
-                    stamp_sent()
                 await asyncio.sleep(delay)
             pending.append(_sse_event(obj))
             if trace is not None and (text := _content_of(obj)):
                 pending_texts.append(text)
             if len(pending) >= MAX_BATCH:
                 yield flush()
-                stamp_sent()
         if pending:
             yield flush()
-            stamp_sent()
         yield b"data: [DONE]\n\n"
         finished = True
         if trace is not None:

@@ -53,6 +53,10 @@ LIST_COLUMNS = ["id", "name", "created_at", "status", "chain", "configurations",
 class StoreError(Exception):
     """The history file cannot be used; the message is meant for the user."""
 
+    def __init__(self, message: str, *, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.damaged = damaged  # True: replacing the file (kept aside) is the way out
+
 
 def default_db_path() -> Path:
     """$STREAMLAB_DB, else experiments.sqlite3 in the user's data dir (never inside the repo)."""
@@ -92,10 +96,14 @@ class ExperimentStore:
                 conn.execute("PRAGMA foreign_keys = ON")
                 with conn:  # one transaction: commit on success, roll back on error
                     yield conn
+        except sqlite3.OperationalError as exc:  # locked, read-only, cannot open: the file may be fine
+            raise StoreError(f"Cannot use the experiment history {self.path}: {exc}. Check the path "
+                             "and its permissions, or choose another path.") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"The experiment history {self.path} is damaged or not an experiment history "
-                f"({exc}). Start a fresh file (the old one is kept), or choose another path."
+                f"({exc}). Start a fresh file (the old one is kept), or choose another path.",
+                damaged=True,
             ) from exc
         except sqlite3.Error as exc:
             raise StoreError(f"Cannot use the experiment history {self.path}: {exc}.") from exc

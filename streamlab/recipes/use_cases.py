@@ -8,6 +8,7 @@ tool, answering model — whose `astream_events` drive a status display.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
@@ -67,16 +68,19 @@ class NotesRetriever(BaseRetriever):
     """Keyword search over a few notes: emits on_retriever_start/end like a real vector store."""
 
     notes: Sequence[Document] = NOTES
+    delay_s: float = 0.3  # a vector search takes a moment; the status shows it
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
+        time.sleep(self.delay_s)
         return [note for note in self.notes if note.metadata["on"] in query.lower()]
 
 
 @tool
 def lookup_term(term: str) -> str:
     """Look up a term in the Streaming Runnables glossary."""
+    time.sleep(0.3)  # stands in for a call to a real service
     hits = [meaning for key, meaning in GLOSSARY.items() if key in term.lower()]
     return hits[0] if hits else f"no glossary entry for {term!r}"
 

@@ -64,7 +64,7 @@ def test_sync_stream_in_async_code_gets_no_ticks():
     _, wrong, right = _run("sync_in_async")
     assert wrong.summary["total_ms"] > 200 and right.summary["total_ms"] > 200
     assert wrong.summary["Ticks"] <= 1
-    assert right.summary["Ticks"] >= 0.4 * right.summary["Expected"]
+    assert right.summary["Ticks"] >= max(5, 0.2 * right.summary["Expected"])
 
 
 def test_plain_for_over_astream_shows_the_type_error_and_async_for_streams():

@@ -74,8 +74,9 @@ def test_gotcha_demos_measure_threadpool_disconnect_and_errors():
     hangup = frame(at, "state +1 s").set_index("endpoint")
     assert hangup.loc["/chat (seed, sync)", "state +1 s"] == "running"
     assert hangup.loc["/chat (seed, sync)", "after gc.collect()"] == "closed"
-    assert hangup.loc["/chat/async", "state +1 s"] == "cancelled"
-    assert hangup.loc["/chat/sse", "state +1 s"] == "cancelled"
+    assert hangup.loc["/chat/async", "state +1 s"] in {"cancelled", "closed"}
+    assert hangup.loc["/chat/sse", "state +1 s"] in {"cancelled", "closed"}
+    assert hangup.loc["/chat/async", "stopped after (ms)"] < 250
     assert hangup.loc["/chat (seed, sync)", "model: sent after"] > 10
     assert hangup.loc["/chat/async", "model: sent after"] <= 2
     page = texts(at)

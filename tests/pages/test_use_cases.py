@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
+from streamlab.chat_turn import ChatTurn
 from tests.pages.conftest import open_page, texts
 
 PAGE = "pages/10_use_cases.py"
@@ -89,3 +92,23 @@ def test_empty_agent_question_is_refused_with_a_clear_message():
     at.button(key="uc_agent_run").click().run()
     assert not at.exception
     assert "it is empty" in at.error[0].value
+
+
+def test_rerun_after_a_stop_click_waits_for_the_stopped_run_to_save_its_reply():
+    # fastReruns: the new run starts while the stopped one is still saving in its `finally`.
+    at = open_page(PAGE)
+    turn = ChatTurn(lambda: iter(()))
+    at.session_state["uc_history"] = [{"role": "user", "content": "Explain streaming"}]
+    at.session_state["uc_active_turn"] = turn
+
+    def stopped_run_finishes() -> None:
+        time.sleep(0.3)
+        at.session_state["uc_history"].append(
+            {"role": "assistant", "content": "Put simply,", "status": "stopped", "tokens": 3})
+        turn.saved.set()
+
+    threading.Thread(target=stopped_run_finishes).start()
+    at.run()
+    assert not at.exception
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]
+    assert "(stopped) after 3 tokens" in texts(at)

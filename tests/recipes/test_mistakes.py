@@ -134,7 +134,7 @@ def test_sync_stream_in_async_code_starves_the_loop_and_astream_does_not(make_ll
     text, free_ticks, free_s = run_sync(mistakes.count_ticks(mistakes.answer_async, llm, "hi"))
     assert blocked_s > 0.2 and free_s > 0.2  # both streams really took time
     assert len(blocked_ticks) <= 1  # the ticker never ran while .stream() held the loop
-    assert len(free_ticks) >= 0.4 * free_s / 0.02  # most of the expected 20 ms ticks happened
+    assert len(free_ticks) >= max(5, 0.2 * free_s / 0.02)  # generous: CI machines are busy
     assert text
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from streamlab.async_bridge import catch_error, iterate_sync, run_sync
 
@@ -44,3 +45,14 @@ def test_catch_error_returns_the_result_or_the_exception():
     assert catch_error(int, "7") == (7, None)
     result, error = catch_error(int, "x")
     assert result is None and isinstance(error, ValueError)
+
+
+def test_iterate_sync_leaves_no_executor_threads_behind():
+    async def in_executor():
+        loop = asyncio.get_running_loop()
+        yield await loop.run_in_executor(None, lambda: 1)
+
+    before = threading.active_count()
+    for _ in range(3):
+        assert list(iterate_sync(in_executor())) == [1]
+    assert threading.active_count() <= before

@@ -134,7 +134,8 @@ def test_disconnect_cancels_async_generators_and_the_upstream_stream(chat, sim_s
     report = wire.disconnect_demo(chat.base_url, path, {**Q, "tokens_per_s": 50}, after_chunks=5,
                                   settle_s=0.5, sim_url=sim_server.base_url)
     assert report.recording.disconnected and report.received_chunks == 5
-    assert report.outcome_after == "cancelled"
+    # Cancelled at its pending await, or aclose()d by sse-starlette after a failed send: both prompt.
+    assert report.outcome_after in {"cancelled", "closed"}
     assert report.ended_after_ms is not None and report.ended_after_ms < 250
     assert report.chain_chunks_after == report.chain_chunks_at_disconnect  # nothing produced after
     assert report.sim_disconnected == 1

@@ -16,14 +16,8 @@ from streamlab.experiments import (
     combined_frames,
     trials_frame,
 )
-from streamlab.lab_runner import (
-    Endpoints,
-    plan_jobs,
-    progress_text,
-    run_experiment,
-    start_experiment,
-    unusable,
-)
+from streamlab.lab_background import progress_text, start_experiment
+from streamlab.lab_runner import Endpoints, plan_jobs, run_experiment, unusable
 
 FAST = {"ttft_ms": 0.0, "tokens_per_s": 0.0, "jitter_ms": 0.0}
 
@@ -207,6 +201,17 @@ def test_background_run_hands_over_trials_and_a_complete_experiment(endpoints):
     batches = list(run.iter_trials(poll_s=0.05))
     assert sum(len(b) for b in batches) == 4
     assert run.snapshot().status == "complete" and len(run.received) == 4
+
+
+def test_background_run_stopped_early_keeps_what_finished(endpoints):
+    slow = {"ttft_ms": 50.0, "tokens_per_s": 100.0, "jitter_ms": 0.0}
+    run = start_experiment(config(Variant("s", **slow), trials=40, concurrency=2), endpoints)
+    while not run.wait(1.0):
+        pass
+    run.stop()  # what the page does when Stop interrupts its loop
+    partial = run.snapshot()
+    assert partial.status == "stopped" and 1 <= len(partial.trials) < 40
+    assert partial.planned == 40
 
 
 def test_combined_frames_prefix_each_experiment(endpoints):

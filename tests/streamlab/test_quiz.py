@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import operator
-import time
 
 import pytest
 from langchain_core.language_models import LLM
@@ -137,7 +136,7 @@ def test_claim_sync_in_async(make_llm):
     _, blocked, _ = run_sync(mistakes.count_ticks(mistakes.answer_blocking, llm, "hi"))
     _, threaded, elapsed = run_sync(mistakes.count_ticks(in_thread, llm, "hi"))
     assert len(blocked) <= 1
-    assert len(threaded) >= 0.4 * elapsed / 0.02
+    assert len(threaded) >= max(3, 0.2 * elapsed / 0.02)
 
 
 def test_claim_async_for(make_llm):
@@ -184,13 +183,12 @@ def test_claim_chat_model_event(make_llm):
 def test_claim_parallel_chunks(make_llm):
     assert right("parallel_chunks").startswith("one-key dicts")
     llm = make_llm(profile=SLOW, max_tokens=10)
-    start = time.perf_counter()
     chunks = list(RunnableParallel(short=llm, detailed=llm).stream("hi"))
-    elapsed = time.perf_counter() - start
     assert all(len(chunk) == 1 for chunk in chunks)
     keys = [next(iter(chunk)) for chunk in chunks]
-    assert keys.index("detailed") < len(keys) - 1 - keys[::-1].index("short")  # interleaved
-    assert elapsed < 0.35  # concurrent: ~0.15 s each, not back to back
+    # Interleaved: one branch's first chunk comes before the other's last (they run at once).
+    last = {key: len(keys) - 1 - keys[::-1].index(key) for key in ("short", "detailed")}
+    assert keys.index("detailed") < last["short"] and keys.index("short") < last["detailed"]
     total = functools.reduce(operator.add, chunks)
     assert set(total) == {"short", "detailed"}
     assert total["short"].content and total["detailed"].content

@@ -90,8 +90,9 @@ def test_an_empty_store_lists_nothing(store):
 def test_a_corrupted_file_gives_a_clear_error_and_can_be_replaced(tmp_path):
     path = tmp_path / "history.sqlite3"
     path.write_bytes(b"this is not a database, just some bytes " * 100)
-    with pytest.raises(StoreError, match="is damaged or not an experiment history"):
+    with pytest.raises(StoreError, match="is damaged or not an experiment history") as info:
         ExperimentStore(path)
+    assert info.value.damaged
     moved = quarantine(path)
     assert moved.exists() and moved.name.startswith("history.sqlite3.corrupt-")
     fresh = ExperimentStore(path)
@@ -121,6 +122,14 @@ def test_a_newer_schema_is_refused(tmp_path):
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="written by a newer version of the lab"):
         ExperimentStore(path)
+
+
+def test_a_file_that_cannot_be_opened_is_not_called_damaged(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="Cannot create the folder") as info:
+        ExperimentStore(blocker / "history.sqlite3")
+    assert not info.value.damaged
 
 
 def test_a_folder_path_is_refused(tmp_path):
