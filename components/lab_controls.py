@@ -86,8 +86,9 @@ def _variant_editor() -> pd.DataFrame:
             "ttft_ms": st.column_config.NumberColumn("TTFT ms", help="embedded only", min_value=0),
             "tokens_per_s": st.column_config.NumberColumn("tok/s", help="embedded only", min_value=0),
             "jitter_ms": st.column_config.NumberColumn("jitter ms", help="embedded only", min_value=0),
-            "fault": choice("fault", options=["", *FAULTS, "drop_after:5", "drop_after:20"],
-                            help="embedded only: inject a failure to see how it is recorded"),
+            "fault": st.column_config.TextColumn(
+                "fault", help=f"embedded only, to see failures recorded: {', '.join(FAULTS)} or "
+                              "drop_after:N (cut the stream after N chunks)"),
         })
 
 
@@ -149,7 +150,7 @@ def share_link(config: ExperimentConfig) -> None:
     for stale in [k for k in st.query_params if k.startswith("lab_") and k not in params]:
         del st.query_params[stale]
     st.query_params.update(params)
-    st.caption("🔗 The page address now holds this experiment: copy it to share the exact setup "
+    st.caption("The page address now holds this experiment: copy it to share the exact setup "
                "(API keys are never part of it).")
 
 

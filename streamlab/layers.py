@@ -78,14 +78,16 @@ class ServerTrace:
     texts: tuple[str, ...]
     end_ns: int | None = None
     complete: bool = False
+    received_ns: int | None = None  # when the simulator accepted the request
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> ServerTrace:
         sent, texts = tuple(int(t) for t in body["sent_ns"]), tuple(str(t) for t in body["texts"])
         if len(sent) != len(texts):
             raise ValueError(f"trace has {len(sent)} times but {len(texts)} texts")
-        end = body.get("end_ns")
-        return cls(sent, texts, None if end is None else int(end), bool(body.get("complete")))
+        end, received = body.get("end_ns"), body.get("received_ns")
+        return cls(sent, texts, None if end is None else int(end), bool(body.get("complete")),
+                   None if received is None else int(received))
 
 
 def simulator_url(config: ProviderConfig) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
@@ -30,6 +32,19 @@ def navigation_mode():
     PagesManager.__init__ = init
     yield
     PagesManager.__init__ = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_history(tmp_path_factory):
+    """Never write the latency lab's history into the real user data dir during tests."""
+    path = tmp_path_factory.mktemp("history") / "experiments.sqlite3"
+    previous = os.environ.get("STREAMLAB_DB")
+    os.environ["STREAMLAB_DB"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("STREAMLAB_DB", None)
+    else:
+        os.environ["STREAMLAB_DB"] = previous
 
 
 @pytest.fixture(scope="session")

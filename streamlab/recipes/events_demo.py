@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from langchain_core._api.beta_decorator import suppress_langchain_beta_warning
 from langchain_core.language_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -44,4 +45,5 @@ async def collect_model_events(
 ) -> CapturedEvents:
     # version="v3" (beta) exists for chat models only: run the model alone on the formatted prompt.
     text = prompt.format(topic=question)
-    return await capture_events(llm, text, version="v3", on_event=on_event)
+    with suppress_langchain_beta_warning():  # LangChain warns once per process; the page says "beta"
+        return await capture_events(llm, text, version="v3", on_event=on_event)
