@@ -56,7 +56,7 @@ def layers_notes(summaries: Sequence[LayerSummary]) -> list[str]:
                      "(or the run sent no text).")
     if by_layer[BROWSER]["first_ms"] is None:
         notes.append("*Shown in browser* arrives from your browser right after the run "
-                     "(it needs a real browser tab).")
+                     "(it needs a real browser tab, and text that was shown).")
     return notes
 
 

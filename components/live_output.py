@@ -21,8 +21,9 @@ from streamlab.recorder import chunk_text
 FLUSH_EVERY_S = 0.03
 # How the text is drawn while it streams (bench/perceived_latency.py compares them):
 # "coalesced": st.write_stream, one Markdown update per FLUSH_EVERY_S; "every-chunk": one
-# Markdown update per chunk; "plain": coalesced plain-text updates, Markdown once at the end.
-RENDER_MODES = ("coalesced", "every-chunk", "plain")
+# st.write_stream Markdown update per chunk; "markdown": like "coalesced" but into a slot made
+# before the first token; "plain": like "markdown" with plain text, Markdown once at the end.
+RENDER_MODES = ("coalesced", "every-chunk", "markdown", "plain")
 DEFAULT_RENDER_MODE = "coalesced"
 RENDER_MODE_ENV, FLUSH_MS_ENV = "STREAMLAB_LIVE_RENDER", "STREAMLAB_FLUSH_MS"
 
@@ -65,13 +66,16 @@ def render_mode() -> tuple[str, float]:
     return (mode if mode in RENDER_MODES else DEFAULT_RENDER_MODE), max(every_s, 0.0)
 
 
-def _write_plain_then_markdown(pieces: Iterable[str]) -> None:
+def _write_into_slot(pieces: Iterable[str], *, plain: bool) -> None:
     # The slot exists before the first piece, so the first token is one small update.
     slot, text = st.empty(), ""
     for piece in pieces:
         text += piece
-        slot.text(text, width="stretch")
-    if text:
+        if plain:
+            slot.text(text, width="stretch")
+        else:
+            slot.markdown(text)
+    if text and plain:
         slot.markdown(text)
 
 
@@ -93,8 +97,8 @@ def render_text_stream(chunks: Iterable[object], *, key: str | None = None) -> L
 
     mode, every_s = render_mode()
     with st.container(key=key):
-        if mode == "plain":
-            _write_plain_then_markdown(coalesce(texts(), every_s))
+        if mode in ("plain", "markdown"):
+            _write_into_slot(coalesce(texts(), every_s), plain=mode == "plain")
         else:
             st.write_stream(texts() if mode == "every-chunk" else coalesce(texts(), every_s))
     if not result.text and result.error is None:

@@ -18,7 +18,7 @@ the new run replaces them; the probe ignores them, so a rerun never counts old t
 
 from __future__ import annotations
 
-import uuid
+import re
 from collections.abc import Callable
 from typing import Any, TypedDict
 
@@ -26,10 +26,11 @@ import streamlit as st
 
 from components.live_output import LiveText, render_run_error
 
-__all__ = ["LastRun", "PaintProbe", "PaintResult", "new_run_id"]
+__all__ = ["LastRun", "PaintProbe", "PaintResult"]
 
 MAX_SAMPLES = 4000  # paint samples a probe keeps (one per painted change of the text length)
 _KEEP_RESULTS = 8  # results kept per probe in session_state
+_CSS_SAFE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 PROBE_JS = r"""
 export default function (component) {
@@ -144,11 +145,6 @@ class PaintResult(TypedDict):
     """[epoch_ms, characters shown] at every painted change."""
 
 
-def new_run_id() -> str:
-    """A fresh id, safe in CSS class names and as a simulator `trace_id`."""
-    return uuid.uuid4().hex[:16]
-
-
 class PaintProbe:
     """`mount()` before streaming, `mark_end()` after; `result()` on the rerun the probe triggers."""
 
@@ -157,7 +153,14 @@ class PaintProbe:
         self._store_key = f"_paint_probe_{name}"
 
     def mount(self, *, target_key: str, run_id: str) -> None:
-        """Start watching `.st-key-<target_key>` for this run (renders nothing visible)."""
+        """Start watching `.st-key-<target_key>` for this run (renders nothing visible).
+
+        `run_id` is unique per run and goes into CSS selectors: letters, digits, `_`, `-`
+        (e.g. `streamlab.layers.new_trace_id()`, so the run id is also the server's trace id).
+        """
+        for name, value in (("run_id", run_id), ("target_key", target_key)):
+            if not _CSS_SAFE.fullmatch(value):
+                raise ValueError(f"{name} must be letters, digits, '_' or '-': {value!r}")
         key = f"{self.name}_probe_{run_id}"
         data = {"run_id": run_id, "target": f".st-key-{target_key}",
                 "end": f".st-key-{self._end_key(run_id)}", "max_samples": MAX_SAMPLES}

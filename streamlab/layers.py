@@ -139,6 +139,8 @@ def _server_rows(trace: ServerTrace, start_epoch_ns: int) -> list[dict[str, Any]
 
 def _received_rows(received: pd.DataFrame) -> list[dict[str, Any]]:
     rows, total = [], 0
+    if received.empty:
+        return rows
     for t_ms, text in zip(received["t_ms"], received["text"], strict=True):
         if not text:
             continue  # role, finish and usage chunks carry no text

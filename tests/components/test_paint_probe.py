@@ -1,0 +1,96 @@
+"""The paint probe's Python side: what it sends to the browser, and how results are kept.
+
+The JavaScript itself is exercised in a real browser: tests/e2e/test_llm_direct_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.paint_probe import PROBE_JS, PaintProbe
+
+
+def mount_page() -> None:
+    import streamlit as st
+
+    from components.paint_probe import PaintProbe
+
+    probe = PaintProbe("t")
+    probe.mount(target_key="t_output", run_id="abc123")
+    with st.container(key="t_output"):
+        st.markdown("streamed text")
+    probe.mark_end("abc123")
+
+
+def test_mount_tells_the_browser_what_to_watch_and_which_marker_ends_the_run():
+    at = AppTest.from_function(mount_page).run()
+    assert not at.exception
+    [probe] = at.get("bidi_component")
+    data = json.loads(probe.proto.json)
+    assert data["run_id"] == "abc123"
+    assert data["target"] == ".st-key-t_output"
+    assert data["end"] == ".st-key-t_probe_end_abc123"
+    assert "t_probe_abc123" in probe.proto.id
+
+
+def test_probe_script_waits_for_the_end_marker_and_an_idle_app_before_reporting():
+    # Reporting is a rerun; a rerun while the script still streams would cut the stream off.
+    assert 'document.querySelector(data.end)' in PROBE_JS
+    assert '"data-test-script-state"' in PROBE_JS and 'setTimeout(report, 30)' in PROBE_JS
+    assert 'data-stale' in PROBE_JS  # the previous run's text is not this run's paint
+    assert PROBE_JS.count("setTriggerValue(") == 1
+
+
+def receive_page() -> None:
+    import streamlit as st
+
+    from components.paint_probe import PaintProbe
+
+    probe = PaintProbe("t")
+    for i in range(10):
+        st.session_state[f"t_probe_r{i}"] = {"paint": {"run_id": f"r{i}", "first_paint_ms": 1.0 + i}}
+        probe._receiver(f"t_probe_r{i}")()
+    st.session_state["t_probe_bad"] = {"paint": "not a report"}
+    probe._receiver("t_probe_bad")()
+    st.session_state["seen"] = {i: probe.result(f"r{i}") for i in range(10)}
+    st.session_state["none"] = probe.result(None)
+
+
+def test_results_are_kept_per_run_id_and_only_the_last_few():
+    at = AppTest.from_function(receive_page).run()
+    assert not at.exception
+    seen = at.session_state["seen"]
+    assert [i for i, r in seen.items() if r is None] == [0, 1]
+    assert seen[9]["first_paint_ms"] == 10.0
+    assert at.session_state["none"] is None
+
+
+def replay_page() -> None:
+    import streamlit as st
+
+    from components.live_output import LiveText
+    from components.paint_probe import LastRun
+
+    last = LastRun("t_last")
+    if st.session_state.get("first", True):
+        st.session_state["first"] = False
+        last.save(live=LiveText("partial answer", ConnectionError("cut")), n=1)
+    last.replay_text(key="t_output")
+    st.write(last.get()["n"])
+
+
+def test_last_run_replays_text_and_error_on_a_later_rerun():
+    at = AppTest.from_function(replay_page).run()
+    at.run()
+    assert not at.exception
+    assert "partial answer" in [m.value for m in at.markdown]
+    assert at.error and "Incomplete" in at.caption[0].value
+
+
+@pytest.mark.parametrize("run_id", ["", "a b", "x'],body", "x" * 65])
+def test_ids_that_would_break_a_css_selector_are_refused(run_id):
+    with pytest.raises(ValueError, match="run_id"):
+        PaintProbe("t").mount(target_key="t_output", run_id=run_id)
