@@ -150,7 +150,10 @@ async def capture_events(
             if on_event is not None and inspect.isawaitable(result := on_event(timed)):
                 await result
         total_ms = _ms_since(start_ns)
-    messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    # The capture window is process-wide: keep only what LangChain said, not, say, a
+    # ResourceWarning about some other code's socket that happened to be collected meanwhile.
+    relevant = [w for w in caught if not issubclass(w.category, ResourceWarning)]
+    messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in relevant))
     return CapturedEvents(version, events, messages, total_ms)
 
 

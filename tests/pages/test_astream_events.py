@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import gc
 import json
-import warnings
 
 import pytest
 
@@ -10,16 +8,6 @@ from streamlab.events import supports_v3, to_json
 from tests.pages.conftest import open_page, texts
 
 PAGE = "pages/07_astream_events.py"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def collect_leftover_sockets():
-    """Collect this module's closed-loop HTTP pools now, so their ResourceWarnings are not
-    recorded by a later `capture_events` (it records every warning in the process)."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 def _metrics(at) -> dict[str, str]:

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import gc
 import re
 import threading
 import time
-import warnings
-
-import pytest
 
 from streamlab.chat_turn import ChatTurn
 from tests.pages.conftest import open_page, texts
@@ -14,16 +10,6 @@ from tests.pages.conftest import open_page, texts
 PAGE = "pages/10_use_cases.py"
 # Some latency, so a stopped reply really has something left to stop.
 STREAMING = {"sim_ttft_ms": 0.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def collect_leftover_sockets():
-    """Collect this module's closed-loop HTTP pools now, so their ResourceWarnings are not
-    recorded by a later `capture_events` (it records every warning in the process)."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 def _send(at, message: str):

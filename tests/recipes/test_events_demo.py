@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import warnings
-
 import pandas as pd
 import pytest
 
@@ -35,16 +32,6 @@ SEED_CHAIN_V2 = [
     ("on_chat_model_end", "ChatOpenAI"),
     ("on_chain_end", "RunnableSequence"),
 ]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def collect_leftover_sockets():
-    """Collect this module's closed-loop HTTP pools now, so their ResourceWarnings are not
-    recorded by a later `capture_events` (it records every warning in the process)."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 @pytest.fixture

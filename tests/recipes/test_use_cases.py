@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
-import warnings
 
 import openai
 import pytest
@@ -20,16 +18,6 @@ from streamlab.stop_probe import measure_early_close, prove_stopped
 from streamlab.word_meter import WordMeter
 
 SLOW = {"ttft_ms": 0, "tokens_per_s": 40}  # ~3 s for a full answer: plenty left to stop
-
-
-@pytest.fixture(autouse=True, scope="module")
-def collect_leftover_sockets():
-    """Collect this module's closed-loop HTTP pools now, so their ResourceWarnings are not
-    recorded by a later `capture_events` (it records every warning in the process)."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 @pytest.fixture
