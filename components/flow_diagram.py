@@ -67,9 +67,15 @@ class FlowView:
             slot.markdown(arrow_markdown(frame, stage))
 
 
-def render_flow_run(chunks: Iterable[object], tracker: FlowTracker) -> LiveText:
-    """Consume `chunks`, animating the diagram and the text; errors keep the partial text."""
-    view, text_slot = FlowView(), st.empty()
+def render_flow_run(
+    chunks: Iterable[object], tracker: FlowTracker, *, key: str | None = None
+) -> LiveText:
+    """Consume `chunks`, animating the diagram and the text; errors keep the partial text.
+
+    `key` names the text's container (CSS class `st-key-<key>`), so browser tests can watch it.
+    """
+    view = FlowView()
+    text_slot = st.container(key=key).empty() if key else st.empty()
     view.draw(tracker.sent())
     text_slot.caption("Waiting for the answer…")
     result, last_draw, shown = LiveText(), 0.0, 0

@@ -57,6 +57,10 @@ def load_into_form(config: ExperimentConfig) -> None:
 
 def _apply_url_preset_once() -> None:
     if st.session_state.get("_lab_preset_applied"):
+        # Streamlit drops the values of widgets a run did not draw (another lesson was open):
+        # refill the form as it was last drawn instead of leaving it empty.
+        if "lab_trials" not in st.session_state and "_lab_last_form" in st.session_state:
+            load_into_form(st.session_state["_lab_last_form"])
         return
     st.session_state["_lab_preset_applied"] = True
     preset = parse_lab_params(st.query_params.to_dict())
@@ -135,11 +139,13 @@ def experiment_form() -> ExperimentConfig:
         seed = _whole("lab_seed", "Seed", "Fixes the trial order, the simulated jitter and the CI")
     with cols[4]:
         max_tokens = _whole("lab_max_tokens", "Max tokens (0 = no limit)", "0–4096")
-    return ExperimentConfig(
+    config = ExperimentConfig(
         name=name.strip() or "experiment", chain=chain,
         variants=tuple(_to_variant(r) for r in edited.to_dict("records")),
         prompts=tuple(p.strip() for p in prompts.splitlines() if p.strip()),
         trials=trials, concurrency=concurrency, warmup=warmup, seed=seed, max_tokens=max_tokens)
+    st.session_state["_lab_last_form"] = config  # not a widget key: survives other pages' runs
+    return config
 
 
 def share_link(config: ExperimentConfig) -> None:

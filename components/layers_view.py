@@ -12,11 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from streamlab.layers import BROWSER, LAYERS, SERVER, LayerSummary, to_summary_table
+from streamlab.layers import BROWSER, LANGCHAIN, LAYERS, SERVER, LayerSummary, to_summary_table
 
 __all__ = ["LAYER_COLORS", "layers_figure", "layers_notes", "render_layers"]
 
 LAYER_COLORS = dict(zip(LAYERS, ("#9D755D", "#E45756", "#4C78A8"), strict=True))
+# Server and LangChain curves nearly coincide: draw the server's wide and pale underneath.
+_LINE_STYLE = {SERVER: {"width": 6}, LANGCHAIN: {"width": 2}, BROWSER: {"width": 2}}
+_OPACITY = {SERVER: 0.45}
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 40}
 
 
@@ -36,7 +39,8 @@ def layers_figure(frame: pd.DataFrame) -> go.Figure:
         color = LAYER_COLORS[layer]
         t, total = rows["t_ms"].tolist(), rows["cum_chars"].tolist()
         fig.add_trace(go.Scatter(name=layer, x=[0.0, *t], y=[0, *total], mode="lines",
-                                 line={"shape": "hv", "color": color}, legendgroup=layer))
+                                 line={"shape": "hv", "color": color, **_LINE_STYLE[layer]},
+                                 opacity=_OPACITY.get(layer, 1.0), legendgroup=layer))
         fig.add_trace(go.Scatter(name=f"first token {layer}", x=[t[0]], y=[total[0]], mode="markers",
                                  marker={"color": color, "size": 9}, legendgroup=layer,
                                  showlegend=False, hovertemplate=f"{layer}: first token at %{{x:.1f}} ms"

@@ -2,8 +2,10 @@
 
 Per-chunk UI updates cost more as text grows (Markdown re-render), so updates are
 coalesced on a small time budget; the first piece is always shown at once so the
-perceived TTFT is not delayed. Errors become a plain-language `st.error` under the
-partial text, never a traceback.
+perceived TTFT is not delayed. While streaming the text is plain (`st.text`, into a slot
+made before the first token) and becomes Markdown once at the end: in chromium that paints
+the first token ~10 ms sooner than Markdown updates (bench/perceived_latency.py, README
+there). Errors become a plain-language `st.error` under the partial text, never a traceback.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ FLUSH_EVERY_S = 0.03
 # st.write_stream Markdown update per chunk; "markdown": like "coalesced" but into a slot made
 # before the first token; "plain": like "markdown" with plain text, Markdown once at the end.
 RENDER_MODES = ("coalesced", "every-chunk", "markdown", "plain")
-DEFAULT_RENDER_MODE = "coalesced"
+DEFAULT_RENDER_MODE = "plain"
 RENDER_MODE_ENV, FLUSH_MS_ENV = "STREAMLAB_LIVE_RENDER", "STREAMLAB_FLUSH_MS"
 
 

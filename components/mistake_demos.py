@@ -121,9 +121,10 @@ def _run_pair(name: str, question: str, wrong: Callable[[], Side], right: Callab
         mark_ran(LESSON)
         st.session_state.pop(state_key, None)
         left, right_col = st.columns(2)
-        with left:
+        # Keyed (CSS class st-key-mist_<name>_mistake / _fix) so browser tests can watch each side.
+        with left, st.container(key=f"mist_{name}_mistake"):
             done_wrong = _guarded(wrong)
-        with right_col:
+        with right_col, st.container(key=f"mist_{name}_fix"):
             done_right = _guarded(right)
         if done_wrong is not None and done_right is not None:
             st.session_state[state_key] = (done_wrong, done_right)

@@ -39,7 +39,6 @@ export default function (component) {
   const reported = (window.__streamlabPaintReported = window.__streamlabPaintReported || {});
   if (reported[data.run_id]) return;  // a re-mounted probe must never report (and rerun) twice
 
-  // Epoch ms with performance.now() resolution: align to the moment Date.now() ticks.
   // Take no room on the page: hide the element container this probe lives in.
   const hide = (el) => {
     const box = el && el.closest && el.closest('[data-testid="stElementContainer"]');
@@ -48,6 +47,7 @@ export default function (component) {
   const parent = component.parentElement;
   hide(parent && (parent.host || parent));
 
+  // Epoch ms with performance.now() resolution: align to the moment Date.now() ticks.
   const tick = Date.now();
   let aligned = Date.now();
   while (aligned === tick) aligned = Date.now();

@@ -39,17 +39,23 @@ def render_parallel_stream(
     *,
     max_tokens: int,
     captions: dict[str, str] | None = None,
+    key: str | None = None,
 ) -> tuple[BranchBoard, list[DeltaGenerator]]:
-    """Stream `source()` through `recorder`, drawing each branch; returns the board and the columns."""
+    """Stream `source()` through `recorder`, drawing each branch; returns the board and the columns.
+
+    With `key`, branch `name`'s text box has the CSS class `st-key-<key>_<name>`, and the raw chunk
+    log `st-key-<key>_log` (browser tests and the README screenshots find them by these).
+    """
     columns = st.columns(len(names))
     slots: dict[str, _Column] = {}
     for name, column in zip(names, columns, strict=True):
         column.subheader(f"`{name}`")
         if captions and name in captions:
             column.caption(captions[name])
-        slots[name] = _Column(column.empty(), column.empty(), column.container(height=260).empty())
+        box = column.container(height=260, key=f"{key}_{name}" if key else None)
+        slots[name] = _Column(column.empty(), column.empty(), box.empty())
     st.markdown("**Raw chunks as they arrive** (`print(output)` in the seed; reprs cut to one line)")
-    log_slot = st.container(height=260).empty()
+    log_slot = st.container(height=260, key=f"{key}_log" if key else None).empty()
     board = BranchBoard(list(names))
     _draw(board, slots, log_slot, max_tokens)
     last = 0.0

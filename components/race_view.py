@@ -45,12 +45,17 @@ class LaneView:
 
 
 def render_race(
-    race: Race, columns: Mapping[str, DeltaGenerator], clock: DeltaGenerator
+    race: Race, columns: Mapping[str, DeltaGenerator], clock: DeltaGenerator,
+    *, text_keys: Mapping[str, str] | None = None,
 ) -> dict[str, LaneView]:
-    """Run `race`, drawing every lane into its column; returns what each lane showed."""
+    """Run `race`, drawing every lane into its column; returns what each lane showed.
+
+    `text_keys` names each lane's text container (CSS class `st-key-<key>`), for browser tests.
+    """
     views = {}
     for name, column in columns.items():
-        views[name] = LaneView(column.empty(), column.empty())
+        key = (text_keys or {}).get(name)
+        views[name] = LaneView(column.empty(), (column.container(key=key) if key else column).empty())
         views[name].draw_status(0.0)
         views[name].draw_text()
     last_draw = 0.0

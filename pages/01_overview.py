@@ -47,7 +47,7 @@ if st.button("Run", key="ov_run", type="primary"):
     for mode, recorder in recorders.items():  # one after the other: the race is the next lesson
         with columns[mode]:
             tracker = FlowTracker(prompt, mode)
-            render_flow_run(streams[mode], tracker)
+            render_flow_run(streams[mode], tracker, key=f"ov_text_{mode}")
             render_metric_cards(recorder.summary(), columns=("ttft_ms", "total_ms", "chunks"))
     st.subheader("The mental model, filled in by this run")
     texts = {mode: [c.text for c in rec.chunks] for mode, rec in recorders.items()}

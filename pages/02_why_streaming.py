@@ -42,7 +42,8 @@ if st.button("Run", key="why_run", type="primary"):
     columns = dict(zip(lanes, st.columns(2), strict=True))
     for name, column in columns.items():
         column.subheader(f"{'Streamed' if name == 'llm.stream()' else 'Not streamed'}: `{name}`")
-    render_race(race, columns, clock=clock)
+    render_race(race, columns, clock=clock,
+                text_keys={"llm.stream()": "why_text_stream", "llm.invoke()": "why_text_invoke"})
     stream, invoke = race.summaries().values()
     for name, summary, other in (("llm.stream()", stream, invoke), ("llm.invoke()", invoke, stream)):
         with columns[name]:

@@ -37,7 +37,8 @@ if st.button("Run", key="int_run", type="primary"):
     tap, recorder = SSETap(), StreamRecorder(label="chunks (LangChain)")
     llm = r.build_tapped_llm(current_provider(), tap, max_tokens)
     chunks = []  # kept for the tables below; render_text_stream reports any error under the text
-    render_text_stream(ci.keep(recorder.wrap(lambda: r.stream_chunks(llm, question)), chunks))
+    render_text_stream(ci.keep(recorder.wrap(lambda: r.stream_chunks(llm, question)), chunks),
+                       key="int_output")
     sums = list(r.running_sums(chunks))
     st.session_state["int_result"] = ci.inspect_run(chunks, sums, recorder, tap) if chunks else None
 

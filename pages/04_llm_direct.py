@@ -66,9 +66,9 @@ if run := last.get():
     render_arrival(run["frame"], {run["label"]: run["summary"]["ttft_ms"]}, key="direct_arrival")
     st.markdown(
         "**Sent by server → received by LangChain → shown in browser.** Three clocks, one per "
-        "layer, all counted from the request start. **Notice** how little time the network and "
-        "LangChain add, and how much the trip to your screen adds: every update goes through "
-        "Streamlit's websocket and a Markdown re-render before the browser paints it."
+        "layer, all counted from the request start. **Notice** that LangChain gets each chunk a few "
+        "milliseconds after the server sent it, while reaching your screen takes longer: every "
+        "update travels from this script over Streamlit's websocket and is rendered by your browser."
     )
     paint = probe.result(run["layers"].trace_id)
     render_layers(run["layers"].summary(paint), run["layers"].frame(paint), key="direct_layers")

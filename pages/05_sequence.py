@@ -55,7 +55,8 @@ if st.button("Run", key="seq_run", type="primary"):
     for name in chosen:
         st.markdown(f"**{name}**")
         run = MeasuredRun(name)
-        render_text_stream(run.stream(recipes.VARIANTS[name](llm), topic))
+        live_key = f"seq_out_{names.index(name)}"  # browser tests watch each variant's text
+        render_text_stream(run.stream(recipes.VARIANTS[name](llm), topic), key=live_key)
         summary = run.recorder.summary()
         render_metric_cards(summary, columns=("ttft_ms", "total_ms", "chunks", "content_chunks"),
                             delta_from=first)

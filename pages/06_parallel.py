@@ -56,7 +56,7 @@ if st.button("Run", key="par_run", type="primary"):
     recorder = StreamRecorder(label="parallel")
     board, columns = render_parallel_stream(
         recorder, lambda: stream_parallel(parallel, question), list(models), max_tokens=max_tokens,
-        captions={name: f"model `{llm.model_name}`" for name, llm in models.items()})
+        captions={name: f"model `{llm.model_name}`" for name, llm in models.items()}, key="par_text")
     summary = recorder.summary()
     for name, column in zip(models, columns, strict=True):
         with column:

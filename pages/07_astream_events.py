@@ -57,7 +57,8 @@ if st.button("Run", key="ev_run", type="primary"):
         st.error("Type a question first: the prompt is empty.")
         st.stop()
     mark_ran("astream_events")
-    llm, live = build_chat_model(current_provider()), LiveEventStatus(st.empty())
+    llm = build_chat_model(current_provider())
+    live = LiveEventStatus(st.container(key="ev_status").empty())  # keyed for the browser tests
     try:
         work = (collect_model_events(llm, question, on_event=live) if v3 else
                 collect_events(build_seed_chain(llm), question, version, on_event=live, **filters))

@@ -66,7 +66,8 @@ with agent_tab:
             st.stop()
         mark_ran("use_cases")
         agent = uc.build_agent(build_chat_model(config))
-        render_agent_steps(iterate_sync(uc.agent_events(agent, agent_question)))
+        with st.container(key="uc_agent_out"):  # keyed for the browser tests
+            render_agent_steps(iterate_sync(uc.agent_events(agent, agent_question)))
 
 with long_tab:
     st.markdown(

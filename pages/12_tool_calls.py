@@ -46,7 +46,8 @@ if st.button("Run", key="tools_run", type="primary"):
     llm_with_tools = bind_weather_tool(build_chat_model(current_provider(), sim=ARGS_SIM))
     st.subheader("1 · The arguments arrive in pieces")
     log = ToolCallLog()
-    chunks, error = render_args_log(stream_tool_call(llm_with_tools, question), log)
+    with st.container(key="tools_args"):
+        chunks, error = render_args_log(stream_tool_call(llm_with_tools, question), log)
     render_metric_cards(log.summary(), columns=("chunks", "Args pieces", "First piece (ms)", "total_ms"))
     render_arrival(log.arrival_frame(), {"tool-call arguments": None}, key="tools_arrival")
     st.caption("Cumulative argument characters over time: they trickle in like text tokens do.")
@@ -73,4 +74,4 @@ if st.button("Run", key="tools_run", type="primary"):
         st.code(line, language=None, wrap_lines=True)
     st.subheader("4 · Send the result back: now the answer streams as text")
     final_llm = bind_weather_tool(build_chat_model(current_provider()))
-    render_text_stream(stream_final_answer(final_llm, question, message, results))
+    render_text_stream(stream_final_answer(final_llm, question, message, results), key="tools_answer")

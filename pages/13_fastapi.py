@@ -58,7 +58,7 @@ st.link_button("Open the browser client (fetch + ReadableStream, EventSource)",
                f"{server.base_url}/?cfg={cfg['cfg']}")
 
 run = st.button("Run", key="fa_run", type="primary")
-body = st.empty()
+body = st.container(key="fa_body").empty()
 if run:
     if not question.strip():
         st.error("Type a question first: `q` is empty.")

@@ -43,7 +43,7 @@ LAYER_COLUMNS = ["layer", "t_ms", "text", "chars", "cum_chars"]
 SUMMARY_COLUMNS = ["layer", "first token (ms)", "last token (ms)", "first token: + ms after layer above",
                    "updates", "chars", "measured by"]
 MEASURED_BY = {
-    SERVER: "simulator: time.time_ns() after each socket write",
+    SERVER: "simulator: time.time_ns() at each socket write",
     LANGCHAIN: "StreamRecorder: perf_counter_ns() per chunk",
     BROWSER: "MutationObserver + requestAnimationFrame in the page",
 }
@@ -188,16 +188,28 @@ def to_layers_frame(
 
 
 def summarize_layers(frame: pd.DataFrame) -> list[LayerSummary]:
-    """First/last token per layer, always in LAYERS order (unmeasured layers give None)."""
+    """First/last token per layer, always in LAYERS order (unmeasured layers give None).
+
+    The browser's last token is its first paint showing the whole answer: the final text, or
+    every character received while the text is still plain, before a final Markdown render
+    (which changes the length: `**` and list markers are not text) repaints it.
+    """
     out: list[LayerSummary] = []
+    received_chars: int | None = None
     for layer in LAYERS:
-        rows = frame[frame["layer"] == layer]
+        rows = frame[frame["layer"] == layer].sort_values("t_ms", kind="stable")
         if rows.empty:
             out.append(LayerSummary(layer=layer, first_ms=None, last_ms=None, updates=0, chars=0))
             continue
-        out.append(LayerSummary(layer=layer, first_ms=float(rows["t_ms"].min()),
-                                last_ms=float(rows["t_ms"].max()), updates=len(rows),
-                                chars=int(rows["cum_chars"].iloc[-1])))
+        final = int(rows["cum_chars"].iloc[-1])
+        last = rows["t_ms"].max()
+        if layer == BROWSER:
+            whole = rows["cum_chars"].isin({final, received_chars})
+            last = rows.loc[whole, "t_ms"].min()
+        else:
+            received_chars = final
+        out.append(LayerSummary(layer=layer, first_ms=float(rows["t_ms"].min()), last_ms=float(last),
+                                updates=len(rows), chars=final))
     return out
 
 

@@ -82,6 +82,14 @@ def test_summary_lists_every_layer_in_order_and_marks_unmeasured_ones():
     assert browser["first_ms"] is None
 
 
+def test_browser_last_token_is_when_the_whole_answer_showed_not_the_final_markdown_render():
+    start_ms = START_NS / MS
+    langchain = received((201.0, "**Hi** "), (230.0, "there"))  # 12 characters
+    paint = {"samples": [[start_ms + 240, 7], [start_ms + 262, 12], [start_ms + 300, 8]]}
+    browser = summarize_layers(to_layers_frame(langchain, START_NS, browser=paint))[2]
+    assert (browser["first_ms"], browser["last_ms"], browser["chars"]) == (240.0, 262.0, 8)
+
+
 def test_summary_table_says_how_far_each_layer_is_behind_the_one_above():
     server = ServerTrace(sent_ns=(START_NS + 200 * MS,), texts=("Hi",))
     start_ms = START_NS / MS
