@@ -6,32 +6,33 @@ from components.provider_sidebar import render_provider_sidebar
 
 st.set_page_config(page_title="Streaming Runnables Lab", page_icon=":material/waves:", layout="wide")
 
+
+def lesson(file: str, title: str, icon: str, **options) -> st.Page:
+    return st.Page(f"pages/{file}.py", title=title, icon=f":material/{icon}:", **options)
+
+
 sections = {
     "Start here": [
-        st.Page("pages/01_overview.py", title="Overview & mental model", icon=":material/explore:", default=True),
-        st.Page("pages/02_why_streaming.py", title="Why streaming matters", icon=":material/flag:"),
-        st.Page("pages/03_internals.py", title="How streaming works internally", icon=":material/biotech:"),
+        lesson("01_overview", "Overview & mental model", "explore", default=True),
+        lesson("02_why_streaming", "Why streaming matters", "flag"),
+        lesson("03_internals", "How streaming works internally", "biotech"),
     ],
     "Streaming runnables": [
-        st.Page("pages/04_llm_direct.py", title="Streaming an LLM directly", icon=":material/bolt:"),
-        st.Page("pages/05_sequence.py", title="RunnableSequence", icon=":material/link:"),
-        st.Page("pages/06_parallel.py", title="RunnableParallel", icon=":material/call_split:"),
-        st.Page("pages/07_astream_events.py", title="astream_events", icon=":material/timeline:"),
-        st.Page("pages/08_can_cannot_stream.py", title="What can and cannot stream", icon=":material/fact_check:"),
+        lesson("04_llm_direct", "Streaming an LLM directly", "bolt"),
+        lesson("05_sequence", "RunnableSequence", "link"),
+        lesson("06_parallel", "RunnableParallel", "call_split"),
+        lesson("07_astream_events", "astream_events", "timeline"),
+        lesson("08_can_cannot_stream", "What can and cannot stream", "fact_check"),
     ],
     "In practice": [
-        st.Page("pages/09_streaming_vs_not.py", title="Streaming vs non-streaming", icon=":material/compare_arrows:"),
-        st.Page("pages/10_use_cases.py", title="Use cases", icon=":material/chat:"),
-        st.Page("pages/11_common_mistakes.py", title="Common mistakes", icon=":material/report:"),
-        st.Page("pages/12_tool_calls.py", title="Streaming tool calls", icon=":material/build:"),
-        st.Page("pages/13_fastapi.py", title="Streaming + FastAPI", icon=":material/lan:"),
+        lesson("09_streaming_vs_not", "Streaming vs non-streaming", "compare_arrows"),
+        lesson("10_use_cases", "Use cases", "chat"),
+        lesson("11_common_mistakes", "Common mistakes", "report"),
+        lesson("12_tool_calls", "Streaming tool calls", "build"),
+        lesson("13_fastapi", "Streaming + FastAPI", "lan"),
     ],
-    "Lab": [
-        st.Page("pages/14_latency_lab.py", title="Latency lab", icon=":material/science:"),
-    ],
-    "Wrap-up": [
-        st.Page("pages/15_takeaways.py", title="Takeaways & quiz", icon=":material/school:"),
-    ],
+    "Lab": [lesson("14_latency_lab", "Latency lab", "science")],
+    "Wrap-up": [lesson("15_takeaways", "Takeaways & quiz", "school")],
 }
 page = st.navigation(sections)
 render_provider_sidebar()
