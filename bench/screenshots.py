@@ -155,9 +155,11 @@ def main(argv: list[str] | None = None) -> int:
             streamlit_app(env={"STREAMLAB_DB": str(Path(history) / "experiments.sqlite3")}) as url, \
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=VIEWPORT)  # one cache: later pages load faster
+        context.set_default_timeout(60_000)  # a busy 2-core machine can be slow to load the app
         for name in args.only or WALKS:
             started = time.perf_counter()
-            page = browser.new_page(viewport=VIEWPORT)
+            page = context.new_page()  # a new Streamlit session, with this walk's profile
             path = WALKS[name](page, url, args.out)
             page.close()
             (width, height), shown = Image.open(path).size, path.resolve()

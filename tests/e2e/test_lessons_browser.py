@@ -21,6 +21,7 @@ from tests.e2e.lesson_helpers import (
     assert_grows,
     click_run,
     go_to_lesson,
+    growth,
     growth_steps,
     plotly_data,
     plotly_traces,
@@ -30,10 +31,12 @@ from tests.e2e.lesson_helpers import (
     run_watching,
     samples,
     set_number,
+    stalled,
     start_app,
     start_run,
     texts,
     wait_run,
+    warn_rerun,
     watch,
     watch_texts,
 )
@@ -64,10 +67,10 @@ LESSONS = [
 
 
 @pytest.fixture(scope="module")
-def tab(browser, app_url):
-    """One learner's browser tab for the whole module, like a learner going through the lessons.
+def app_page(browser, app_url):
+    """One learner's browser app_page for the whole module, like a learner going through the lessons.
 
-    Loading the app costs seconds on a 2-core machine, so the tests share the tab (and its
+    Loading the app costs seconds on a 2-core machine, so the tests share the app_page (and its
     Streamlit session, with the PROFILE latency); each test reaches its lesson through the
     sidebar. The viewport is tall enough for the README screenshots (the main area scrolls).
     """
@@ -89,229 +92,233 @@ def assert_png(path, *, min_height: int = 200) -> None:
     assert width >= 800 and height >= min_height, (width, height)
 
 
-def test_every_lesson_opens_from_the_sidebar_without_an_exception(tab, app_url):
-    nav = tab.get_by_test_id("stSidebarNav")
+def test_every_lesson_opens_from_the_sidebar_without_an_exception(app_page, app_url):
+    nav = app_page.get_by_test_id("stSidebarNav")
     for title, path in LESSONS:
-        go_to_lesson(tab, title)
-        heading = tab.locator("h1").first
+        go_to_lesson(app_page, title)
+        heading = app_page.locator("h1").first
         assert heading.is_visible() and heading.inner_text().strip() == title
-        assert tab.url.split("?")[0].rstrip("/") == f"{app_url}/{path}".rstrip("/"), tab.url
-        assert_no_exception(tab)
+        assert app_page.url.split("?")[0].rstrip("/") == f"{app_url}/{path}".rstrip("/"), app_page.url
+        assert_no_exception(app_page)
     # Once expanded ("View N more"), the sidebar lists exactly these lessons.
     links = nav.get_by_test_id("stSidebarNavLink").all_inner_texts()  # "<icon name>\n\n<title>"
     assert [link.split("\n")[-1] for link in links] == [title for title, _ in LESSONS]
 
 
-def test_overview_invoke_appears_at_once_while_stream_grows(tab):
-    open_from_sidebar(tab, "Overview & mental model")
-    seen = run_watching(tab, "ov_run", {"invoke": ".st-key-ov_text_invoke",
-                                         "stream": ".st-key-ov_text_stream"}, grows=["stream"])
+def test_overview_invoke_appears_at_once_while_stream_grows(app_page):
+    open_from_sidebar(app_page, "Overview & mental model")
+    lanes = {"invoke": ".st-key-ov_text_invoke", "stream": ".st-key-ov_text_stream"}
+    seen = run_watching(app_page, "ov_run", lanes, grows=["stream"])
     assert_appears_at_once(seen["invoke"], what="invoke() lane")
     assert_grows(seen["stream"], what="stream() lane")
     assert growth_steps(seen["invoke"])[-1] == growth_steps(seen["stream"])[-1]  # same answer
-    assert_no_exception(tab)
+    assert_no_exception(app_page)
 
 
-def test_why_streaming_race_streamed_lane_grows_invoked_lane_jumps(tab):
-    open_from_sidebar(tab, "Why streaming matters")
-    seen = run_watching(tab, "why_run", {"invoke": ".st-key-why_text_invoke",
-                                          "stream": ".st-key-why_text_stream"}, grows=["stream"])
+def test_why_streaming_race_streamed_lane_grows_invoked_lane_jumps(app_page):
+    open_from_sidebar(app_page, "Why streaming matters")
+    lanes = {"invoke": ".st-key-why_text_invoke", "stream": ".st-key-why_text_stream"}
+    seen = run_watching(app_page, "why_run", lanes, grows=["stream"])
     assert_appears_at_once(seen["invoke"], what="llm.invoke() lane")
     assert_grows(seen["stream"], what="llm.stream() lane")
-    assert "sooner" in tab.get_by_test_id("stAlertContentSuccess").first.inner_text()
-    plotly_traces(tab, ".st-key-why_arrival")
-    assert_no_exception(tab)
+    assert "sooner" in app_page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    plotly_traces(app_page, ".st-key-why_arrival")
+    assert_no_exception(app_page)
 
 
-def test_internals_chunks_grow_and_tables_fill(tab):
-    open_from_sidebar(tab, "How streaming works internally")
-    press_slider(tab, "int_max_tokens", "End", value="60")  # 60 tokens: enough to watch
-    seen = run_watching(tab, "int_run", {"text": ".st-key-int_output"}, grows=["text"])
+def test_internals_chunks_grow_and_tables_fill(app_page):
+    open_from_sidebar(app_page, "How streaming works internally")
+    press_slider(app_page, "int_max_tokens", "End", value="60")  # 60 tokens: enough to watch
+    seen = run_watching(app_page, "int_run", {"text": ".st-key-int_output"}, grows=["text"])
     assert_grows(seen["text"], what="streamed chunks")
-    tab.get_by_test_id("stDataFrame").nth(2).wait_for()  # counts, chunks, SSE lines
-    plotly_traces(tab, ".st-key-int_arrival")
-    assert_no_exception(tab)
+    app_page.get_by_test_id("stDataFrame").nth(2).wait_for()  # counts, chunks, SSE lines
+    plotly_traces(app_page, ".st-key-int_arrival")
+    assert_no_exception(app_page)
 
 
-def test_llm_direct_streams_with_the_toggle_on_and_not_with_it_off(tab):
-    open_from_sidebar(tab, "Streaming an LLM directly")
+def test_llm_direct_streams_with_the_toggle_on_and_not_with_it_off(app_page):
+    open_from_sidebar(app_page, "Streaming an LLM directly")
     output = {"text": ".st-key-direct_output"}
-    streamed = run_watching(tab, "direct_run", output, grows=["text"])
+    streamed = run_watching(app_page, "direct_run", output, grows=["text"])
     assert_grows(streamed["text"], what="llm.stream() output")
-    rerun_after(tab, tab.locator(".st-key-direct_stream label").click)  # toggle off: invoke()
-    watch(tab, output)
-    click_run(tab, "direct_run")
-    invoked = samples(tab)["text"]
+    rerun_after(app_page, app_page.locator(".st-key-direct_stream label").click)  # toggle off: invoke()
+    watch(app_page, output)
+    click_run(app_page, "direct_run")
+    invoked = samples(app_page)["text"]
     assert_appears_at_once(invoked, what="llm.invoke() output")
     assert growth_steps(invoked)[-1] == growth_steps(streamed["text"])[-1]  # the same answer
-    assert_no_exception(tab)
+    assert_no_exception(app_page)
 
 
-def test_sequence_streams_until_a_plain_function_blocks_it(tab):
-    open_from_sidebar(tab, "RunnableSequence")
+def test_sequence_streams_until_a_plain_function_blocks_it(app_page):
+    open_from_sidebar(app_page, "RunnableSequence")
     # Variant outputs by position in recipes.VARIANTS: 0 seed chain, 1 "+ plain function",
     # 3 "+ RunnableGenerator" (all three are in the default selection).
-    seen = run_watching(tab, "seq_run", {"seed": ".st-key-seq_out_0", "plain": ".st-key-seq_out_1",
-                                          "generator": ".st-key-seq_out_3"},
-                        grows=["seed", "generator"], done=tab.locator(".st-key-seq_timeline_chart"))
+    outputs = {"seed": ".st-key-seq_out_0", "plain": ".st-key-seq_out_1",
+               "generator": ".st-key-seq_out_3"}
+    seen = run_watching(app_page, "seq_run", outputs, grows=["seed", "generator"],
+                        done=app_page.locator(".st-key-seq_timeline_chart"))
     assert_grows(seen["seed"], what="seed chain")
     assert_grows(seen["generator"], what="+ RunnableGenerator")
     assert_appears_at_once(seen["plain"], what="+ plain function")
-    chart = plotly_traces(tab, ".st-key-seq_timeline_chart")
+    chart = plotly_traces(app_page, ".st-key-seq_timeline_chart")
     assert chart["bars"] >= 4 and chart["markers"] >= 5, chart  # one bar per step, stream ticks
-    assert_no_exception(tab)
+    assert_no_exception(app_page)
 
 
-def test_parallel_branches_both_grow_side_by_side(tab, tmp_path):
-    open_from_sidebar(tab, "RunnableParallel")
-    rerun_after(tab, tab.locator(".st-key-par_sequential label").click)  # skip the baseline run
+def test_parallel_branches_both_grow_side_by_side(app_page, tmp_path):
+    open_from_sidebar(app_page, "RunnableParallel")
+    # No baseline (the same branches one after the other): it only makes the test slower.
+    rerun_after(app_page, app_page.locator(".st-key-par_sequential label").click)
     branches = {"short": ".st-key-par_text_short", "detailed": ".st-key-par_text_detailed"}
-    watch(tab, branches)
-    start_run(tab, run_button(tab, "par_run").click)
-    shot = screenshots.shoot_parallel(tab, tmp_path)  # mid-stream, as in the README
-    wait_run(tab, done=tab.locator(".st-key-par_arrival"))
-    seen = samples(tab)
-    if any(len(growth_steps(seen[name])) < 5 for name in branches):  # a stall: once more
-        seen = run_watching(tab, "par_run", branches, grows=list(branches))
+    watch(app_page, branches)
+    start_run(app_page, run_button(app_page, "par_run").click)
+    shot = screenshots.shoot_parallel(app_page, tmp_path)  # mid-stream, as in the README
+    wait_run(app_page, done=app_page.locator(".st-key-par_arrival"))
+    seen = samples(app_page)
+    if flat := stalled(seen, list(branches)):  # see run_watching
+        warn_rerun("par_run", flat)
+        seen = run_watching(app_page, "par_run", branches, grows=list(branches))
     assert_grows(seen["short"], what="short branch")
     assert_grows(seen["detailed"], what="detailed branch")
-    # Concurrent: `detailed` showed text before `short` had finished.
-    detailed_first = next(t for t, n in seen["detailed"] if n > len("(nothing yet)"))
-    short_done = next(t for t, n in seen["short"] if n == growth_steps(seen["short"])[-1])
+    # Concurrent: `detailed` showed text before `short` had finished (its placeholder aside).
+    detailed_first = next(t for t, n in growth(seen["detailed"]) if n != len("(nothing yet)"))
+    short_done, _ = growth(seen["short"])[-1]
     assert detailed_first < short_done, seen
-    checks = tab.get_by_test_id("stMarkdownContainer")
+    checks = app_page.get_by_test_id("stMarkdownContainer")
     for claim in ("Every chunk is a one-key dict", "Chunks from both branches interleave"):
         assert checks.filter(has_text=claim).first.inner_text().startswith("✅"), claim
     assert_png(shot)
-    assert_no_exception(tab)
+    assert_no_exception(app_page)
 
 
-def test_astream_events_counts_live_and_draws_the_timeline(tab, tmp_path):
-    open_from_sidebar(tab, "astream_events")
-    watch_texts(tab, {"status": ".st-key-ev_status"})
-    click_run(tab, "ev_run", done=tab.locator(".st-key-ev_timeline"))
-    counts = [int(m.group(1)) for text in texts(tab)["status"]
+def test_astream_events_counts_live_and_draws_the_timeline(app_page, tmp_path):
+    open_from_sidebar(app_page, "astream_events")
+    watch_texts(app_page, {"status": ".st-key-ev_status"})
+    click_run(app_page, "ev_run", done=app_page.locator(".st-key-ev_timeline"))
+    counts = [int(m.group(1)) for text in texts(app_page)["status"]
               if (m := re.search(r"(\d+) events so far", text))]
     assert len(set(counts)) >= 3 and counts == sorted(counts), counts  # the counter moved on live
-    chart = plotly_traces(tab, ".st-key-ev_timeline")
+    chart = plotly_traces(app_page, ".st-key-ev_timeline")
     # One bar per run (RunnableSequence, RunnableLambda, ChatPromptTemplate, ChatOpenAI) and a
     # tick per stream event.
     assert chart["bars"] >= 4 and chart["markers"] >= 10, chart
-    assert_png(screenshots.shoot_event_timeline(tab, tmp_path))
-    assert_no_exception(tab)
+    assert_png(screenshots.shoot_event_timeline(app_page, tmp_path))
+    assert_no_exception(app_page)
 
 
-def test_can_cannot_stream_measures_the_rows_one_by_one(tab):
-    open_from_sidebar(tab, "What can and cannot stream")
-    watch_texts(tab, {"status": '[data-testid="stMain"] [data-testid="stExpander"] summary'})
-    click_run(tab, "cc_run", done=tab.locator(".st-key-cc_strip"))
-    measured = [int(m.group(1)) for text in texts(tab)["status"]
+def test_can_cannot_stream_measures_the_rows_one_by_one(app_page):
+    open_from_sidebar(app_page, "What can and cannot stream")
+    watch_texts(app_page, {"status": '[data-testid="stMain"] [data-testid="stExpander"] summary'})
+    click_run(app_page, "cc_run", done=app_page.locator(".st-key-cc_strip"))
+    measured = [int(m.group(1)) for text in texts(app_page)["status"]
                 if (m := re.search(r"Measured (\d+)/\d+", text))]
     assert len(measured) >= 5 and measured == sorted(measured), measured
-    chart = plotly_traces(tab, ".st-key-cc_strip")
+    chart = plotly_traces(app_page, ".st-key-cc_strip")
     assert chart["traces"] >= 10, chart  # one row of ticks per runnable
-    assert_no_exception(tab)
+    assert_no_exception(app_page)
 
 
-def test_streaming_vs_not_trials_progress_to_a_verdict(tab):
-    open_from_sidebar(tab, "Streaming vs non-streaming")
-    press_slider(tab, "cmp_trials", "Home", "ArrowRight", "ArrowRight", value="3")  # 3 trials per mode
-    watch_texts(tab, {"progress": '[data-testid="stProgress"]'})
-    click_run(tab, "cmp_run", done=tab.locator(".st-key-cmp_chart"))
-    steps = [t for t in texts(tab)["progress"] if t.startswith("trial")]
+def test_streaming_vs_not_trials_progress_to_a_verdict(app_page):
+    open_from_sidebar(app_page, "Streaming vs non-streaming")
+    press_slider(app_page, "cmp_trials", "Home", "ArrowRight", "ArrowRight", value="3")  # per mode
+    watch_texts(app_page, {"progress": '[data-testid="stProgress"]'})
+    click_run(app_page, "cmp_run", done=app_page.locator(".st-key-cmp_chart"))
+    steps = [t for t in texts(app_page)["progress"] if t.startswith("trial")]
     assert len(steps) >= 5, steps  # 6 trials, one progress step each
-    assert "sooner" in tab.get_by_test_id("stAlertContentSuccess").first.inner_text()
-    assert plotly_traces(tab, ".st-key-cmp_chart")["traces"] >= 2
-    assert_no_exception(tab)
+    assert "sooner" in app_page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    assert plotly_traces(app_page, ".st-key-cmp_chart")["traces"] >= 2
+    assert_no_exception(app_page)
 
 
-def test_use_cases_chat_reply_streams_and_agent_steps_move_on(tab):
-    open_from_sidebar(tab, "Use cases")
-    box = tab.locator(".st-key-uc_chat_input textarea")
+def test_use_cases_chat_reply_streams_and_agent_steps_move_on(app_page):
+    open_from_sidebar(app_page, "Use cases")
+    box = app_page.locator(".st-key-uc_chat_input textarea")
     box.fill("Explain RAG")
     reply = {"reply": ".st-key-uc_reply"}
-    for _ in range(2):  # once more if a stall delivered the reply in one piece
-        watch(tab, reply)
-        rerun_after(tab, lambda: box.press("Enter"))
-        seen = samples(tab)
-        if len(growth_steps(seen["reply"])) >= 5:
+    for attempt in range(2):  # once more if a stall delivered the reply in one piece
+        watch(app_page, reply)
+        rerun_after(app_page, lambda: box.press("Enter"))
+        seen = samples(app_page)
+        if not stalled(seen, ["reply"]) or attempt:
             break
+        warn_rerun("uc_chat_input", ["reply"])
         box.fill("Explain RAG")
     assert_grows(seen["reply"], what="chat reply")
-    assert tab.get_by_test_id("stChatMessage").count() >= 2  # the question and the answer
+    assert app_page.get_by_test_id("stChatMessage").count() >= 2  # the question and the answer
 
-    tab.get_by_role("tab", name=re.compile("Agent steps")).click()
-    watch_texts(tab, {"status": '.st-key-uc_agent_out [data-testid="stExpander"] summary'})
-    click_run(tab, "uc_agent_run")
-    labels = texts(tab)["status"]
+    app_page.get_by_role("tab", name=re.compile("Agent steps")).click()
+    watch_texts(app_page, {"status": '.st-key-uc_agent_out [data-testid="stExpander"] summary'})
+    click_run(app_page, "uc_agent_run")
+    labels = texts(app_page)["status"]
     assert len(labels) >= 4 and "Answered" in labels[-1], labels  # search → tool → answer
-    assert_no_exception(tab)
+    assert_no_exception(app_page)
 
 
-def test_common_mistakes_plain_step_blocks_the_stream_and_the_fix_streams(tab):
-    open_from_sidebar(tab, "Common mistakes")
+def test_common_mistakes_plain_step_blocks_the_stream_and_the_fix_streams(app_page):
+    open_from_sidebar(app_page, "Common mistakes")
     # The tabs rerun the page (on_change="rerun"): wait for it, or the Run click can be lost.
-    rerun_after(tab, tab.get_by_role("tab", name="Plain step after the LLM").click)
+    rerun_after(app_page, app_page.get_by_role("tab", name="Plain step after the LLM").click)
     sides = {side: f'.st-key-mist_plain_step_{side} [data-testid="stElementContainer"]'
              for side in ("mistake", "fix")}
-    seen = run_watching(tab, "mist_plain_step_run", sides, grows=["fix"],
-                        done=tab.locator(".st-key-mist_plain_step_arrival"))
+    seen = run_watching(app_page, "mist_plain_step_run", sides, grows=["fix"],
+                        done=app_page.locator(".st-key-mist_plain_step_arrival"))
     assert_appears_at_once(seen["mistake"], what="plain function after the model")
     assert_grows(seen["fix"], what="generator step after the model")
-    assert "1 chunk" in tab.locator(".st-key-mist_plain_step_mistake").inner_text()
-    assert plotly_traces(tab, ".st-key-mist_plain_step_arrival")["lines"] >= 2
-    assert_no_exception(tab)
+    assert "1 chunk" in app_page.locator(".st-key-mist_plain_step_mistake").inner_text()
+    assert plotly_traces(app_page, ".st-key-mist_plain_step_arrival")["lines"] >= 2
+    assert_no_exception(app_page)
 
 
-def test_tool_call_arguments_and_final_answer_grow(tab):
-    open_from_sidebar(tab, "Streaming tool calls")
-    seen = run_watching(tab, "tools_run", {"args": '.st-key-tools_args [data-testid="stCode"]',
-                                            "answer": ".st-key-tools_answer"},
-                        grows=["args", "answer"], done=tab.locator(".st-key-tools_answer"))
+def test_tool_call_arguments_and_final_answer_grow(app_page):
+    open_from_sidebar(app_page, "Streaming tool calls")
+    outputs = {"args": '.st-key-tools_args [data-testid="stCode"]', "answer": ".st-key-tools_answer"}
+    seen = run_watching(app_page, "tools_run", outputs, grows=["args", "answer"],
+                        done=app_page.locator(".st-key-tools_answer"))
     assert_grows(seen["args"], what="tool-call arguments")
     assert_grows(seen["answer"], what="final answer")
-    args = tab.locator('.st-key-tools_args [data-testid="stCode"]').first.inner_text()
+    args = app_page.locator('.st-key-tools_args [data-testid="stCode"]').first.inner_text()
     assert '"city"' in args and "San Francisco" in args, args
-    assert_no_exception(tab)
+    assert_no_exception(app_page)
 
 
-def test_fastapi_response_body_arrives_in_pieces(tab):
-    open_from_sidebar(tab, "Streaming + FastAPI")
-    seen = run_watching(tab, "fa_run", {"body": ".st-key-fa_body"}, grows=["body"],
-                        done=tab.locator(".st-key-fa_timeline"))
+def test_fastapi_response_body_arrives_in_pieces(app_page):
+    open_from_sidebar(app_page, "Streaming + FastAPI")
+    seen = run_watching(app_page, "fa_run", {"body": ".st-key-fa_body"}, grows=["body"],
+                        done=app_page.locator(".st-key-fa_timeline"))
     assert_grows(seen["body"], what="/chat response body")
-    plotly_traces(tab, ".st-key-fa_timeline")
-    assert_no_exception(tab)
+    plotly_traces(app_page, ".st-key-fa_timeline")
+    assert_no_exception(app_page)
 
 
-def test_latency_lab_experiment_runs_trial_by_trial_to_a_verdict(tab, tmp_path):
-    open_from_sidebar(tab, "Latency lab")
-    set_number(tab, "lab_trials", 6)
-    set_number(tab, "lab_max_tokens", 30)
+def test_latency_lab_experiment_runs_trial_by_trial_to_a_verdict(app_page, tmp_path):
+    open_from_sidebar(app_page, "Latency lab")
+    set_number(app_page, "lab_trials", 6)
+    set_number(app_page, "lab_max_tokens", 30)
     # Another lesson and back: the form keeps its values (Streamlit drops undrawn widgets' state).
-    go_to_lesson(tab, "Use cases")
-    go_to_lesson(tab, "Latency lab")
-    assert tab.locator(".st-key-lab_trials input").input_value() == "6"
-    assert tab.locator(".st-key-lab_prompts textarea").input_value().strip()
-    watch_texts(tab, {"progress": '[data-testid="stProgress"]'})
-    click_run(tab, "lab_run", done=tab.locator(".st-key-lab_res_dist"))
-    done = [int(m.group(1)) for text in texts(tab)["progress"]
+    go_to_lesson(app_page, "Use cases")
+    go_to_lesson(app_page, "Latency lab")
+    assert app_page.locator(".st-key-lab_trials input").input_value() == "6"
+    assert app_page.locator(".st-key-lab_prompts textarea").input_value().strip()
+    watch_texts(app_page, {"progress": '[data-testid="stProgress"]'})
+    click_run(app_page, "lab_run", done=app_page.locator(".st-key-lab_res_dist"))
+    done = [int(m.group(1)) for text in texts(app_page)["progress"]
             if (m := re.match(r"(\d+) of 12 trials", text))]
     assert len(set(done)) >= 3 and done == sorted(done) and done[-1] == 12, done
-    verdict = tab.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    verdict = app_page.get_by_test_id("stAlertContentSuccess").first.inner_text()
     assert "streaming showed first text" in verdict and "sooner" in verdict, verdict
-    assert plotly_traces(tab, ".st-key-lab_res_dist")["traces"] >= 2
-    assert_png(screenshots.shoot_latency_lab(tab, tmp_path), min_height=600)
-    assert_no_exception(tab)
+    assert plotly_traces(app_page, ".st-key-lab_res_dist")["traces"] >= 2
+    assert_png(screenshots.shoot_latency_lab(app_page, tmp_path), min_height=600)
+    assert_no_exception(app_page)
 
 
-def test_takeaways_chains_counted_and_quiz_shown(tab):
-    open_from_sidebar(tab, "Takeaways & quiz")
-    click_run(tab, "takeaways_run", done=tab.locator(".st-key-takeaways_counts_chart"))
-    assert plotly_traces(tab, ".st-key-takeaways_counts_chart")["bars"] == 4
-    (bars,) = plotly_data(tab, ".st-key-takeaways_counts_chart")
+def test_takeaways_chains_counted_and_quiz_shown(app_page):
+    open_from_sidebar(app_page, "Takeaways & quiz")
+    click_run(app_page, "takeaways_run", done=app_page.locator(".st-key-takeaways_counts_chart"))
+    assert plotly_traces(app_page, ".st-key-takeaways_counts_chart")["bars"] == 4
+    (bars,) = plotly_data(app_page, ".st-key-takeaways_counts_chart")
     counts = dict(zip(bars["y"], bars["x"], strict=True))  # chain → chunks with text
     assert counts.pop("llm | plain function") == 1, counts  # one chunk, at the end
     assert all(n > 1 for n in counts.values()), counts
-    assert tab.get_by_role("heading", name="Quiz", exact=True).is_visible()
-    assert_no_exception(tab)
+    assert app_page.get_by_role("heading", name="Quiz", exact=True).is_visible()
+    assert_no_exception(app_page)

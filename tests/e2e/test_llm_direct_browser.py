@@ -77,7 +77,7 @@ def test_three_layers_show_sent_received_and_painted_in_order(page, app_url):
         (sent, sent_last), (received, received_last), (shown, shown_last) = (
             times["sent by server"], times["received by LangChain"], times["shown in browser"])
         assert sent <= received <= shown, times
-        assert 200 <= sent <= 200 + 150, times  # configured TTFT 200 ms, plus the request setup
+        assert 200 <= sent <= 200 + 300, times  # configured TTFT 200 ms, plus the request setup
         assert received - sent <= 50, times
         assert shown - received <= 300, times
         assert sent_last <= received_last <= shown_last, times
