@@ -7,7 +7,7 @@ from components.progress import mark_ran
 from components.provider_sidebar import current_provider
 from streamlab.providers import build_chat_model
 from streamlab.recipes import components_table as recipes
-from streamlab.stream_table import measure_cases, to_components_table
+from streamlab.stream_table import measure_cases, to_components_table, verdict_counts
 from streamlab.streamability import MIN_SPREAD_SHARE
 
 SIM_LATENCY = {"ttft_ms": 100, "tokens_per_s": 150}  # enough time for "early" vs "at the end" to show
@@ -52,6 +52,8 @@ if st.button("Run", key="cc_run", type="primary"):
 
 if results := st.session_state.get("cc_results"):
     rows = to_components_table(results)
+    for column, (verdict, count) in zip(st.columns(3), verdict_counts(results).items(), strict=False):
+        column.metric(verdict, count)
     st.dataframe(rows, hide_index=True, height=35 * len(rows) + 38, key="cc_table")  # no scrolling
     st.markdown(
         "**Notice** the LLM, `RunnableGenerator`, the parsers and the seed chain spread their ticks "

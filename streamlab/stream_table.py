@@ -45,3 +45,12 @@ def to_components_table(results: Iterable[tuple[Case, Measurement]]) -> pd.DataF
         for case, m in results
     ]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def verdict_counts(results: Iterable[tuple[Case, Measurement]]) -> dict[str, int]:
+    """How many rows streamed, streamed in one burst, or did not stream (errors excluded)."""
+    counts = dict.fromkeys(VERDICT_LABELS.values(), 0)
+    for _, m in results:
+        if m.error is None:
+            counts[VERDICT_LABELS[m.verdict]] += 1
+    return counts

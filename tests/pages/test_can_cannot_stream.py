@@ -19,4 +19,7 @@ def test_run_measures_every_row_and_shows_langchains_real_verdicts():
     assert table.loc["Sequence: plain lambda, then StrOutputParser", "chunks"] == 1
     assert table.loc["prompt | llm | JsonOutputParser()", "first chunks"].startswith("{} | ")
     assert len(at.get("plotly_chart")) == 1
+    cards = {m.label: int(m.value) for m in at.metric}
+    verdicts = list(EXPECTED.values())
+    assert cards == {label: verdicts.count(v) for v, label in VERDICT_LABELS.items()}
     assert "The seed says" in at.warning[0].value and "llm_then_json_parser" in texts(at)
