@@ -65,4 +65,5 @@ def test_openai_key_is_only_ever_shown_masked(monkeypatch):
     assert "sk-…CRET" in shown
     assert secret not in shown
     assert secret not in repr(at.session_state["provider_config"])
+    assert secret not in repr(dict(at.query_params))
     assert at.session_state["provider_config"].key() == secret
