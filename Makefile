@@ -38,5 +38,6 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# Every benchmark except helpers (bench/_*.py) and the README screenshot generator.
 bench: $(VENV)/.dev
-	for b in bench/*.py; do [ "$$b" = bench/__init__.py ] || $(PY) -m bench.$$(basename $$b .py); done
+	for b in bench/[!_]*.py; do [ "$$b" = bench/screenshots.py ] || $(PY) -m bench.$$(basename $$b .py); done
