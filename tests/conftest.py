@@ -83,3 +83,9 @@ def server_stats(sim_server):
         return httpx.get(sim_server.base_url + "/v1/sim/stats").json()
 
     return read
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread until the session ends, and every `asyncio.run()` after it would then fail."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)  # stable: keeps the order otherwise
