@@ -49,7 +49,8 @@ _AXIS = {"automargin": True}
 _MIN_BAR_SHARE = 0.004  # a prompt can take 0.2 ms: give every bar a visible width
 
 
-def _empty_figure(message: str) -> go.Figure:
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that says why it is blank (instead of an empty plot or an exception)."""
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
     fig.update_xaxes(visible=False)
@@ -72,7 +73,7 @@ def event_timeline_figure(spans: pd.DataFrame, events: EventsInput | None = None
     "stream" become markers on their run's bar, with the chunk text on hover.
     """
     if spans.empty:
-        return _empty_figure("No runs captured yet: run the chain to see its timeline.")
+        return empty_figure("No runs captured yet: run the chain to see its timeline.")
     spans = spans.reset_index(drop=True)
     fig = go.Figure()
     for trace in _span_bars(spans):
@@ -188,7 +189,7 @@ def arrival_figure(
     """
     frame = runs if isinstance(runs, pd.DataFrame) else pd.concat(list(runs) or [pd.DataFrame()])
     if frame.empty:
-        return _empty_figure("Nothing streamed yet: run a chain to see when the text arrives.")
+        return empty_figure("Nothing streamed yet: run a chain to see when the text arrives.")
     frame = frame.assign(_line=line_keys(frame)).sort_values("t_ms", kind="stable")
     fig = go.Figure()
     for i, (line_key, group) in enumerate(frame.groupby("_line", sort=False)):
@@ -270,7 +271,7 @@ def gap_histogram_figure(gaps_ms: Mapping[str, Sequence[float]] | pd.DataFrame) 
     series = {label: [float(g) for g in gaps if pd.notna(g)] for label, gaps in series.items()}
     series = {label: gaps for label, gaps in series.items() if gaps}
     if not series:
-        return _empty_figure("No gaps yet: a stream needs at least two non-empty chunks.")
+        return empty_figure("No gaps yet: a stream needs at least two non-empty chunks.")
     fig = go.Figure()
     for i, (label, gaps) in enumerate(series.items()):
         p50, p95 = pd.Series(gaps).quantile([0.5, 0.95]).tolist()

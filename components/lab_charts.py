@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts import arrival_figure
+from components.charts import arrival_figure, empty_figure
 from streamlab.stats import METRIC_LABELS, ecdf
 
 __all__ = [
@@ -28,14 +28,6 @@ __all__ = [
 _COLORS = ["#4C78A8", "#E45756", "#54A24B", "#F58518", "#B279A2", "#72B7B2", "#9D755D", "#EECA3B"]
 _STATUS_COLORS = {"ok": None, "failed": "#D62728", "stopped": "#BAB0AC"}
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 40}
-
-
-def _empty(message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def _axis_title(metric: str) -> str:
@@ -53,7 +45,7 @@ def distribution_figure(
     """One box (or violin) per configuration over its successful trials, every trial as a dot."""
     ok = _ok(frame, metric) if not frame.empty else frame
     if ok.empty:
-        return _empty(f"No successful trial has a {_axis_title(metric)} yet.")
+        return empty_figure(f"No successful trial has a {_axis_title(metric)} yet.")
     fig = go.Figure()
     for i, (variant, group) in enumerate(ok.groupby("variant", sort=False)):
         common = {"name": str(variant), "y": group[metric].tolist(), "marker_color": _COLORS[i % 8]}
@@ -69,7 +61,7 @@ def ecdf_figure(frame: pd.DataFrame, metric: str = "ttft_ms") -> go.Figure:
     """Share of trials at or below each value, one step line per configuration."""
     ok = _ok(frame, metric) if not frame.empty else frame
     if ok.empty:
-        return _empty("No successful trials yet: the ECDF needs at least one.")
+        return empty_figure("No successful trials yet: the ECDF needs at least one.")
     fig = go.Figure()
     for i, (variant, group) in enumerate(ok.groupby("variant", sort=False)):
         x, y = ecdf(group[metric])
@@ -94,7 +86,7 @@ def sample_arrival_figure(trials: pd.DataFrame, chunks: pd.DataFrame) -> go.Figu
     """Cumulative characters over time for one typical trial of each configuration."""
     picks = sample_trials(trials) if not trials.empty else {}
     if not picks or chunks.empty:
-        return _empty("No successful trial to draw yet.")
+        return empty_figure("No successful trial to draw yet.")
     wanted = pd.Series(list(zip(chunks["variant"], chunks["trial"], strict=True))).isin(
         list(picks.items())).to_numpy()
     sample = chunks[wanted]
@@ -107,7 +99,7 @@ def sample_arrival_figure(trials: pd.DataFrame, chunks: pd.DataFrame) -> go.Figu
 def timeline_figure(frame: pd.DataFrame) -> go.Figure:
     """Each trial as a bar on the experiment's clock: overlapping bars are concurrency at work."""
     if frame.empty:
-        return _empty("No trials yet.")
+        return empty_figure("No trials yet.")
     order = frame.sort_values("started_ms").reset_index(drop=True)
     colors = {v: _COLORS[i % 8] for i, v in enumerate(dict.fromkeys(frame["variant"]))}
     fig = go.Figure()
