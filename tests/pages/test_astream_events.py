@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from streamlab.events import supports_v3, to_json
+from streamlab.events import to_json
 from tests.pages.conftest import open_page, texts
 
 PAGE = "pages/07_astream_events.py"
@@ -72,7 +70,6 @@ def test_check_button_proves_the_seed_wrong_on_three_claims():
     assert verdicts == ["❌ wrong or dated"] * 3 + ["➕ not in the seed"] * 2
 
 
-@pytest.mark.skipif(not supports_v3(), reason="this langchain-core has no astream_events v3")
 def test_v3_runs_the_model_alone_with_content_block_events():
     at = _run(open_page(PAGE), "v3")
     assert "content-block-delta" in set(at.dataframe[0].value["event"])

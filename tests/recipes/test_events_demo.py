@@ -15,7 +15,7 @@ from streamlab.event_checks import (
     seed_claims,
     to_claims_table,
 )
-from streamlab.events import supports_v3, to_dataframe
+from streamlab.events import to_dataframe
 from streamlab.recipes.events_demo import build_seed_chain, collect_events, collect_model_events
 
 QUESTION = "Runnable streaming"
@@ -97,7 +97,6 @@ async def test_on_event_sees_every_event_as_it_arrives(chain):
     assert seen == event_names(captured)
 
 
-@pytest.mark.skipif(not supports_v3(), reason="this langchain-core has no astream_events v3")
 async def test_v3_only_for_chat_models_and_yields_content_block_events(make_llm, chain):
     captured = await collect_model_events(make_llm(max_tokens=2), QUESTION)
     assert event_names(captured) == ["message-start", "content-block-start", "content-block-delta",
