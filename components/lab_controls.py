@@ -8,17 +8,15 @@ preset, a reopened experiment or an imported file can all fill the form the same
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pydantic import SecretStr
 
 from components.embedded import embedded_server
-from components.provider_sidebar import current_provider
+from components.provider_sidebar import configured_openai_key, current_provider
 from streamlab.experiments import CHAIN_NAMES, CHOICES, FAULTS, ExperimentConfig, Variant
 from streamlab.lab_presets import (
     TEMPLATES,
@@ -167,19 +165,10 @@ def chain_source(chain: str) -> tuple[Callable[..., object], ...]:
     return (CHAINS.get(chain, CHAINS["llm"]),)
 
 
-def _env_openai_key() -> SecretStr | None:
-    try:
-        key = st.secrets.get("OPENAI_API_KEY")
-    except Exception:  # no secrets.toml is the normal case
-        key = None
-    key = key or os.environ.get("OPENAI_API_KEY")
-    return SecretStr(key) if key else None
-
-
 def lab_endpoints() -> Endpoints:
     """Where configurations run now: the embedded server, plus keys from the sidebar or environment."""
     provider = current_provider()
-    openai_key = provider.api_key if provider.kind == "openai" else _env_openai_key()
+    openai_key = provider.api_key if provider.kind == "openai" else configured_openai_key()
     compatible_key = provider.api_key if provider.kind == "compatible" else None
     return Endpoints(embedded_server().base_url, openai_key, compatible_key)
 

@@ -66,8 +66,11 @@ def _profile_controls() -> LatencyProfile:
 def _openai_key() -> SecretStr | None:
     typed = st.text_input("OpenAI API key", type="password", key="openai_key",
                           help="Kept in this browser session only; never shown, logged or exported.")
-    if typed:
-        return SecretStr(typed.strip())
+    return SecretStr(typed.strip()) if typed else configured_openai_key()
+
+
+def configured_openai_key() -> SecretStr | None:
+    """OPENAI_API_KEY from `st.secrets`, else the environment (never displayed)."""
     try:
         from_secrets = st.secrets.get("OPENAI_API_KEY")
     except Exception:  # no secrets.toml is the normal case
