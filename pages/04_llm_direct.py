@@ -33,45 +33,53 @@ st.markdown(
 )
 
 question = st.text_input("Question", "Explain streaming runnables", key="direct_question")
-streaming = st.toggle(
-    "Stream with `llm.stream()` (off: `llm.invoke()`)", value=True, key="direct_stream"
-)
-recipe = stream_answer if streaming else invoke_answer
-show_source(recipe, caption="`llm` is the ChatOpenAI built from the sidebar's provider settings.")
 
-probe, last = PaintProbe("direct"), LastRun("direct_last")  # the probe's report reruns the page
-if st.button("Run", key="direct_run", type="primary"):
-    if problem := prompt_problem(question):
-        st.error(problem)
-        st.stop()
-    mark_ran("llm_direct")
-    config, layers = current_provider(), RunLayers.start()
-    llm = build_chat_model(config, sim=layers.sim)  # trace_id: the simulator logs its send times
-    recorder = StreamRecorder(label="llm.stream()" if streaming else "llm.invoke()")
-    probe.mount(target_key="direct_output", run_id=layers.trace_id)
-    if streaming:
-        live = render_text_stream(recorder.wrap(lambda: recipe(llm, question)), key="direct_output")
-    else:
-        with st.spinner("Waiting for the whole answer…"):
-            whole = recorder.wrap(lambda: [recipe(llm, question)])  # one chunk, when invoke returns
-            live = render_text_stream(whole, key="direct_output")
-    frame = recorder.to_dataframe()
-    layers.finish(frame, recorder.start_ns, simulator_url(config))
-    last.save(live=live, summary=recorder.summary(), frame=frame, label=recorder.label, layers=layers)
-    probe.mark_end(layers.trace_id)
-else:
-    last.replay_text(key="direct_output")
-if run := last.get():
-    render_metric_cards(run["summary"])
-    render_arrival(run["frame"], {run["label"]: run["summary"]["ttft_ms"]}, key="direct_arrival")
-    st.markdown(
-        "**Sent by server → received by LangChain → shown in browser.** Three clocks, one per "
-        "layer, all counted from the request start. **Notice** that LangChain gets each chunk a few "
-        "milliseconds after the server sent it, while reaching your screen takes longer: every "
-        "update travels from this script over Streamlit's websocket and is rendered by your browser."
+
+@st.fragment  # Run reruns only this panel, so the request leaves sooner (bench/perceived_latency.py)
+def run_panel(question: str) -> None:
+    streaming = st.toggle(
+        "Stream with `llm.stream()` (off: `llm.invoke()`)", value=True, key="direct_stream"
     )
-    paint = probe.result(run["layers"].trace_id)
-    render_layers(run["layers"].summary(paint), run["layers"].frame(paint), key="direct_layers")
+    recipe = stream_answer if streaming else invoke_answer
+    show_source(recipe, caption="`llm` is the ChatOpenAI built from the sidebar's provider settings.")
+
+    probe, last = PaintProbe("direct"), LastRun("direct_last")  # the probe's report reruns the page
+    if st.button("Run", key="direct_run", type="primary"):
+        if problem := prompt_problem(question):
+            st.error(problem)
+            st.stop()
+        mark_ran("llm_direct")
+        config, layers = current_provider(), RunLayers.start()
+        llm = build_chat_model(config, sim=layers.sim)  # trace_id: the simulator logs its send times
+        recorder = StreamRecorder(label="llm.stream()" if streaming else "llm.invoke()")
+        probe.mount(target_key="direct_output", run_id=layers.trace_id)
+        if streaming:
+            live = render_text_stream(recorder.wrap(lambda: recipe(llm, question)), key="direct_output")
+        else:
+            with st.spinner("Waiting for the whole answer…"):
+                whole = recorder.wrap(lambda: [recipe(llm, question)])  # one chunk, when invoke returns
+                live = render_text_stream(whole, key="direct_output")
+        frame = recorder.to_dataframe()
+        layers.finish(frame, recorder.start_ns, simulator_url(config))
+        last.save(live=live, summary=recorder.summary(), frame=frame, label=recorder.label,
+                  layers=layers)
+        probe.mark_end(layers.trace_id)
+    else:
+        last.replay_text(key="direct_output")
+    if run := last.get():
+        render_metric_cards(run["summary"])
+        render_arrival(run["frame"], {run["label"]: run["summary"]["ttft_ms"]}, key="direct_arrival")
+        st.markdown(
+            "**Sent by server → received by LangChain → shown in browser.** Three clocks, one per "
+            "layer, all counted from the request start. **Notice** that LangChain gets each chunk a few "
+            "milliseconds after the server sent it, while reaching your screen takes longer: every "
+            "update travels from this script over Streamlit's websocket and is rendered by your browser."
+        )
+        paint = probe.result(run["layers"].trace_id)
+        render_layers(run["layers"].summary(paint), run["layers"].frame(paint), key="direct_layers")
+
+
+run_panel(question)
 
 st.divider()
 st.subheader("Do you need `streaming=True`?")
