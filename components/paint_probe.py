@@ -19,16 +19,17 @@ the new run replaces them; the probe ignores them, so a rerun never counts old t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
 import streamlit as st
 
 from components.live_output import LiveText, render_run_error
 
-__all__ = ["LastRun", "PaintProbe", "PaintResult"]
+__all__ = ["DEFAULT_LANE", "LastRun", "PaintProbe", "PaintResult"]
 
-MAX_SAMPLES = 4000  # paint samples a probe keeps (one per painted change of the text length)
+MAX_SAMPLES = 4000  # paint samples kept per lane (one per painted change of the text length)
+DEFAULT_LANE = "output"  # the lane of a probe mounted with a single `target_key`
 _KEEP_RESULTS = 8  # results kept per probe in session_state
 _CSS_SAFE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -55,8 +56,8 @@ export default function (component) {
   const epochNow = () => offset + performance.now();
 
   // Text of this run only: containers of the previous run keep data-stale="true" until replaced.
-  const shownChars = () => {
-    const root = document.querySelector(data.target);
+  const shownChars = (selector) => {
+    const root = document.querySelector(selector);
     if (!root) return 0;
     let n = 0;
     for (const el of root.querySelectorAll('[data-testid="stElementContainer"]')) {
@@ -65,15 +66,22 @@ export default function (component) {
     return n;
   };
 
-  const state = { first: null, last: null, chars: 0, samples: [], ended: false, done: false };
+  // One lane per watched container (e.g. the two columns of a race), each with its own clock.
+  const lanes = {};
+  for (const lane of Object.keys(data.targets)) {
+    lanes[lane] = { first: null, last: null, chars: 0, samples: [] };
+  }
+  const state = { ended: false, done: false };
   const sample = () => {
-    const n = shownChars();
-    if (n === state.chars) return;
     const t = epochNow();
-    if (n > 0 && state.first === null) state.first = t;
-    state.last = t;
-    state.chars = n;
-    if (state.samples.length < data.max_samples) state.samples.push([t, n]);
+    for (const [lane, s] of Object.entries(lanes)) {
+      const n = shownChars(data.targets[lane]);
+      if (n === s.chars) continue;
+      if (n > 0 && s.first === null) s.first = t;
+      s.last = t;
+      s.chars = n;
+      if (s.samples.length < data.max_samples) s.samples.push([t, n]);
+    }
   };
 
   // Stamp in the next animation frame, i.e. right before the browser paints the change;
@@ -96,10 +104,12 @@ export default function (component) {
     state.done = true;
     observer.disconnect();
     reported[data.run_id] = true;
-    setTriggerValue("paint", {
-      run_id: data.run_id, first_paint_ms: state.first, last_paint_ms: state.last,
-      chars: state.chars, samples: state.samples,
-    });
+    const byLane = {};
+    for (const [lane, s] of Object.entries(lanes)) {
+      byLane[lane] = { run_id: data.run_id, first_paint_ms: s.first, last_paint_ms: s.last,
+                       chars: s.chars, samples: s.samples };
+    }
+    setTriggerValue("paint", { run_id: data.run_id, lanes: byLane });
   };
   const onChange = () => {
     if (scheduled || state.done) return;
@@ -152,17 +162,22 @@ class PaintProbe:
         self.name = name
         self._store_key = f"_paint_probe_{name}"
 
-    def mount(self, *, target_key: str, run_id: str) -> None:
-        """Start watching `.st-key-<target_key>` for this run (renders nothing visible).
+    def mount(self, *, run_id: str, target_key: str | None = None,
+              targets: Mapping[str, str] | None = None) -> None:
+        """Start watching `.st-key-<key>` containers for this run (renders nothing visible).
 
-        `run_id` is unique per run and goes into CSS selectors: letters, digits, `_`, `-`
-        (e.g. `streamlab.layers.new_trace_id()`, so the run id is also the server's trace id).
+        `targets` maps lane names to container keys (one clock per lane, e.g. a race's two
+        columns); `target_key` alone is the lane `DEFAULT_LANE`. `run_id` is unique per run and
+        goes into CSS selectors: letters, digits, `_`, `-` (e.g. `streamlab.layers.new_trace_id()`).
         """
-        for name, value in (("run_id", run_id), ("target_key", target_key)):
+        targets = dict(targets or {}) or ({DEFAULT_LANE: target_key} if target_key else {})
+        if not targets:
+            raise ValueError("mount needs target_key or targets")
+        for name, value in (("run_id", run_id), *(("target_key", key) for key in targets.values())):
             if not _CSS_SAFE.fullmatch(value):
                 raise ValueError(f"{name} must be letters, digits, '_' or '-': {value!r}")
         key = f"{self.name}_probe_{run_id}"
-        data = {"run_id": run_id, "target": f".st-key-{target_key}",
+        data = {"run_id": run_id, "targets": {lane: f".st-key-{k}" for lane, k in targets.items()},
                 "end": f".st-key-{self._end_key(run_id)}", "max_samples": MAX_SAMPLES}
         _probe_component(key=key, data=data, height=0, on_paint_change=self._receiver(key))
 
@@ -171,8 +186,14 @@ class PaintProbe:
         with st.container(key=self._end_key(run_id)):
             st.empty()
 
-    def result(self, run_id: str | None) -> PaintResult | None:
-        return st.session_state.get(self._store_key, {}).get(run_id) if run_id else None
+    def result(self, run_id: str | None, lane: str = DEFAULT_LANE) -> PaintResult | None:
+        """One lane's paints for `run_id`, once the browser reported (None before that)."""
+        return self.results(run_id).get(lane)
+
+    def results(self, run_id: str | None) -> dict[str, PaintResult]:
+        """Every lane's paints for `run_id` ({} until the browser reported)."""
+        report = st.session_state.get(self._store_key, {}).get(run_id) if run_id else None
+        return dict(report.get("lanes") or {}) if isinstance(report, dict) else {}
 
     def _end_key(self, run_id: str) -> str:
         return f"{self.name}_probe_end_{run_id}"

@@ -3,14 +3,13 @@ import streamlit as st
 from components.charts import render_arrival
 from components.code_panel import show_source
 from components.flag_chart import render_flag_chart
-from components.layers_view import render_layers
+from components.layered_run import LayeredRun
 from components.live_output import render_run_error, render_text_stream
 from components.metric_cards import render_metric_cards
-from components.paint_probe import LastRun, PaintProbe
+from components.paint_probe import LastRun
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
 from streamlab.flag_table import measure_flags, to_flag_table
-from streamlab.layers import RunLayers, simulator_url
 from streamlab.providers import build_chat_model
 from streamlab.recipes.llm_direct import (
     TokenCounter,
@@ -43,41 +42,31 @@ def run_panel(question: str) -> None:
     recipe = stream_answer if streaming else invoke_answer
     show_source(recipe, caption="`llm` is the ChatOpenAI built from the sidebar's provider settings.")
 
-    probe, last = PaintProbe("direct"), LastRun("direct_last")  # the probe's report reruns the page
+    layered, last = LayeredRun("direct"), LastRun("direct_last")  # the probe's report reruns this
     if st.button("Run", key="direct_run", type="primary"):
         if problem := prompt_problem(question):
             st.error(problem)
             st.stop()
         mark_ran("llm_direct")
-        config, layers = current_provider(), RunLayers.start()
-        llm = build_chat_model(config, sim=layers.sim)  # trace_id: the simulator logs its send times
+        config, lanes = current_provider(), layered.start({"output": "direct_output"})
+        llm = build_chat_model(config, sim=lanes["output"].sim)  # the simulator logs its send times
         recorder = StreamRecorder(label="llm.stream()" if streaming else "llm.invoke()")
-        probe.mount(target_key="direct_output", run_id=layers.trace_id)
         if streaming:
             live = render_text_stream(recorder.wrap(lambda: recipe(llm, question)), key="direct_output")
         else:
             with st.spinner("Waiting for the whole answer…"):
                 whole = recorder.wrap(lambda: [recipe(llm, question)])  # one chunk, when invoke returns
                 live = render_text_stream(whole, key="direct_output")
-        frame = recorder.to_dataframe()
-        layers.finish(frame, recorder.start_ns, simulator_url(config))
-        last.save(live=live, summary=recorder.summary(), frame=frame, label=recorder.label,
-                  layers=layers)
-        probe.mark_end(layers.trace_id)
+        layered.finish("output", recorder, config)
+        last.save(live=live, summary=recorder.summary(), frame=recorder.to_dataframe(),
+                  label=recorder.label)
+        layered.end()
     else:
         last.replay_text(key="direct_output")
     if run := last.get():
         render_metric_cards(run["summary"])
         render_arrival(run["frame"], {run["label"]: run["summary"]["ttft_ms"]}, key="direct_arrival")
-        st.markdown(
-            "**Sent by server → received by LangChain → shown in browser.** Three clocks, one per "
-            "layer, all counted from the request start. **Notice** that LangChain gets each chunk a few "
-            "milliseconds after the server sent it, while reaching your screen takes longer: every "
-            "update travels from this script over Streamlit's websocket and is rendered by your browser."
-        )
-        paint = probe.result(run["layers"].trace_id)
-        render_layers(run["layers"].summary(paint), run["layers"].frame(paint), key="direct_layers")
-
+        layered.render(key="direct_layers")
 
 run_panel(question)
 

@@ -31,7 +31,7 @@ def test_mount_tells_the_browser_what_to_watch_and_which_marker_ends_the_run():
     [probe] = at.get("bidi_component")
     data = json.loads(probe.proto.json)
     assert data["run_id"] == "abc123"
-    assert data["target"] == ".st-key-t_output"
+    assert data["targets"] == {"output": ".st-key-t_output"}  # one target: the default lane
     assert data["end"] == ".st-key-t_probe_end_abc123"
     assert "t_probe_abc123" in probe.proto.id
 
@@ -51,7 +51,8 @@ def receive_page() -> None:
 
     probe = PaintProbe("t")
     for i in range(10):
-        st.session_state[f"t_probe_r{i}"] = {"paint": {"run_id": f"r{i}", "first_paint_ms": 1.0 + i}}
+        lanes = {"output": {"run_id": f"r{i}", "first_paint_ms": 1.0 + i}}
+        st.session_state[f"t_probe_r{i}"] = {"paint": {"run_id": f"r{i}", "lanes": lanes}}
         probe._receiver(f"t_probe_r{i}")()
     st.session_state["t_probe_bad"] = {"paint": "not a report"}
     probe._receiver("t_probe_bad")()
@@ -94,3 +95,36 @@ def test_last_run_replays_text_and_error_on_a_later_rerun():
 def test_ids_that_would_break_a_css_selector_are_refused(run_id):
     with pytest.raises(ValueError, match="run_id"):
         PaintProbe("t").mount(target_key="t_output", run_id=run_id)
+
+
+def lanes_page() -> None:
+    import streamlit as st
+
+    from components.paint_probe import PaintProbe
+
+    probe = PaintProbe("t")
+    probe.mount(run_id="run2", targets={"stream": "t_left", "invoke": "t_right"})
+    lanes = {"stream": {"run_id": "run1", "first_paint_ms": 5.0},
+             "invoke": {"run_id": "run1", "first_paint_ms": 9.0}}
+    st.session_state["t_probe_run1"] = {"paint": {"run_id": "run1", "lanes": lanes}}
+    probe._receiver("t_probe_run1")()
+    st.session_state["seen"] = (probe.result("run1", "stream"), probe.result("run1", "invoke"),
+                                probe.result("run1"), probe.results("other"))
+
+
+def test_one_probe_watches_several_lanes_and_reports_each_on_its_own_clock():
+    at = AppTest.from_function(lanes_page).run()
+    assert not at.exception
+    [probe] = at.get("bidi_component")
+    data = json.loads(probe.proto.json)
+    assert data["targets"] == {"stream": ".st-key-t_left", "invoke": ".st-key-t_right"}
+    stream, invoke, default, other = at.session_state["seen"]
+    assert (stream["first_paint_ms"], invoke["first_paint_ms"]) == (5.0, 9.0)
+    assert default is None and other == {}  # no "output" lane in this run; unknown run: nothing
+
+
+def test_a_lane_key_that_would_break_a_css_selector_is_refused():
+    with pytest.raises(ValueError, match="target_key"):
+        PaintProbe("t").mount(run_id="ok", targets={"a": "t_ok", "b": "bad key"})
+    with pytest.raises(ValueError, match="needs target_key or targets"):
+        PaintProbe("t").mount(run_id="ok")
