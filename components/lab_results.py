@@ -46,6 +46,9 @@ DEFINITIONS = """
 - **Chunks are counted separately from tokens**: chunks include the empty role, finish and usage
   chunks; tokens come from the provider's `usage_metadata` (else the non-empty chunk count).
 - **Inter-chunk gap**: time between consecutive non-empty chunks; p50 and p95 per trial.
+- **Which clock**: every time here is taken where LangChain hands a chunk to your code (the
+  *received by LangChain* layer). Trials are never drawn on screen, so there is no *shown in
+  browser* time; *Streaming an LLM directly* shows all three layers of one run, browser included.
 - Statistics use successful trials; **Δ** compares each configuration's median with the first
   (baseline) configuration, with a 95% bootstrap confidence interval (seeded, 2,000 resamples).
 """

@@ -69,6 +69,9 @@ if st.button("Run", key="ev_run", type="primary"):
     live.draw(done=True)
 if (captured := st.session_state.get("ev_captured")) is not None:
     render_capture(captured, key="ev")
+    st.caption("Event times are LangChain's clock (the *received by LangChain* layer, counted from the "
+               "first event). No answer text is drawn here token by token, so there is no *shown in "
+               "browser* layer: *Streaming an LLM directly* shows all three layers of one run.")
 
 st.divider()
 st.subheader("Check the seed's claims")

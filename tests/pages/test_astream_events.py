@@ -92,3 +92,8 @@ def test_empty_question_is_refused_with_a_clear_message():
     at.button(key="ev_run").click().run()
     assert not at.exception
     assert "prompt is empty" in at.error[0].value
+
+
+def test_the_timeline_says_which_clock_its_times_come_from():
+    page = " ".join(texts(_run(open_page(PAGE))).split())
+    assert "Event times are LangChain's clock (the *received by LangChain* layer" in page

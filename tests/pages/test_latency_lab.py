@@ -151,3 +151,10 @@ def test_history_reopens_compares_and_deletes(db):
     assert frame_with(at, "configurations")["id"].tolist() == [second]
     assert "Deleted experiment #1." in [s.value for s in at.success]
     assert "Results: #1 first" not in [s.value for s in at.subheader]
+
+
+def test_definitions_say_which_of_the_three_layers_the_lab_measures(db):
+    # The lab's trials never reach the screen: its numbers are the LangChain layer, and it says so.
+    page = " ".join(texts(open_lab()).split())
+    assert "*received by LangChain* layer" in page
+    assert "there is no *shown in browser* time" in page
