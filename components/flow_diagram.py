@@ -18,7 +18,8 @@ from streamlit.delta_generator import DeltaGenerator
 from components.live_output import LiveText, render_run_error
 from streamlab.flow import STAGE_TITLES, STAGES, FlowFrame, FlowTracker, Stage
 
-__all__ = ["BoxState", "FlowView", "arrow_markdown", "box_markdown", "render_flow_run"]
+__all__ = ["BoxState", "FlowView", "arrow_markdown", "box_markdown", "render_flow_frame",
+           "render_flow_run"]
 
 REDRAW_EVERY_S = 0.08
 BoxState = Literal["busy", "done", "idle"]
@@ -72,12 +73,14 @@ def render_flow_run(
 ) -> LiveText:
     """Consume `chunks`, animating the diagram and the text; errors keep the partial text.
 
-    `key` names the text's container (CSS class `st-key-<key>`), so browser tests can watch it.
+    `key` names the text's container (CSS class `st-key-<key>`), so browser tests and the paint
+    probe can watch it: it holds only the answer, the waiting note sits outside it.
     """
     view = FlowView()
+    note = st.empty()
     text_slot = st.container(key=key).empty() if key else st.empty()
     view.draw(tracker.sent())
-    text_slot.caption("Waiting for the answer…")
+    note.caption("Waiting for the answer…")
     result, last_draw, shown = LiveText(), 0.0, 0
     try:
         for chunk in chunks:
@@ -85,17 +88,25 @@ def render_flow_run(
             now = time.perf_counter()
             # The first text is drawn at once (it IS the perceived latency); later ones on a budget.
             if (tracker.content_chunks and not shown) or now - last_draw >= REDRAW_EVERY_S:
+                text_slot.markdown(tracker.text)  # the text first: it is what the learner waits for
+                if tracker.text and not shown:
+                    note.empty()
                 view.draw(frame)
-                text_slot.markdown(tracker.text)
                 last_draw, shown = now, tracker.content_chunks
     except Exception as exc:  # shown below the partial text instead of a traceback
         result.error = exc
     result.text = tracker.text
     view.draw(tracker.finished())
+    note.empty()
     if tracker.text:
         text_slot.markdown(tracker.text)
     else:
-        text_slot.caption("(the run produced no text)")
+        note.caption("(the run produced no text)")
     if result.error is not None:
         render_run_error(result.error, partial=bool(result.text))
     return result
+
+
+def render_flow_frame(frame: FlowFrame) -> None:
+    """Draw the diagram once, in `frame`'s state (e.g. a finished run, redrawn on a rerun)."""
+    FlowView().draw(frame)

@@ -19,7 +19,13 @@ from components.live_output import render_run_error
 from streamlab.branches import BranchBoard, BranchState, Check, Concurrency
 from streamlab.recorder import StreamRecorder
 
-__all__ = ["render_checks", "render_concurrency", "render_parallel_stream", "run_baseline"]
+__all__ = [
+    "render_checks",
+    "render_concurrency",
+    "render_parallel_board",
+    "render_parallel_stream",
+    "run_baseline",
+]
 
 REDRAW_EVERY_S = 0.05
 
@@ -44,18 +50,10 @@ def render_parallel_stream(
     """Stream `source()` through `recorder`, drawing each branch; returns the board and the columns.
 
     With `key`, branch `name`'s text box has the CSS class `st-key-<key>_<name>`, and the raw chunk
-    log `st-key-<key>_log` (browser tests and the README screenshots find them by these).
+    log `st-key-<key>_log` (browser tests, the README screenshots and the paint probe find them by
+    these). The text box holds only the branch's text, so its length is what the learner sees.
     """
-    columns = st.columns(len(names))
-    slots: dict[str, _Column] = {}
-    for name, column in zip(names, columns, strict=True):
-        column.subheader(f"`{name}`")
-        if captions and name in captions:
-            column.caption(captions[name])
-        box = column.container(height=260, key=f"{key}_{name}" if key else None)
-        slots[name] = _Column(column.empty(), column.empty(), box.empty())
-    st.markdown("**Raw chunks as they arrive** (`print(output)` in the seed; reprs cut to one line)")
-    log_slot = st.container(height=260, key=f"{key}_log" if key else None).empty()
+    columns, slots, log_slot = _layout(names, captions, key)
     board = BranchBoard(list(names))
     _draw(board, slots, log_slot, max_tokens)
     last = 0.0
@@ -75,6 +73,36 @@ def render_parallel_stream(
     return board, list(columns)
 
 
+def render_parallel_board(
+    board: BranchBoard,
+    names: Sequence[str],
+    *,
+    max_tokens: int,
+    captions: dict[str, str] | None = None,
+    key: str | None = None,
+) -> list[DeltaGenerator]:
+    """Draw a finished run again (same layout and keys as `render_parallel_stream`); the columns."""
+    columns, slots, log_slot = _layout(names, captions, key)
+    _draw(board, slots, log_slot, max_tokens)
+    return columns
+
+
+def _layout(
+    names: Sequence[str], captions: dict[str, str] | None, key: str | None
+) -> tuple[list[DeltaGenerator], dict[str, _Column], DeltaGenerator]:
+    columns = st.columns(len(names))
+    slots: dict[str, _Column] = {}
+    for name, column in zip(names, columns, strict=True):
+        column.subheader(f"`{name}`")
+        if captions and name in captions:
+            column.caption(captions[name])
+        box = column.container(height=260, key=f"{key}_{name}" if key else None)
+        slots[name] = _Column(column.empty(), column.empty(), box.empty())
+    st.markdown("**Raw chunks as they arrive** (`print(output)` in the seed; reprs cut to one line)")
+    log_slot = st.container(height=260, key=f"{key}_log" if key else None).empty()
+    return list(columns), slots, log_slot
+
+
 def _draw(
     board: BranchBoard, slots: dict[str, _Column], log_slot: DeltaGenerator, max_tokens: int
 ) -> None:
@@ -92,12 +120,11 @@ def _draw_branch(state: BranchState, slot: _Column, max_tokens: int) -> None:
         f" · finished ({state.finish_reason})" if done else "")
     slot.progress.progress(share, text=label)
     ttft = "waiting…" if state.first_ms is None else f"{state.first_ms:,.0f} ms"
-    slot.stats.caption(f"TTFT {ttft} · {state.chunks} chunks")
+    nothing = "" if state.text else " · (no text yet)"  # not in the text box: the probe counts it
+    slot.stats.caption(f"TTFT {ttft} · {state.chunks} chunks{nothing}")
     if state.text:
         slot.text.markdown(state.text)
         slot.drawn_first = True
-    else:
-        slot.text.caption("(nothing yet)")
 
 
 def render_checks(checks: Iterable[Check]) -> None:

@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessageChunk
 from components.live_output import render_run_error
 from streamlab.tool_call_log import ToolCallLog
 
-__all__ = ["render_args_log"]
+__all__ = ["render_args_log", "replay_args_log"]
 
 REDRAW_EVERY_S = 0.05
 
@@ -26,14 +26,18 @@ def _draw(log: ToolCallLog, args_slot, table_slot) -> None:
     table_slot.dataframe(log.to_dataframe(), hide_index=True)
 
 
+def _slots():
+    st.markdown("**Accumulated arguments** (the running sum's `args` string)")
+    args_slot = st.empty()
+    st.markdown("**Every chunk**")
+    return args_slot, st.empty()
+
+
 def render_args_log(
     chunks: Iterable[AIMessageChunk], log: ToolCallLog
 ) -> tuple[list[AIMessageChunk], Exception | None]:
     """Draw the arguments as they grow; return the chunks that arrived, and the error if any."""
-    st.markdown("**Accumulated arguments** (the running sum's `args` string)")
-    args_slot = st.empty()
-    st.markdown("**Every chunk**")
-    table_slot = st.empty()
+    args_slot, table_slot = _slots()
     received: list[AIMessageChunk] = []
     last = 0.0
     try:
@@ -48,3 +52,10 @@ def render_args_log(
         return received, exc
     _draw(log, args_slot, table_slot)
     return received, None
+
+
+def replay_args_log(log: ToolCallLog, error: Exception | None) -> None:
+    """Draw a finished `render_args_log` again from its log (e.g. on the paint probe's rerun)."""
+    _draw(log, *_slots())
+    if error is not None:
+        render_run_error(error, partial=bool(log.rows))

@@ -1,15 +1,23 @@
+from dataclasses import replace
+
 import streamlit as st
 
 from components.charts import render_arrival
 from components.code_panel import show_source
+from components.layered_run import LayeredRun
 from components.live_output import render_text_stream
 from components.metric_cards import render_metric_cards
+from components.paint_probe import LastRun
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
+from components.sse_wire import render_wire_row
 from streamlab import chunk_inspector as ci
+from streamlab.layers import SERVER
 from streamlab.recipes import internals as r
 from streamlab.recorder import StreamRecorder
 from streamlab.sse_capture import SSETap
+
+LANE, WIRE_RUN = "llm.stream()", "SSE lines (wire)"  # WIRE_RUN: inspect_run's label for the tap's rows
 
 st.title("How streaming works internally")
 st.caption("One run, three views: the raw SSE lines, the AIMessageChunks, and their running sum.")
@@ -29,21 +37,46 @@ question = st.text_input("Question", "Explain streaming", key="int_question")
 max_tokens = st.slider("max_tokens (keeps the tables short)", 1, 60, 12, key="int_max_tokens")
 show_source(r.build_tapped_llm, r.stream_chunks, r.running_sums)
 
-if st.button("Run", key="int_run", type="primary"):
-    if not question.strip():
-        st.error("Type a question first: it is empty.")
-        st.stop()
-    mark_ran("internals")
-    tap, recorder = SSETap(), StreamRecorder(label="chunks (LangChain)")
-    llm = r.build_tapped_llm(current_provider(), tap, max_tokens)
-    chunks = []  # kept for the tables below; render_text_stream reports any error under the text
-    render_text_stream(ci.keep(recorder.wrap(lambda: r.stream_chunks(llm, question)), chunks),
-                       key="int_output")
-    sums = list(r.running_sums(chunks))
-    st.session_state["int_result"] = ci.inspect_run(chunks, sums, recorder, tap) if chunks else None
 
-if result := st.session_state.get("int_result"):
+@st.fragment  # Run reruns only this panel, so the request leaves sooner (bench/perceived_latency.py)
+def run_panel(question: str, max_tokens: int) -> None:
+    layered, last = LayeredRun("int"), LastRun("int_last")  # the probe's report reruns this
+    if st.button("Run", key="int_run", type="primary"):
+        if not question.strip():
+            st.error("Type a question first: it is empty.")
+            st.stop()
+        mark_ran("internals")
+        config, lanes = current_provider(), layered.start({LANE: "int_output"})
+        tap, recorder = SSETap(), StreamRecorder(label="chunks (LangChain)")
+        # The trace id asks the simulator to log its send times (other providers never see it).
+        traced = replace(config, sim_overrides={**lanes[LANE].sim, **config.sim_overrides})
+        llm = r.build_tapped_llm(traced, tap, max_tokens)
+        chunks = []  # kept for the tables below; render_text_stream reports any error under the text
+        live = render_text_stream(ci.keep(recorder.wrap(lambda: r.stream_chunks(llm, question)), chunks),
+                                  key="int_output")
+        layered.finish(LANE, recorder, config)
+        sums = list(r.running_sums(chunks))
+        last.save(live=live, result=ci.inspect_run(chunks, sums, recorder, tap) if chunks else None)
+        layered.end()
+    else:
+        last.replay_text(key="int_output")
+    if (run := last.get()) and (result := run["result"]):
+        render_results(result, layered)
+
+
+def render_results(result: ci.Inspection, layered: LayeredRun) -> None:
     render_metric_cards(result.summary, columns=("chunks", "content_chunks", "output_tokens", "ttft_ms"))
+    st.subheader("Sent by server → on the wire → received by LangChain → shown in browser")
+    st.markdown(
+        "**Notice** that the SSE tap's row matches *sent by server* (the same pieces, a millisecond "
+        "or two later): the server layer is what crossed the wire. LangChain gets each piece a few "
+        "ms after that (the SDK parses the line, LangChain builds the chunk); your browser shows it "
+        "later still (websocket + rendering)."
+    )
+    server = next((s for s in lane.summary() if s["layer"] == SERVER), None) if (
+        lane := layered.lanes().get(LANE)) else None
+    render_wire_row(result.arrival, WIRE_RUN, server, key="int_wire")
+    layered.render(key="int_layers", intro=None)
     st.subheader("SSE lines vs chunks, per kind")
     st.dataframe(result.counts, hide_index=True)
     left, right = st.columns([3, 2])
@@ -68,3 +101,6 @@ if result := st.session_state.get("int_result"):
         st.caption("`AIMessage + chunk` raises nothing, yet merges nothing: `BaseMessage.__add__` wraps "
                    "both in a prompt template. Sum chunks with chunks, then convert the total once "
                    "with `message_chunk_to_message`.")
+
+
+run_panel(question, max_tokens)

@@ -1,12 +1,20 @@
+from contextlib import nullcontext
+
+import pandas as pd
 import streamlit as st
 
 from components.code_panel import show_source
+from components.layered_run import LAYERS_INTRO, LayeredRun
+from components.live_output import render_text_stream
 from components.metric_cards import render_metric_cards
+from components.paint_probe import LastRun
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
 from components.trials_chart import render_trials
 from streamlab.providers import build_chat_model
 from streamlab.recipes.comparison import measure_invoke, measure_stream
+from streamlab.recipes.race import invoked_lane, streamed_lane
+from streamlab.recorder import StreamRecorder
 from streamlab.trials import (
     MEDIAN_LABELS,
     medians,
@@ -33,23 +41,64 @@ st.warning(
 prompt = st.text_input("Prompt", "Explain latency in LLM apps", key="cmp_prompt")
 n = st.slider("Trials per mode", 1, 20, 5, key="cmp_trials")
 show_source(measure_stream, measure_invoke)
+shown = {"llm.stream()": "cmp_text_stream", "llm.invoke()": "cmp_text_invoke"}  # lane: its text's key
+NOTICE = (" **Here** `llm.invoke()` has one update per layer, all at about the same late moment, "
+          "while your browser shows the first words of `llm.stream()` a few tens of ms after the server "
+          "sent them: the medians above, seen on the screen.")
 
-if st.button("Run", key="cmp_run", type="primary"):
-    if not prompt.strip():
-        st.error("Type a prompt first: it is empty.")
-        st.stop()
-    mark_ran("streaming_vs_not")
-    llm = build_chat_model(current_provider())
-    measure = {"stream": lambda: measure_stream(llm, prompt),
-               "invoke": lambda: measure_invoke(llm, prompt)}
-    progress, trials = st.progress(0.0, text="Starting…"), []
-    for trial in run_trials(measure, n):
-        trials.append(trial)
-        progress.progress(len(trials) / (2 * n), text=f"trial {trial.trial}/{n}: {trial.mode}")
-    progress.empty()
-    st.session_state["cmp_frame"] = to_frame(trials)
 
-if (frame := st.session_state.get("cmp_frame")) is not None:
+@st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
+def run_panel(prompt: str, n: int) -> None:
+    layered, last = LayeredRun("cmp"), LastRun("cmp_last")
+    clicked = st.button("Run", key="cmp_run", type="primary")
+    if clicked:
+        if not prompt.strip():
+            st.error("Type a prompt first: it is empty.")
+            st.stop()
+        mark_ran("streaming_vs_not")
+        llm = build_chat_model(current_provider())
+        measure = {"stream": lambda: measure_stream(llm, prompt),
+                   "invoke": lambda: measure_invoke(llm, prompt)}
+        progress, trials = st.progress(0.0, text="Starting…"), []
+        for trial in run_trials(measure, n):
+            trials.append(trial)
+            progress.progress(len(trials) / (2 * n), text=f"trial {trial.trial}/{n}: {trial.mode}")
+        progress.empty()
+        st.session_state["cmp_frame"] = to_frame(trials)
+    if (frame := st.session_state.get("cmp_frame")) is None:
+        return
+    results = st.container()  # drawn last, so its charts load while no text is on its way
+    st.subheader("On screen: one more request per mode")
+    st.caption("After the trials, `llm.stream(prompt)` and then `[llm.invoke(prompt)]` "
+               "(streamlab/recipes/race.py) run once more, drawn as they arrive.")
+    columns = dict(zip(shown, st.columns(2), strict=True))
+    if clicked:
+        config, runs = current_provider(), layered.start(shown)
+        texts = {}
+        for (lane, key), recipe in zip(shown.items(), (streamed_lane, invoked_lane), strict=True):
+            # Each lane is its own request: its own model, whose trace id the simulator logs sends under.
+            llm = build_chat_model(config, sim=runs[lane].sim)
+            recorder = StreamRecorder(label=lane)
+            with columns[lane]:
+                st.markdown(f"**`{lane}`**")
+                chunks = recorder.wrap(lambda recipe=recipe, llm=llm: recipe(llm, prompt))
+                whole = recipe is invoked_lane
+                with st.spinner("Waiting for the whole answer…") if whole else nullcontext():
+                    texts[lane] = render_text_stream(chunks, key=key)
+            layered.finish(lane, recorder, config)
+        last.save(**texts)
+        layered.end()
+    else:
+        for lane, column in columns.items():
+            with column:
+                st.markdown(f"**`{lane}`**")
+                last.replay_text(key=shown[lane], field=lane)
+    layered.render(key="cmp_layers", intro=LAYERS_INTRO + NOTICE)
+    with results:
+        render_trial_results(frame)
+
+
+def render_trial_results(frame: pd.DataFrame) -> None:
     if failed := frame["error"].notna().sum():
         st.error(f"{failed} of {len(frame)} trials failed: {frame['error'].dropna().iloc[0]}")
     table = medians(frame)
@@ -65,5 +114,8 @@ if (frame := st.session_state.get("cmp_frame")) is not None:
         st.dataframe(seed_table(table), hide_index=True, column_config=wide, key="cmp_seed_table")
     with st.expander("Every trial"):
         st.dataframe(frame, hide_index=True)
+
+
+run_panel(prompt, n)
 st.page_link("pages/14_latency_lab.py", label="Bigger experiments (more trials, profiles, export): "
              "the latency lab", icon="🧪")

@@ -1,20 +1,29 @@
 import streamlit as st
 
 from components.agent_status import render_agent_steps
-from components.charts import render_arrival
 from components.chat import render_close_probe, render_history, render_reply, settle_interrupted_reply
 from components.code_panel import show_source
-from components.long_form import render_long_form
+from components.layered_run import LAYERS_INTRO, LayeredRun
+from components.long_form import render_long_form, replay_long_form
 from components.metric_cards import render_metric_cards
+from components.paint_probe import LastRun
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
 from streamlab.async_bridge import iterate_sync
 from streamlab.branches import branch_sims, for_sim_model
 from streamlab.chat_turn import ChatTurn, to_messages
-from streamlab.providers import build_chat_model
+from streamlab.providers import ProviderConfig, build_chat_model
 from streamlab.recipes import use_cases as uc
 from streamlab.recorder import StreamRecorder
 from streamlab.word_meter import WordMeter
+
+ARTICLE = "article"
+ARTICLE_NOTE = (
+    "**Here**, look at the *last token* column: the browser shows the end of the article well after "
+    "LangChain received it. While it streams the text is plain; at the end the whole article is "
+    "rendered as Markdown once, and for a long text that render is what you wait for. (The browser "
+    "counts the characters it shows, so Markdown markup can make its count differ.)"
+)
 
 st.title("Use cases")
 st.caption("Three of the seed's use cases, built for real: a chat app, agent steps, long-form text.")
@@ -69,6 +78,38 @@ with agent_tab:
         with st.container(key="uc_agent_out"):  # keyed for the browser tests
             render_agent_steps(iterate_sync(uc.agent_events(agent, agent_question)))
 
+
+@st.fragment  # Run reruns only this panel: the request leaves sooner, the probe's rerun is cheap
+def article_panel(config: ProviderConfig) -> None:
+    topic = st.text_input("Topic", "streaming runnables", key="uc_long_topic")
+    max_tokens = st.slider("max_tokens", 20, 800, 400, step=20, key="uc_long_max_tokens")
+    show_source(uc.stream_article)
+    layered, last = LayeredRun("uc_long"), LastRun("uc_long_last")  # the probe's report reruns this
+    if st.button("Run", key="uc_long_run", type="primary"):
+        if not topic.strip():
+            st.error("Type a topic first: it is empty.")
+            st.stop()
+        mark_ran("use_cases")
+        lanes = layered.start({ARTICLE: "uc_long_text"})
+        slow = branch_sims(config.profile)["detailed"]  # as on the RunnableParallel page
+        llm = build_chat_model(for_sim_model(config, "sim-detailed"), sim={**slow, **lanes[ARTICLE].sim},
+                               max_tokens=max_tokens)
+        recorder, meter = StreamRecorder(label="article"), WordMeter()
+        elapsed = render_long_form(recorder, lambda: uc.stream_article(llm, topic), meter,
+                                   key="uc_long_text")
+        layered.finish(ARTICLE, recorder, config)
+        last.save(meter=meter, elapsed=elapsed, summary=recorder.summary())
+        layered.end()
+    elif run := last.get():
+        replay_long_form(run["meter"], run["elapsed"], key="uc_long_text")
+    if run := last.get():
+        meter = run["meter"]
+        st.caption(f"finish_reason = `{meter.finish_reason}` · {meter.words} words in the final text")
+        render_metric_cards(run["summary"])
+        st.info(f"{LAYERS_INTRO}\n\n{ARTICLE_NOTE}")
+        layered.render(key="uc_long_layers", intro=None)
+
+
 with long_tab:
     st.markdown(
         "A long answer from `sim-detailed` (4× the sidebar's TTFT, 0.4× its speed), capped by "
@@ -76,18 +117,4 @@ with long_tab:
         "plenty to read long before the end; lower `max_tokens` and the answer stops mid-sentence "
         "with `finish_reason='length'`."
     )
-    topic = st.text_input("Topic", "streaming runnables", key="uc_long_topic")
-    max_tokens = st.slider("max_tokens", 20, 800, 400, step=20, key="uc_long_max_tokens")
-    show_source(uc.stream_article)
-    if st.button("Run", key="uc_long_run", type="primary"):
-        if not topic.strip():
-            st.error("Type a topic first: it is empty.")
-            st.stop()
-        mark_ran("use_cases")
-        slow = branch_sims(config.profile)["detailed"]  # as on the RunnableParallel page
-        llm = build_chat_model(for_sim_model(config, "sim-detailed"), sim=slow, max_tokens=max_tokens)
-        recorder = StreamRecorder(label="article")
-        meter = render_long_form(recorder, lambda: uc.stream_article(llm, topic), WordMeter())
-        st.caption(f"finish_reason = `{meter.finish_reason}` · {meter.words} words in the final text")
-        render_metric_cards(recorder.summary())
-        render_arrival(recorder.to_dataframe(), key="uc_long_arrival")
+    article_panel(config)

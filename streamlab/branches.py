@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables.utils import AddableDict
@@ -18,9 +18,15 @@ from streamlab.providers import ProviderConfig, build_chat_model
 from streamlab.recorder import chunk_text
 from streamlab.simulator import LatencyProfile
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from streamlab.recorder import StreamRecorder
+
 __all__ = [
     "BRANCH_MODELS",
     "BranchBoard",
+    "BranchRecording",
     "BranchState",
     "Check",
     "Concurrency",
@@ -58,13 +64,41 @@ def branch_sims(profile: LatencyProfile | None) -> dict[str, dict[str, float]]:
     }
 
 
-def build_branch_models(config: ProviderConfig, **kwargs: Any) -> dict[str, BaseChatModel]:
-    """One ChatOpenAI per branch, each with its own model and latency (sim only for the embedded one)."""
+def build_branch_models(
+    config: ProviderConfig, *, extra_sims: Mapping[str, Mapping[str, Any]] | None = None, **kwargs: Any
+) -> dict[str, BaseChatModel]:
+    """One ChatOpenAI per branch, each with its own model and latency (sim only for the embedded one).
+
+    `extra_sims` adds per-branch simulator fields, e.g. `{"short": {"trace_id": ...}}`, so each
+    branch's request gets its own server trace.
+    """
     sims = branch_sims(config.profile)
+    extra = extra_sims or {}
     return {
-        name: build_chat_model(for_sim_model(config, model), sim=sims[name], **kwargs)
+        name: build_chat_model(for_sim_model(config, model), sim={**sims[name], **extra.get(name, {})},
+                               **kwargs)
         for name, model in BRANCH_MODELS.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class BranchRecording:
+    """One branch of a recorded RunnableParallel stream, shaped like a recorder of its own.
+
+    All branches share the recorder's start (the request start of both branches), and
+    `to_dataframe()` keeps only this branch's rows: what LangChain received for it.
+    """
+
+    recorder: StreamRecorder
+    branch: str
+
+    @property
+    def start_ns(self) -> int | None:
+        return self.recorder.start_ns
+
+    def to_dataframe(self) -> pd.DataFrame:
+        frame = self.recorder.to_dataframe()
+        return frame[frame["branch"] == self.branch].reset_index(drop=True)
 
 
 def short_repr(value: object, width: int = REPR_WIDTH) -> str:

@@ -162,12 +162,33 @@ def start_run(page: Page, action: Callable[[], object]) -> None:
     action()
 
 
+# Paint probes (components/paint_probe.py) on the page whose run has not reported yet. A probe
+# reports once its run is over, and the report is one more rerun that redraws the page.
+PROBES_PENDING_JS = r"""
+() => {
+  const reported = window.__streamlabPaintReported || {};
+  let pending = 0;
+  for (const el of document.querySelectorAll('[class*="_probe_"]')) {
+    if (el.closest('[data-stale="true"]')) continue;
+    const m = el.className.match(/st-key-[\w-]*?_probe_(?!end_)([0-9a-f]{16})(?![\w-])/);
+    if (m && !reported[m[1]]) pending += 1;
+  }
+  return pending;
+}
+"""
+
+
 def wait_run(page: Page, *, done: Locator | None = None) -> None:
-    """Wait for `done` (if given, e.g. the run's chart), then until the started rerun is over."""
+    """Wait for `done` (if given, e.g. the run's chart), then until the started rerun is over,
+    including the rerun a paint probe's report causes (else the next action would collide with it)."""
     if done is not None:
         done.first.wait_for(timeout=RUN_TIMEOUT_MS)
     seen = f"(window.__runSeen || performance.now() - window.__runStart > {RUN_GRACE_MS})"
     page.wait_for_function(f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS)
+    if page.evaluate(PROBES_PENDING_JS):
+        page.evaluate(RUN_SEEN_JS)
+        page.wait_for_function(f"() => ({PROBES_PENDING_JS.strip()})() === 0", timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function(f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS)
 
 
 def rerun_after(page: Page, action: Callable[[], object], *, done: Locator | None = None) -> None:

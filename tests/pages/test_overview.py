@@ -24,7 +24,8 @@ def test_run_shows_both_modes_the_flow_and_the_filled_in_mental_model():
     assert sum(v.startswith("**UI / Client**") for v in done) == 2
     assert sum(v.startswith("**Token Stream**") for v in done) == 1
     assert any("**Token Stream** `skipped: one AIMessage`" in c.value for c in at.markdown)
-    assert len(at.get("plotly_chart")) == 1  # the arrival chart
+    charts = [chart.key for chart in at.get("plotly_chart")]  # arrival, then each lane's layers
+    assert charts == ["ov_arrival", "ov_layers_0_chart", "ov_layers_1_chart"]
     assert "overview" in at.session_state["lessons_run"]
 
 

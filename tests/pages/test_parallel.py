@@ -29,7 +29,7 @@ def test_run_streams_both_branches_and_proves_the_lesson():
     cards = {m.label: m.value for m in at.metric}
     assert _ms(cards["Parallel run"]) < _ms(cards["Sum of branches"])
     assert _ms(cards["Parallel run"]) < _ms(cards["One after the other"])
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 1 + 2  # arrival + a layer chart per branch
 
 
 def test_run_without_baseline_shows_no_measured_sequential_time():

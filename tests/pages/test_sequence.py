@@ -32,7 +32,7 @@ def test_run_all_variants_shows_which_ones_keep_streaming():
     assert seed_ttft < 0.5 * table.loc["seed chain (ends in the LLM)", "LLM done (ms)"]
     assert table.loc["slow plain step before the LLM", "first text (ms)"] >= 300  # it sleeps 300 ms
     assert "**Each step** of “+ plain function”" in texts(at)
-    assert len(at.get("plotly_chart")) == 2  # arrival chart + step timeline
+    assert len(at.get("plotly_chart")) == 2 + len(VARIANTS)  # arrival, steps, a layer chart per variant
 
 
 def test_classic_import_is_proved_to_be_the_same_class():
