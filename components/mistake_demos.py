@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ import streamlit as st
 
 from components.charts import render_arrival
 from components.code_panel import show_source, source_of
+from components.layered_run import LAYERS_INTRO, LayeredRun
 from components.live_output import coalesce, render_run_error, render_text_stream
 from components.loop_chart import render_ticks
 from components.metric_cards import render_metric_cards
@@ -25,7 +27,7 @@ from streamlab.providers import ProviderConfig
 from streamlab.recipes import mistakes as m
 from streamlab.recorder import StreamRecorder
 
-__all__ = ["DEMOS", "Side"]
+__all__ = ["DEMOS", "Lane", "Side"]
 
 LESSON = "common_mistakes"
 MAX_TOKENS = 60  # every demo answers briefly: seven of them share one page
@@ -45,10 +47,33 @@ class Side:
     frame: pd.DataFrame | None = None  # recorder rows, for the arrival chart
     ticks: tuple[float, ...] = ()  # heartbeat tick times (s), for the event-loop chart
     code: bool = False  # show `text` as code (a repr, an error) rather than Markdown
+    key: str | None = None  # the container the text was streamed into (a lane's), for redraws
 
 
-def _llm(config: ProviderConfig, **options: Any):
-    return m.build_llm_without_flag(config, max_tokens=MAX_TOKENS, **options)
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """One side's share of a three-layer run: where its text is drawn, and its request's trace."""
+
+    layered: LayeredRun
+    name: str
+    key: str  # the container of this side's text only (what the browser probe watches)
+    config: ProviderConfig
+
+    @property
+    def sim(self) -> dict[str, str]:
+        """Send with this side's request, so the simulator records its send times."""
+        return self.layered.lanes()[self.name].sim
+
+    def finish(self, recorder: StreamRecorder) -> None:
+        self.layered.finish(self.name, recorder, self.config)
+
+
+SIDES = ("❌ mistake", "✅ fix")
+
+
+def _llm(config: ProviderConfig, lane: Lane | None = None, **options: Any):
+    sim = {**options.pop("sim", {}), **(lane.sim if lane else {})}
+    return m.build_llm_without_flag(config, max_tokens=MAX_TOKENS, sim=sim or None, **options)
 
 
 def _sources(wrong: Iterable[Callable[..., object]], right: Iterable[Callable[..., object]],
@@ -74,7 +99,8 @@ def _redraw(side: Side) -> None:
         tall = side.text.count("\n") > 12
         st.code(side.text, language=None, height=320 if tall else "content", wrap_lines=True)
     else:
-        st.markdown(side.text or "*(no text)*")
+        with st.container(key=side.key):
+            st.markdown(side.text or "*(no text)*")
     _finish(side)
 
 
@@ -82,9 +108,12 @@ class _ErrorShown(Exception):
     """A run failed and its error is already on the page (under the partial output)."""
 
 
-def _recorded(label: str, chunks: Callable[[], Iterable[object]]) -> tuple[str, StreamRecorder]:
+def _recorded(label: str, chunks: Callable[[], Iterable[object]],
+              lane: Lane | None = None) -> tuple[str, StreamRecorder]:
     recorder = StreamRecorder(label=label)
-    live = render_text_stream(recorder.wrap(chunks))  # shows a mid-stream error itself
+    live = render_text_stream(recorder.wrap(chunks), key=lane.key if lane else None)  # shows errors
+    if lane is not None:
+        lane.finish(recorder)
     if live.error is not None:
         raise _ErrorShown from live.error
     return live.text, recorder
@@ -104,14 +133,21 @@ def _guarded(run: Callable[[], Side]) -> Side | None:
 Verdict = Callable[[dict[str, Any]], str]
 
 
-def _stream_side(label: str, chunks: Callable[[], Iterable[object]], verdict: Verdict) -> Side:
-    text, recorder = _recorded(label, chunks)
+def _stream_side(label: str, chunks: Callable[[], Iterable[object]], verdict: Verdict,
+                 lane: Lane | None = None) -> Side:
+    text, recorder = _recorded(label, chunks, lane)
     summary = dict(recorder.summary())
-    return _finish(Side(text, verdict(summary), summary, frame=recorder.to_dataframe()))
+    return _finish(Side(text, verdict(summary), summary, frame=recorder.to_dataframe(),
+                        key=lane.key if lane else None))
 
 
-def _run_pair(name: str, question: str, wrong: Callable[[], Side], right: Callable[[], Side]) -> bool:
-    """The Run button, then both sides: live when just pressed, else as stored."""
+def _run_pair(name: str, question: str, wrong: Callable[..., Side], right: Callable[..., Side], *,
+              config: ProviderConfig | None = None) -> bool:
+    """The Run button, then both sides: live when just pressed, else as stored.
+
+    With `config`, each side is a lane of a three-layer run (`_layers` draws it): `wrong` and
+    `right` then take their `Lane`, to build their model with `lane.sim` and draw into `lane.key`.
+    """
     clicked = st.button("Run", key=f"mist_{name}_run", type="primary")
     state_key = f"mist_{name}_result"
     if clicked:
@@ -120,6 +156,12 @@ def _run_pair(name: str, question: str, wrong: Callable[[], Side], right: Callab
             st.stop()
         mark_ran(LESSON)
         st.session_state.pop(state_key, None)
+        if config is not None:
+            layered = LayeredRun(f"mist_{name}")
+            keys = dict(zip(SIDES, (f"mist_{name}_mistake_text", f"mist_{name}_fix_text"), strict=True))
+            lanes = layered.start(keys)
+            wrong, right = (partial(side, Lane(layered, lane, keys[lane], config))
+                            for side, lane in zip((wrong, right), lanes, strict=True))
         left, right_col = st.columns(2)
         # Keyed (CSS class st-key-mist_<name>_mistake / _fix) so browser tests can watch each side.
         with left, st.container(key=f"mist_{name}_mistake"):
@@ -133,6 +175,15 @@ def _run_pair(name: str, question: str, wrong: Callable[[], Side], right: Callab
             with column:
                 _redraw(side)
     return clicked
+
+
+def _layers(name: str, clicked: bool, notice: str) -> None:
+    """Both sides in three layers; call last in the demo (the browser reports after this run)."""
+    layered = LayeredRun(f"mist_{name}")
+    if _stored(name):
+        layered.render(key=f"mist_{name}_layers", intro=f"{LAYERS_INTRO} {notice}")
+    if clicked and layered.lanes():
+        layered.end()
 
 
 def _stored(name: str) -> tuple[Side, Side] | None:
@@ -236,13 +287,19 @@ def demo_plain_step(config: ProviderConfig, question: str) -> None:
     _sources([m.to_text, m.build_with_plain_step], [m.to_text_stream, m.build_with_generator_step],
              ("A plain function after the model.", "A generator function: it takes the chunks."))
 
-    def run(label: str, build: Callable, fix: bool) -> Callable[[], Side]:
-        return lambda: _stream_side(label, lambda: build(_llm(config)).stream({"topic": question}),
-                                    _chunks_verdict(fix))
+    def run(label: str, build: Callable, fix: bool) -> Callable[[Lane], Side]:
+        def side(lane: Lane) -> Side:
+            chain = build(_llm(config, lane))
+            return _stream_side(label, lambda: chain.stream({"topic": question}), _chunks_verdict(fix),
+                                lane)
 
-    _run_pair("plain_step", question, run("❌ plain step", m.build_with_plain_step, False),
-              run("✅ generator step", m.build_with_generator_step, True))
+        return side
+
+    clicked = _run_pair("plain_step", question, run("❌ plain step", m.build_with_plain_step, False),
+                        run("✅ generator step", m.build_with_generator_step, True), config=config)
     _arrival("plain_step")
+    _layers("plain_step", clicked, "**Here** the server sends both answers token by token; after the "
+            "plain step, LangChain and your browser get the text only once the server has finished.")
 
 
 # --- 4. config not passed on -------------------------------------------------------------------
@@ -261,20 +318,24 @@ def demo_config(config: ProviderConfig, question: str) -> None:
               "`config` in the signature: RunnableLambda passes the run's config in."))
     show_source(m.chat_ui_text)
 
-    def run(label: str, build: Callable, fix: bool) -> Callable[[], Side]:
-        def side() -> Side:
-            chain = build(_llm(config))
+    def run(label: str, build: Callable, fix: bool) -> Callable[[Lane], Side]:
+        def side(lane: Lane) -> Side:
+            chain = build(_llm(config, lane))
             return _stream_side(label, lambda: iterate_sync(m.chat_ui_text(chain, question)),
-                                _chunks_verdict(fix))
+                                _chunks_verdict(fix), lane)
 
         return side
 
     wrong = run("❌ own thread, no config", m.build_thread_without_config, False)
     right = run("✅ own thread + config", m.build_thread_with_config, True)
-    clicked = _run_pair("config", question, wrong, right)
+    clicked = _run_pair("config", question, wrong, right, config=config)
     if _stored("config"):
         _config_control(config, question, rerun=clicked)
     _arrival("config")
+    _layers("config", clicked, "**Here** the mistake is not even streamed at the server: with no "
+            "callbacks, `invoke()` has nobody to stream to, so it asks for the whole answer (one "
+            "update in every layer). With `config`, `invoke()` sees the `astream_events` handler and "
+            "streams: every layer fills token by token.")
 
 
 def _config_control(config: ProviderConfig, question: str, *, rerun: bool) -> None:
@@ -373,19 +434,22 @@ def demo_streaming_flag(config: ProviderConfig, question: str) -> None:
     _sources([m.build_llm_streaming_off, m.stream_answer], [m.build_llm_without_flag, m.stream_answer],
              ("`streaming=False` set explicitly.", "`streaming` not set at all."))
 
-    def run(build: Callable, label: str, fix: bool) -> Callable[[], Side]:
-        def side() -> Side:
-            llm = build(config, max_tokens=MAX_TOKENS)
-            return _stream_side(label, lambda: m.stream_answer(llm, question), _chunks_verdict(fix))
+    def run(build: Callable, label: str, fix: bool) -> Callable[[Lane], Side]:
+        def side(lane: Lane) -> Side:
+            llm = build(config, max_tokens=MAX_TOKENS, sim=lane.sim)
+            return _stream_side(label, lambda: m.stream_answer(llm, question), _chunks_verdict(fix),
+                                lane)
 
         return side
 
     wrong = run(m.build_llm_streaming_off, "❌ streaming=False", False)
     right = run(m.build_llm_without_flag, "✅ streaming unset", True)
-    clicked = _run_pair("streaming_flag", question, wrong, right)
+    clicked = _run_pair("streaming_flag", question, wrong, right, config=config)
     if _stored("streaming_flag"):
         _invoke_tokens(config, question, rerun=clicked)
     _arrival("streaming_flag")
+    _layers("streaming_flag", clicked, "**Here** `streaming=False` asks the server for the whole "
+            "answer: one update in every layer, at the end. Unset, every layer streams.")
 
 
 def _invoke_tokens(config: ProviderConfig, question: str, *, rerun: bool) -> None:

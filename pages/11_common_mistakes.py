@@ -1,7 +1,10 @@
+from collections.abc import Callable
+
 import streamlit as st
 
 from components.mistake_demos import DEMOS
 from components.provider_sidebar import current_provider
+from streamlab.providers import ProviderConfig
 
 st.title("Common mistakes")
 st.caption(
@@ -29,7 +32,14 @@ st.info(
 question = st.text_input("Question for every demo", "Explain streaming runnables", key="mist_question")
 config = current_provider()
 
+
+
+@st.fragment  # Run in one tab reruns only that demo (the browser's report, too)
+def demo_panel(demo: Callable[[ProviderConfig, str], None]) -> None:
+    demo(config, question)
+
+
 tabs = st.tabs(list(DEMOS), key="mist_tab", on_change="rerun")
 for tab, demo in zip(tabs, DEMOS.values(), strict=True):
     with tab:
-        demo(config, question)
+        demo_panel(demo)

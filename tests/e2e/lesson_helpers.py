@@ -15,22 +15,30 @@ from playwright.sync_api import Locator, Page
 from bench._browser import lesson_url
 
 __all__ = [
+    "BROWSER",
+    "LANGCHAIN",
+    "LAYER_ROWS_JS",
     "MULTI_WATCH_JS",
     "RUN_SEEN_JS",
+    "SERVER",
     "assert_appears_at_once",
     "assert_grows",
+    "assert_layers_in_order",
     "click_run",
     "go_to_lesson",
     "growth",
     "growth_steps",
+    "layer_table",
     "plotly_data",
     "plotly_traces",
     "press_slider",
     "rerun_after",
     "run_button",
+    "run_until_layers",
     "run_watching",
     "samples",
     "set_number",
+    "shown_chars",
     "stalled",
     "start_app",
     "start_run",
@@ -360,3 +368,63 @@ def plotly_traces(page: Page, selector: str, *, timeout_ms: int = 30_000) -> dic
     page.wait_for_function(f"(s) => {{ const r = ({PLOTLY_JS})(s); return r && r.traces > 0; }}",
                            arg=selector, timeout=timeout_ms)
     return page.evaluate(PLOTLY_JS, selector)
+
+
+# --- three-layer tables (components/layers_view.py) ------------------------------------------
+
+SERVER, LANGCHAIN, BROWSER = "sent by server", "received by LangChain", "shown in browser"
+# The rows of the table in `.st-key-<key>` of this run (the previous run's stay data-stale until
+# replaced). Tables in inactive tabs are hidden and have no innerText, hence textContent.
+LAYER_ROWS_JS = """
+(key) => {
+  const box = [...document.querySelectorAll('.st-key-' + key)]
+    .find((el) => el.closest('[data-stale="true"]') === null);
+  if (!box) return null;
+  return [...box.querySelectorAll('table tbody tr')].map(
+    (tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent.trim()));
+}
+"""
+_LAYER_FIELDS = ("first", "last", "behind", "updates", "chars")
+
+
+def _number(cell: str) -> float | None:
+    return None if cell in ("—", "") else float(cell.replace(",", ""))
+
+
+def layer_table(page: Page, key: str) -> dict[str, dict[str, float | None]]:
+    """{layer: {first, last, behind, updates, chars}} of the three-layer table in `.st-key-<key>`."""
+    rows = page.evaluate(LAYER_ROWS_JS, key) or []
+    return {row[0]: dict(zip(_LAYER_FIELDS, map(_number, row[1:6]), strict=True)) for row in rows}
+
+
+def run_until_layers(page: Page, button_key: str, keys: Sequence[str]) -> list[dict]:
+    """Click Run; wait until every table in `keys` has its browser row (the probe's report and its
+    rerun) and the app is idle; those tables, in order."""
+    wait_idle(page)
+    start_run(page, run_button(page, button_key).click)
+    page.wait_for_function(
+        f"""(keys) => (window.__runSeen || performance.now() - window.__runStart > {RUN_GRACE_MS})
+              && keys.every((key) => {{
+                const rows = ({LAYER_ROWS_JS})(key);
+                return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—');
+              }})""", arg=list(keys), timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    return [layer_table(page, key) for key in keys]
+
+
+def shown_chars(page: Page, key: str) -> int:
+    """Characters of the text in `.st-key-<key>`, counted as the paint probe counts them."""
+    return page.evaluate(
+        """(key) => [...document.querySelector('.st-key-' + key)
+                        .querySelectorAll('[data-testid="stElementContainer"]')]
+             .filter((el) => el.getAttribute('data-stale') !== 'true')
+             .reduce((n, el) => n + el.textContent.length, 0)""", key)
+
+
+def assert_layers_in_order(table: Mapping[str, Mapping[str, float | None]], shown: int) -> None:
+    """Sent ≤ received ≤ shown, for the first and the last token; the browser counted what is shown."""
+    sent, received, painted = table[SERVER], table[LANGCHAIN], table[BROWSER]
+    assert sent["first"] <= received["first"] <= painted["first"], table
+    assert sent["last"] <= received["last"] <= painted["last"], table
+    assert 1 <= painted["updates"] <= received["updates"], table
+    assert painted["chars"] == shown, (table, shown)
