@@ -385,6 +385,7 @@ LAYER_ROWS_JS = """
 }
 """
 _LAYER_FIELDS = ("first", "last", "behind", "updates", "chars")
+REPORTS_JS = "() => Object.keys(window.__streamlabPaintReported || {}).length"  # probe reports so far
 
 
 def _number(cell: str) -> float | None:
@@ -401,7 +402,10 @@ def run_until_layers(page: Page, button_key: str, keys: Sequence[str]) -> list[d
     """Click Run; wait until every table in `keys` has its browser row (the probe's report and its
     rerun) and the app is idle; those tables, in order."""
     wait_idle(page)
+    reports = page.evaluate(REPORTS_JS)
     start_run(page, run_button(page, button_key).click)
+    # This run's report first: until then the last run's tables (filled) can still be on screen.
+    page.wait_for_function(f"() => ({REPORTS_JS})() > {reports}", timeout=RUN_TIMEOUT_MS)
     page.wait_for_function(
         f"""(keys) => (window.__runSeen || performance.now() - window.__runStart > {RUN_GRACE_MS})
               && keys.every((key) => {{

@@ -12,50 +12,19 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, open_lesson
-from tests.e2e.lesson_helpers import press_slider, wait_idle
+from tests.e2e.lesson_helpers import REPORTS_JS, press_slider, run_until_layers
 
 pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}  # short answers, < 1 s each
 
-# Each lane's table (in its tab; hidden tabs have no innerText, so textContent) of this run only.
-LANE_ROWS_JS = """
-(key) => {
-  const box = [...document.querySelectorAll('.st-key-' + key)]
-    .find((el) => el.closest('[data-stale="true"]') === null);
-  if (!box) return null;
-  return [...box.querySelectorAll('table tbody tr')].map(
-    (tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent.trim()));
-}
-"""
-REPORTS_JS = "() => Object.keys(window.__streamlabPaintReported || {}).length"
 
 
-def number(cell: str) -> float | None:
-    return None if cell in ("—", "") else float(cell.replace(",", ""))
 
-
-def lane_table(page, key: str) -> dict[str, dict[str, float | None]]:
-    """{layer: {first, last, updates, chars}} from one lane's three-layer table."""
-    rows = page.evaluate(LANE_ROWS_JS, key) or []
-    return {row[0]: {"first": number(row[1]), "last": number(row[2]), "updates": number(row[4]),
-                     "chars": number(row[5])} for row in rows}
-
-
-def run_until_browser_layer(page, layers_key: str, lanes: int) -> list[dict]:
+def run_until_browser_layer(page, button_key: str, layers_key: str, lanes: int) -> list[dict]:
     """Click Run, wait for the probe's report and its rerun; each lane's table, in tab order."""
-    wait_idle(page)  # the page's own first run is over: the click starts a clean run
-    reported = page.evaluate(REPORTS_JS)
-    page.get_by_role("button", name="Run").first.click()
-    page.wait_for_function(f"() => ({REPORTS_JS})() > {reported}", timeout=60_000)
-    keys = [f"{layers_key}_{i}" for i in range(lanes)]
-    page.wait_for_function(
-        f"""(keys) => keys.every((key) => {{
-              const rows = ({LANE_ROWS_JS})(key);
-              return rows && rows.some((r) => r[0] === 'shown in browser' && r[1] !== '—');
-            }})""", arg=keys, timeout=60_000)
-    wait_idle(page)
+    tables = run_until_layers(page, button_key, [f"{layers_key}_{i}" for i in range(lanes)])
     assert_no_exception(page)
-    return [lane_table(page, key) for key in keys]
+    return tables
 
 
 def shown_chars(page, text_key: str) -> int:
@@ -86,7 +55,7 @@ def assert_invoke_vs_stream(invoked: dict, streamed: dict) -> None:
 
 def test_overview_lanes_show_three_layers_and_keep_their_answers(page, app_url):
     open_lesson(page, app_url, "", **PROFILE)
-    invoked, streamed = run_until_browser_layer(page, "ov_layers", 2)
+    invoked, streamed = run_until_browser_layer(page, "ov_run", "ov_layers", 2)
     assert_layers_in_order(invoked, shown_chars(page, "ov_text_invoke"))
     assert_layers_in_order(streamed, shown_chars(page, "ov_text_stream"))
     assert_invoke_vs_stream(invoked, streamed)
@@ -101,7 +70,7 @@ def test_race_lanes_show_three_layers_twice_in_a_row(page, app_url):
     """The second run must not count the first run's (stale) text as painted."""
     open_lesson(page, app_url, "why_streaming", **PROFILE)
     for _ in range(2):
-        streamed, invoked = run_until_browser_layer(page, "why_layers", 2)
+        streamed, invoked = run_until_browser_layer(page, "why_run", "why_layers", 2)
         assert_layers_in_order(streamed, shown_chars(page, "why_text_stream"))
         assert_layers_in_order(invoked, shown_chars(page, "why_text_invoke"))
         assert_invoke_vs_stream(invoked, streamed)
@@ -113,7 +82,7 @@ def test_race_lanes_show_three_layers_twice_in_a_row(page, app_url):
 def test_trials_then_one_shown_request_per_mode_in_three_layers(page, app_url):
     open_lesson(page, app_url, "streaming_vs_not", **PROFILE)
     press_slider(page, "cmp_trials", "Home", value="1")
-    streamed, invoked = run_until_browser_layer(page, "cmp_layers", 2)
+    streamed, invoked = run_until_browser_layer(page, "cmp_run", "cmp_layers", 2)
     assert_layers_in_order(streamed, shown_chars(page, "cmp_text_stream"))
     assert_layers_in_order(invoked, shown_chars(page, "cmp_text_invoke"))
     assert_invoke_vs_stream(invoked, streamed)
