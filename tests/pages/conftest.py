@@ -32,3 +32,9 @@ def texts(at: AppTest) -> str:
     """Every markdown/caption/code/text string on the page, joined, for content assertions."""
     parts = [e.value for e in [*at.markdown, *at.caption, *at.code, *at.text]]
     return "\n".join(str(p) for p in parts)
+
+
+def layer_tables(at: AppTest) -> list:
+    """Every three-layer table on the page (components/layers_view.py), in page order, indexed by
+    layer: sent by server, received by LangChain, shown in browser."""
+    return [t.value for t in at.table if "first token (ms)" in t.value.columns]

@@ -9,14 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from streamlab.layers import BROWSER, LANGCHAIN, SERVER
-from tests.pages.conftest import FAST_PROFILE, open_page, texts
+from tests.pages.conftest import FAST_PROFILE, layer_tables, open_page, texts
 
 PAGE = "pages/01_overview.py"
 ANSWER = "A short fixed answer for both lanes."
 
-
-def layer_tables(at) -> list[pd.DataFrame]:
-    return [t.value for t in at.table if "first token (ms)" in t.value.columns]
 
 
 def test_each_lane_has_its_own_table_invoke_sends_once_stream_many_times():

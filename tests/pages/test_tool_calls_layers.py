@@ -12,14 +12,11 @@ import json
 import pandas as pd
 
 from streamlab.layers import BROWSER, LANGCHAIN, SERVER
-from tests.pages.conftest import FAST_PROFILE, open_page, texts
+from tests.pages.conftest import FAST_PROFILE, layer_tables, open_page, texts
 
 PAGE = "pages/12_tool_calls.py"
 TOOL_LINE = "get_weather.invoke({'city': 'San Francisco', 'days': 3})"
 
-
-def layer_tables(at) -> list[pd.DataFrame]:
-    return [t.value for t in at.table if "first token (ms)" in t.value.columns]
 
 
 def answer_text(at) -> str:
