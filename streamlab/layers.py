@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
@@ -239,7 +239,7 @@ class RunLayers:
     trace_id: str
     anchor: EpochAnchor
     start_epoch_ns: int | None = None
-    received: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["t_ms", "text"]))
+    received: pd.DataFrame | None = None  # None until `finish` (building an empty frame costs ~1 ms)
     server: ServerTrace | None = None
 
     @classmethod
@@ -263,7 +263,8 @@ class RunLayers:
 
     def frame(self, browser: Mapping[str, Any] | None = None) -> pd.DataFrame:
         start = self.start_epoch_ns if self.start_epoch_ns is not None else self.anchor.epoch_ns
-        return to_layers_frame(self.received, start, server=self.server, browser=browser)
+        received = self.received if self.received is not None else pd.DataFrame(columns=["t_ms", "text"])
+        return to_layers_frame(received, start, server=self.server, browser=browser)
 
     def summary(self, browser: Mapping[str, Any] | None = None) -> list[LayerSummary]:
         return summarize_layers(self.frame(browser))
