@@ -62,3 +62,6 @@ if results := st.session_state.get("cc_results"):
     )
     render_chunk_strip([m.frame for _, m in results], {m.label: m.verdict for _, m in results},
                        key="cc_strip")
+    st.caption("Chunk times are LangChain's clock (the *received by LangChain* layer). No answer is "
+               "drawn here token by token, so there is no *shown in browser* layer: *Streaming an "
+               "LLM directly* shows all three layers of one run.")

@@ -23,3 +23,4 @@ def test_run_measures_every_row_and_shows_langchains_real_verdicts():
     verdicts = list(EXPECTED.values())
     assert cards == {label: verdicts.count(v) for v, label in VERDICT_LABELS.items()}
     assert "The seed says" in at.warning[0].value and "llm_then_json_parser" in texts(at)
+    assert "Chunk times are LangChain's clock (the *received by LangChain* layer)" in texts(at)
