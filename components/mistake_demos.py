@@ -171,8 +171,9 @@ def _run_pair(name: str, question: str, wrong: Callable[..., Side], right: Calla
         if done_wrong is not None and done_right is not None:
             st.session_state[state_key] = (done_wrong, done_right)
     elif state_key in st.session_state:
-        for column, side in zip(st.columns(2), st.session_state[state_key], strict=True):
-            with column:
+        for column, side, place in zip(st.columns(2), st.session_state[state_key], ("mistake", "fix"),
+                                       strict=True):
+            with column, st.container(key=f"mist_{name}_{place}"):  # the same keys as a live run
                 _redraw(side)
     return clicked
 
