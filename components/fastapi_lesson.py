@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -21,6 +22,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components.code_panel import show_source
 from streamlab import wire
 from streamlab.chat_api import ChatServer
+from streamlab.layers import EpochAnchor
 from streamlab.recipes import fastapi_app as recipes
 
 __all__ = [
@@ -119,8 +121,9 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f} ms"
 
 
-def render_wire_result(rec: wire.WireRecording, run: Mapping[str, Any] | None) -> None:
-    """Metric rows (client / chain), the two-lane timeline and the table of chunks read."""
+def render_wire_result(rec: wire.WireRecording, run: Mapping[str, Any] | None,
+                       screen: ScreenTimes | None = None) -> None:
+    """Metric rows (client / chain / screen), the two-lane timeline and the table of chunks read."""
     chain = _chain_numbers(run, rec.start_ns)
     st.markdown("**On the wire** (what the client saw)")
     cols = st.columns(6)
@@ -141,12 +144,42 @@ def render_wire_result(rec: wire.WireRecording, run: Mapping[str, Any] | None) -
     cols[4].metric("Added by HTTP", _ms(added), help="Client's first text − chain's first text chunk.")
     threads = ", ".join(run.get("threads", [])) if run else "—"
     cols[5].metric("Chain ran on", _where(threads), help=f"Thread name: {threads}")
+    _render_screen_row(rec, screen)
     if rec.error:
         st.error(f"The client library raised **{rec.error}**. The body above is cut off and nothing "
                  "in it says why.", icon="⚠️")
     st.plotly_chart(wire_timeline_figure(wire.to_frame(rec), chain["frame"], rec.headers_ms),
                     key="fa_timeline")
     st.dataframe(wire.to_frame(rec).head(300), hide_index=True, height=240)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenTimes:
+    """When this page painted the body, from the paint probe (epoch ms), and the clock to map it."""
+
+    anchor: EpochAnchor  # read right before the request: maps the client's clock to the epoch
+    paint: Mapping[str, Any] | None  # PaintProbe's report; None until the browser sent it
+
+    def ms(self, epoch_ms: float | None, start_ns: int) -> float | None:
+        """Epoch ms → ms since the request was sent (the client's clock)."""
+        if epoch_ms is None:
+            return None
+        return epoch_ms - self.anchor.to_epoch_ns(start_ns) / 1_000_000
+
+
+def _render_screen_row(rec: wire.WireRecording, screen: ScreenTimes | None) -> None:
+    st.markdown("**On your screen** (when this page painted the body, same clock)")
+    paint = screen.paint if screen else None
+    first = screen.ms(paint.get("first_paint_ms"), rec.start_ns) if screen and paint else None
+    last = screen.ms(paint.get("last_paint_ms"), rec.start_ns) if screen and paint else None
+    added = None if first is None or rec.first_text_ms is None else first - rec.first_text_ms
+    cols = st.columns(6)
+    cols[0].metric("First shown", _ms(first), help="Request sent → first body text painted here.")
+    cols[1].metric("Last shown", _ms(last), help="Request sent → the last change to the body painted.")
+    cols[2].metric("Added by the page", _ms(added), help="First shown − the client's first text.")
+    if paint is None:
+        st.caption("*On your screen* arrives from your browser right after the run (it needs a "
+                   "real browser tab).")
 
 
 def _where(threads: str) -> str:

@@ -2,10 +2,12 @@ import streamlit as st
 
 from components.chat_server import chat_server
 from components.code_panel import show_source
-from components.fastapi_lesson import live_bytes, render_gotchas, render_wire_result
+from components.fastapi_lesson import ScreenTimes, live_bytes, render_gotchas, render_wire_result
+from components.paint_probe import PaintProbe
 from components.progress import mark_ran
 from components.provider_sidebar import current_provider
 from streamlab import wire
+from streamlab.layers import EpochAnchor, new_trace_id
 from streamlab.recipes import fastapi_app as recipes
 
 ENDPOINTS = {
@@ -59,16 +61,23 @@ st.link_button("Open the browser client (fetch + ReadableStream, EventSource)",
 
 run = st.button("Run", key="fa_run", type="primary")
 body = st.container(key="fa_body").empty()
+probe = PaintProbe("fa")  # times when your browser painted the body (its report reruns the page)
 if run:
     if not question.strip():
         st.error("Type a question first: `q` is empty.")
         st.stop()
     mark_ran("fastapi")
+    paint_id, anchor = new_trace_id(), EpochAnchor.now()
+    probe.mount(target_key="fa_body", run_id=paint_id)
     recording = wire.record(url, params=params, on_chunk=live_bytes(body))
     st.session_state["fa_result"] = (recording, wire.fetch_run(server.base_url, recording.run_id))
+    st.session_state["fa_screen"] = (paint_id, anchor)
 if (result := st.session_state.get("fa_result")) is not None:
     body.code(result[0].text or "(empty body)", language=None, wrap_lines=True)
-    render_wire_result(*result)
+    paint_id, anchor = st.session_state["fa_screen"]
+    render_wire_result(*result, ScreenTimes(anchor, probe.result(paint_id)))
+    if run:
+        probe.mark_end(paint_id)  # all drawn: the browser may report now
 
 st.subheader("Real-world gotchas, measured")
 st.caption("These demos pace the simulator at 60 tokens/s so there is time to watch (other providers "

@@ -288,6 +288,13 @@ def test_fastapi_response_body_arrives_in_pieces(app_page):
                         done=app_page.locator(".st-key-fa_timeline"))
     assert_grows(seen["body"], what="/chat response body")
     plotly_traces(app_page, ".st-key-fa_timeline")
+    # The paint probe's report (waited for by run_watching) fills "On your screen": after the
+    # client got the first text, since the page shows what the client read.
+    cards = {m.split("\n")[0]: m.split("\n")[-1]
+             for m in app_page.get_by_test_id("stMetric").all_inner_texts()}
+    first_text, first_shown = (float(cards[k].split()[0].replace(",", ""))
+                               for k in ("First text", "First shown"))
+    assert first_shown >= first_text, cards
     assert_no_exception(app_page)
 
 

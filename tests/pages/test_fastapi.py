@@ -105,3 +105,27 @@ def test_empty_question_is_refused_with_a_clear_message():
     at.button(key="fa_run").click().run()
     assert not at.exception
     assert "`q` is empty" in at.error[0].value
+
+
+def test_on_your_screen_waits_for_the_browser_and_survives_its_rerun():
+    at = open_page(PAGE)
+    at.button(key="fa_run").click().run()
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["First shown"] == shown["Last shown"] == shown["Added by the page"] == "—"
+    assert "it needs a real browser tab" in texts(at)
+    at.run()  # the browser's report is a rerun: the body and the numbers stay
+    assert not at.exception
+    assert "Retrieval-Augmented Generation" in texts(at)
+    assert int(metrics(at)["HTTP chunks"]) > 20
+
+
+def test_screen_times_are_put_on_the_clients_clock():
+    from components.fastapi_lesson import ScreenTimes
+    from streamlab.layers import EpochAnchor
+
+    anchor = EpochAnchor(epoch_ns=1_000_000_000_000, perf_ns=5_000_000)  # epoch 1,000,000 ms
+    times = ScreenTimes(anchor, {"first_paint_ms": 1_000_250.0})
+    # The request was sent 10 ms after the anchor (perf 15 ms): painted 240 ms after sending.
+    assert times.ms(1_000_250.0, start_ns=15_000_000) == 240.0
+    assert times.ms(None, start_ns=15_000_000) is None
