@@ -8,11 +8,13 @@ import pytest
 
 from tests.e2e.conftest import assert_no_exception, open_lesson
 from tests.e2e.lesson_helpers import (
+    BROWSER,
+    SERVER,
+    assert_layers_in_order,
     press_slider,
     rerun_after,
-    run_button,
-    start_run,
-    wait_idle,
+    run_until_layers,
+    shown_chars,
     warn_rerun,
 )
 
@@ -22,54 +24,14 @@ PROFILE = {"ttft": "100", "tps": "250", "jitter": "0", "seed": "1"}
 # a busy machine, and "shown while the server still sends" must not depend on that.
 SEQUENCE_PROFILE = {**PROFILE, "tps": "120"}
 
-# {lane container key: [[layer, first, last, behind, updates, chars, measured by], ...]}; the
-# tables of inactive tabs are hidden, so read textContent rather than innerText.
-LAYER_ROWS_JS = """
-(prefix) => Object.fromEntries([...document.querySelectorAll(`[class*="st-key-${prefix}_"]`)]
-  .map((box) => [[...box.classList].find((c) => c.startsWith(`st-key-${prefix}_`)).slice(7),
-                 [...box.querySelectorAll('table tbody tr')].map((tr) =>
-                   [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent.trim()))])
-  .filter(([, rows]) => rows.length === 3))
-"""
-# Characters shown in a live-output container, counted the way the paint probe counts them.
-SHOWN_CHARS_JS = """
-(selector) => [...document.querySelector(selector)
-                  .querySelectorAll('[data-testid="stElementContainer"]')]
-  .filter((el) => el.getAttribute('data-stale') !== 'true')
-  .reduce((n, el) => n + el.textContent.length, 0)
-"""
-# True once this run (window.__runSeen, see lesson_helpers.start_run) shows `lanes` tables whose
-# browser row has numbers; the previous run's tables (data-stale) do not count.
-BROWSER_ROWS_FILLED_JS = """
-([prefix, lanes]) => {
-  if (!(window.__runSeen || performance.now() - window.__runStart > 1500)) return false;
-  const boxes = [...document.querySelectorAll(`[class*="st-key-${prefix}_"] table tbody`)]
-    .filter((body) => body.closest('[data-stale="true"]') === null);
-  const filled = boxes.filter((body) => [...body.querySelectorAll('tr')].some((tr) =>
-    tr.textContent.includes('shown in browser') && !tr.textContent.includes('—')));
-  return filled.length === lanes;
-}
-"""
 
 
-def number(cell: str) -> float | None:
-    return None if cell in ("—", "") else float(cell.replace(",", ""))
-
-
-def layers(page, prefix: str) -> dict[str, dict[str, tuple[float | None, float | None, int]]]:
-    """{lane key: {layer: (first token ms, last token ms, chars)}}."""
-    tables = page.evaluate(LAYER_ROWS_JS, prefix)
-    return {lane: {row[0]: (number(row[1]), number(row[2]), int(row[5].replace(",", "")))
-                   for row in rows} for lane, rows in tables.items()}
-
-
-def run_until_browser_layers(page, button_key: str, prefix: str, lanes: int) -> dict:
-    start_run(page, run_button(page, button_key).click)
-    # The probe reports after the run; its rerun redraws every lane's table with the browser row.
-    page.wait_for_function(BROWSER_ROWS_FILLED_JS, arg=[prefix, lanes], timeout=60_000)
-    wait_idle(page)
+def run_until_browser_layers(page, button_key: str, prefix: str, lanes: int) -> dict[str, dict]:
+    """{lane table key: its three-layer table} once the browser's report has filled every lane."""
+    keys = [f"{prefix}_{i}" for i in range(lanes)]
+    tables = run_until_layers(page, button_key, keys)
     assert_no_exception(page)
-    return layers(page, prefix)
+    return dict(zip(keys, tables, strict=True))
 
 
 def painted_late(lanes: dict, names: list[str], *, within_ms: float | None = None) -> list[str]:
@@ -77,20 +39,15 @@ def painted_late(lanes: dict, names: list[str], *, within_ms: float | None = Non
     `within_ms`, not within that long after the server's first chunk)."""
     late = []
     for name in names:
-        (sent, sent_last, _), (shown, _, _) = (lanes[name]["sent by server"],
-                                               lanes[name]["shown in browser"])
-        if shown >= sent_last if within_ms is None else shown - sent >= within_ms:
+        sent, shown = lanes[name][SERVER], lanes[name][BROWSER]["first"]
+        if shown >= sent["last"] if within_ms is None else shown - sent["first"] >= within_ms:
             late.append(name)
     return late
 
 
-def assert_ordered(lanes: dict, shown_chars: dict[str, int]) -> None:
-    for lane, times in lanes.items():
-        (sent, sent_last, _), (received, _, _), (shown, _, chars) = (
-            times["sent by server"], times["received by LangChain"], times["shown in browser"])
-        assert sent is not None and sent_last is not None, (lane, times)
-        assert sent <= received <= shown, (lane, times)
-        assert chars == shown_chars[lane], (lane, chars, shown_chars)
+def assert_ordered(lanes: dict, shown: dict[str, int]) -> None:
+    for lane, table in lanes.items():
+        assert_layers_in_order(table, shown[lane])
 
 
 def test_sequence_every_variant_lane_reaches_the_browser_after_langchain(page, app_url):
@@ -104,8 +61,7 @@ def test_sequence_every_variant_lane_reaches_the_browser_after_langchain(page, a
         lanes = run_until_browser_layers(page, "seq_run", "seq_layers", 5)
     outputs = [0, 1, 2, 3, 6]
     assert sorted(lanes) == [f"seq_layers_{i}" for i in range(5)], lanes
-    shown = {f"seq_layers_{i}": page.evaluate(SHOWN_CHARS_JS, f".st-key-seq_out_{out}")
-             for i, out in enumerate(outputs)}
+    shown = {f"seq_layers_{i}": shown_chars(page, f"seq_out_{out}") for i, out in enumerate(outputs)}
     assert all(n > 100 for n in shown.values()), shown  # the report's rerun kept every answer
     assert_ordered(lanes, shown)
     # Streaming variants: the browser shows text while the server still sends; after a plain
@@ -113,7 +69,7 @@ def test_sequence_every_variant_lane_reaches_the_browser_after_langchain(page, a
     assert not painted_late(lanes, streaming), lanes
     for blocking in ("seq_layers_1", "seq_layers_2", "seq_layers_4"):
         times = lanes[blocking]
-        assert times["shown in browser"][0] >= times["sent by server"][1], (blocking, times)
+        assert times[BROWSER]["first"] >= times[SERVER]["last"], (blocking, times)
     assert page.get_by_test_id("stDataFrame").count() == 1  # the comparison table
     assert page.locator('[data-testid="stMetric"]').count() == 5 * 4
 
@@ -127,13 +83,13 @@ def test_parallel_both_branch_lanes_reach_the_browser_side_by_side(page, app_url
         warn_rerun("par_run", late)
         lanes = run_until_browser_layers(page, "par_run", "par_layers", 2)
     assert sorted(lanes) == ["par_layers_0", "par_layers_1"], lanes
-    shown = {"par_layers_0": page.evaluate(SHOWN_CHARS_JS, ".st-key-par_text_short"),
-             "par_layers_1": page.evaluate(SHOWN_CHARS_JS, ".st-key-par_text_detailed")}
+    shown = {"par_layers_0": shown_chars(page, "par_text_short"),
+             "par_layers_1": shown_chars(page, "par_text_detailed")}
     assert all(n > 20 for n in shown.values()), shown  # the report's rerun kept both answers
     assert_ordered(lanes, shown)
     short, detailed = lanes["par_layers_0"], lanes["par_layers_1"]
     # Concurrent: `detailed` starts only its own longer TTFT later (4 × 100 ms), not after
     # `short`'s whole answer, and the browser paints it right after its server sent it.
-    assert detailed["sent by server"][0] < short["sent by server"][0] + 3 * 100 + 250, (short, detailed)
+    assert detailed[SERVER]["first"] < short[SERVER]["first"] + 3 * 100 + 250, (short, detailed)
     assert not painted_late(lanes, ["par_layers_1"], within_ms=300), detailed
     assert page.get_by_text("Every chunk is a one-key dict").count() == 1
