@@ -29,7 +29,9 @@ def test_race_streamed_lane_shows_text_much_sooner_and_finishes_about_together()
     page = texts(at)
     lanes = re.findall(r"User sees text at \*\*([\d,]+) ms\*\*\s*·\s*done at \*\*([\d,]+) ms", page)
     (stream_seen, stream_done), (invoke_seen, invoke_done) = [(_ms(a), _ms(b)) for a, b in lanes]
-    assert stream_seen * 3 < invoke_seen and invoke_seen == invoke_done  # "time until seen" vs done
+    # "Time until seen" vs done: invoke shows its text only when it is done (the two events are
+    # stamped one after the other on the lane's thread, so a busy machine can put 1-2 ms between).
+    assert stream_seen * 3 < invoke_seen and abs(invoke_done - invoke_seen) <= 5
     assert 0.6 < stream_done / invoke_done < 1.6
     assert "Race clock" in page
     assert "return llm.stream(prompt)" in page and "return [llm.invoke(prompt)]" in page
