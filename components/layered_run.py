@@ -27,7 +27,7 @@ import streamlit as st
 
 from components.layers_view import render_layers
 from components.paint_probe import PaintProbe
-from streamlab.layers import RunLayers, new_trace_id, simulator_url
+from streamlab.layers import RunLayers, new_trace_id, simulator_url, summarize_layers
 from streamlab.providers import ProviderConfig
 
 __all__ = ["LAYERS_INTRO", "LayeredRun"]
@@ -95,6 +95,7 @@ class LayeredRun:
         places = st.tabs([titles.get(n, n) for n in names]) if len(names) > 1 else [st.container()]
         for index, (name, place) in enumerate(zip(names, places, strict=True)):
             layers, paint = run["lanes"][name], paints.get(name)
+            frame = layers.frame(paint)  # built once: the summary is derived from it
             with place:
                 lane_key = key if len(names) == 1 else f"{key}_{index}"
-                render_layers(layers.summary(paint), layers.frame(paint), key=lane_key)
+                render_layers(summarize_layers(frame), frame, key=lane_key)

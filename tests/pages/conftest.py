@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_PROFILE = {"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
+# Small but real latency: a race or a trial still has a visible first-token wait.
+SMALL_PROFILE = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 
 
 def open_page(page: str, *, profile: dict | None = None, timeout: float = 60) -> AppTest:

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import re
 
-from tests.pages.conftest import open_page, texts
+from tests.pages.conftest import SMALL_PROFILE, open_page, texts
 
 PAGE = "pages/09_streaming_vs_not.py"
-SMALL = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 
 
 def test_trials_give_medians_a_verdict_a_chart_and_the_measured_seed_table():
-    at = open_page(PAGE, profile=SMALL)
+    at = open_page(PAGE, profile=SMALL_PROFILE)
     at.slider(key="cmp_trials").set_value(3)
     at.button(key="cmp_run").click().run()
     assert not at.exception

@@ -10,16 +10,15 @@ from __future__ import annotations
 import pandas as pd
 
 from streamlab.layers import BROWSER, LANGCHAIN, SERVER
-from tests.pages.conftest import FAST_PROFILE, layer_tables, open_page, texts
+from tests.pages.conftest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, texts
 
 PAGE = "pages/09_streaming_vs_not.py"
-SMALL = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 ANSWER = "Latency is the wait for an answer."
 
 
 
 def test_after_the_trials_each_mode_is_shown_once_with_its_own_layers():
-    at = open_page(PAGE, profile=SMALL)
+    at = open_page(PAGE, profile=SMALL_PROFILE)
     at.slider(key="cmp_trials").set_value(1)
     at.button(key="cmp_run").click().run()
     assert not at.exception

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import re
 
-from tests.pages.conftest import open_page, texts
+from tests.pages.conftest import SMALL_PROFILE, open_page, texts
 
 PAGE = "pages/02_why_streaming.py"
 # Small but real latency: the race needs time for text to arrive in steps.
-SMALL = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 
 
 def _ms(value: str) -> float:
@@ -14,7 +13,7 @@ def _ms(value: str) -> float:
 
 
 def test_race_streamed_lane_shows_text_much_sooner_and_finishes_about_together():
-    at = open_page(PAGE, profile=SMALL)
+    at = open_page(PAGE, profile=SMALL_PROFILE)
     at.button(key="why_run").click().run()
     assert not at.exception
     cards = [(m.label, m.value) for m in at.metric]

@@ -9,16 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from streamlab.layers import BROWSER, LANGCHAIN, SERVER
-from tests.pages.conftest import FAST_PROFILE, layer_tables, open_page, texts
+from tests.pages.conftest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, texts
 
 PAGE = "pages/02_why_streaming.py"
-SMALL = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 ANSWER = "Both lanes get this short answer."
 
 
 
 def test_each_lane_has_its_own_table_and_only_the_stream_arrives_early():
-    at = open_page(PAGE, profile=SMALL)
+    at = open_page(PAGE, profile=SMALL_PROFILE)
     at.button(key="why_run").click().run()
     assert not at.exception
     assert [tab.label for tab in at.tabs] == ["llm.stream()", "llm.invoke()"]
