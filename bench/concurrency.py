@@ -31,8 +31,10 @@ def main() -> None:
         single = run_sessions(make, sessions=1, runs_each=20)
         crowd = run_sessions(make, sessions=20, runs_each=3)
         print(f"p95 TTFT, 1 session : {single.p95_ms:7.1f} ms  (configured {PROFILE.ttft_ms:.0f} ms)")
-        print(f"p95 TTFT, 20 sessions: {crowd.p95_ms:7.1f} ms  (+{crowd.p95_ms - single.p95_ms:.1f} ms; "
-              f"goal ≤ +100 ms) {'ok' if crowd.p95_ms - single.p95_ms <= 100 else 'MISSED'}")
+        print(
+            f"p95 TTFT, 20 sessions: {crowd.p95_ms:7.1f} ms  (+{crowd.p95_ms - single.p95_ms:.1f} ms; "
+            f"goal ≤ +100 ms) {'ok' if crowd.p95_ms - single.p95_ms <= 100 else 'MISSED'}"
+        )
         fast = embedded_config(server.base_url, profile=LatencyProfile(0, 0))
         for _ in range(10):
             ttft_ms(build_chat_model(fast, max_tokens=5))
@@ -43,8 +45,10 @@ def main() -> None:
             ttft_ms(llm)
             asyncio.run(llm.ainvoke("Explain streaming"))
         gc.collect()
-        print(f"after 100 sync+async runs: threads {threads} → {thread_count()}, "
-              f"open fds {fds} → {open_fds()}")
+        print(
+            f"after 100 sync+async runs: threads {threads} → {thread_count()}, "
+            f"open fds {fds} → {open_fds()}"
+        )
     finally:
         server.stop()
 

@@ -19,15 +19,26 @@ from streamlab.server import start_embedded
 GOAL = 5.0
 
 
-def measure(endpoints: Endpoints, variant: Variant, trials: int, concurrency: int,
-            max_tokens: int) -> tuple[float, float, int]:
+def measure(
+    endpoints: Endpoints, variant: Variant, trials: int, concurrency: int, max_tokens: int
+) -> tuple[float, float, int]:
     """(wall time s, median trial time ms, failed trials) for one run of the experiment."""
-    config = ExperimentConfig(name=f"scaling c={concurrency}", variants=(variant,), trials=trials,
-                              concurrency=concurrency, warmup=1, seed=0, max_tokens=max_tokens)
+    config = ExperimentConfig(
+        name=f"scaling c={concurrency}",
+        variants=(variant,),
+        trials=trials,
+        concurrency=concurrency,
+        warmup=1,
+        seed=0,
+        max_tokens=max_tokens,
+    )
     experiment = run_experiment(config, endpoints)
     frame = trials_frame(experiment.trials)
-    return (experiment.wall_ms / 1000, statistics.median(frame["total_ms"]),
-            int((frame["status"] != "ok").sum()))
+    return (
+        experiment.wall_ms / 1000,
+        statistics.median(frame["total_ms"]),
+        int((frame["status"] != "ok").sum()),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,17 +53,24 @@ def main(argv: list[str] | None = None) -> None:
     server = start_embedded()
     try:
         endpoints = Endpoints(embedded_url=server.base_url)
-        variant = Variant("stream", api=args.api, ttft_ms=args.ttft, tokens_per_s=args.tps,
-                          jitter_ms=0.0)
-        print(f"{args.trials} streaming trials ({args.api}), TTFT {args.ttft:g} ms, {args.tps:g} tok/s, "
-              f"max {args.max_tokens} tokens")
-        results = {c: measure(endpoints, variant, args.trials, c, args.max_tokens)
-                   for c in (1, args.concurrency)}
+        variant = Variant(
+            "stream", api=args.api, ttft_ms=args.ttft, tokens_per_s=args.tps, jitter_ms=0.0
+        )
+        print(
+            f"{args.trials} streaming trials ({args.api}), TTFT {args.ttft:g} ms, {args.tps:g} tok/s, "
+            f"max {args.max_tokens} tokens"
+        )
+        results = {
+            c: measure(endpoints, variant, args.trials, c, args.max_tokens)
+            for c in (1, args.concurrency)
+        }
     finally:
         server.stop()
     for c, (wall_s, median_ms, failed) in results.items():
-        print(f"  concurrency {c:>2}: wall {wall_s:6.2f} s · median trial {median_ms:6.1f} ms · "
-              f"failed {failed}")
+        print(
+            f"  concurrency {c:>2}: wall {wall_s:6.2f} s · median trial {median_ms:6.1f} ms · "
+            f"failed {failed}"
+        )
     speedup = results[1][0] / results[args.concurrency][0]
     verdict = "OK" if speedup >= GOAL else "BELOW GOAL"
     print(f"speed-up ×{speedup:.1f} (goal ≥ ×{GOAL:g}): {verdict}")

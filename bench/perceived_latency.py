@@ -42,8 +42,10 @@ PROFILES = {
 }
 # "long_end" forces this answer (sidebar: Inject a fault → Force the answer text): 5,562 chars of
 # Markdown in 1,561 tokens, where re-rendering Markdown on every update costs the most.
-LONG_ANSWER = "".join(f"- **Point {n}**: streaming keeps the reader busy while the model is still "
-                      f"working on item {n}.\n" for n in range(1, 61))
+LONG_ANSWER = "".join(
+    f"- **Point {n}**: streaming keeps the reader busy while the model is still working on item {n}.\n"
+    for n in range(1, 61)
+)
 GOAL_FIRST_MS, GOAL_END_MS = 50.0, 100.0
 MODES = ("coalesced", "every-chunk", "markdown", "plain")  # see components/live_output.py
 
@@ -77,7 +79,11 @@ def one_run(page: Page, sim_url: str, pause_ms: int) -> RunTimes:
           const app = document.querySelector('[data-testid="stApp"]');
           const idle = app.getAttribute("data-test-script-state") === "notRunning";
           return id && (window.__streamlabPaintReported || {})[id] && idle;
-        }""", arg=known, timeout=60_000, polling=50)
+        }""",
+        arg=known,
+        timeout=60_000,
+        polling=50,
+    )
     watch = page.evaluate("() => window.__watch")
     to_epoch = watch["epochOffset"]
     painted = [(t, n) for t, n in watch["samples"] if t >= watch["click"] and n > 0]
@@ -87,12 +93,17 @@ def one_run(page: Page, sim_url: str, pause_ms: int) -> RunTimes:
     complete = {painted[-1][1], sum(len(t) for t in trace.texts) if trace else -1}
     last_change = next(t for t, n in painted if n in complete)
     first_paint = painted[0][0]
-    timing: dict[str, float | None] = {"click_to_request_ms": None, "send_to_paint_ms": None,
-                                        "end_lag_ms": None}
+    timing: dict[str, float | None] = {
+        "click_to_request_ms": None,
+        "send_to_paint_ms": None,
+        "end_lag_ms": None,
+    }
     if trace and trace.sent_ns:
-        timing = {"click_to_request_ms": trace.received_ns / 1e6 - (to_epoch + watch["click"]),
-                  "send_to_paint_ms": to_epoch + first_paint - trace.sent_ns[0] / 1e6,
-                  "end_lag_ms": to_epoch + last_change - trace.sent_ns[-1] / 1e6}
+        timing = {
+            "click_to_request_ms": trace.received_ns / 1e6 - (to_epoch + watch["click"]),
+            "send_to_paint_ms": to_epoch + first_paint - trace.sent_ns[0] / 1e6,
+            "end_lag_ms": to_epoch + last_change - trace.sent_ns[-1] / 1e6,
+        }
     return RunTimes(first_paint - watch["click"] - TTFT_MS, **timing, paints=len(painted))
 
 
@@ -142,27 +153,36 @@ def report(mode: str, results: dict[str, list[RunTimes]]) -> None:
     """Print one mode's medians, spreads and goal verdicts."""
     ttft = results["ttft"]
     first = median([r.first_overhead_ms for r in ttft])
-    print(f"[{mode}] first token painted − click − {TTFT_MS} ms TTFT: median {_ms(first)}"
-          f"{spread([r.first_overhead_ms for r in ttft])} (goal ≤ {GOAL_FIRST_MS:.0f} ms) "
-          f"{verdict(first, GOAL_FIRST_MS)}")
+    print(
+        f"[{mode}] first token painted − click − {TTFT_MS} ms TTFT: median {_ms(first)}"
+        f"{spread([r.first_overhead_ms for r in ttft])} (goal ≤ {GOAL_FIRST_MS:.0f} ms) "
+        f"{verdict(first, GOAL_FIRST_MS)}"
+    )
     to_request = [r.click_to_request_ms for r in ttft]
     to_paint = [r.send_to_paint_ms for r in ttft]
-    print(f"    click → request at the simulator: median {_ms(median(to_request))}{spread(to_request)}; "
-          f"server's first send → first paint: median {_ms(median(to_paint))}{spread(to_paint)}")
+    print(
+        f"    click → request at the simulator: median {_ms(median(to_request))}{spread(to_request)}; "
+        f"server's first send → first paint: median {_ms(median(to_paint))}{spread(to_paint)}"
+    )
     for name, what in (("fast_end", "137 tokens"), ("long_end", "1,561 tokens of Markdown")):
         lags = [r.end_lag_ms for r in results[name]]
         end = median(lags)
-        print(f"[{mode}] 1,000 tok/s, {what}: last token painted − server's last send: median "
-              f"{_ms(end)}{spread(lags)} (goal ≤ {GOAL_END_MS:.0f} ms) {verdict(end, GOAL_END_MS)}; "
-              f"{median([r.paints for r in results[name]]):.0f} paints")
+        print(
+            f"[{mode}] 1,000 tok/s, {what}: last token painted − server's last send: median "
+            f"{_ms(end)}{spread(lags)} (goal ≤ {GOAL_END_MS:.0f} ms) {verdict(end, GOAL_END_MS)}; "
+            f"{median([r.paints for r in results[name]]):.0f} paints"
+        )
     sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--modes", default=",".join(MODES),
-                        help=f"comma-separated live-output modes (default: all of {', '.join(MODES)})")
+    parser.add_argument(
+        "--modes",
+        default=",".join(MODES),
+        help=f"comma-separated live-output modes (default: all of {', '.join(MODES)})",
+    )
     parser.add_argument("--pause-ms", type=int, default=1000, help="idle time before each Run")
     parser.add_argument("--flush-ms", type=float, default=None, help="coalescing budget (default 30)")
     args = parser.parse_args(argv)
@@ -181,8 +201,9 @@ def main(argv: list[str] | None = None) -> int:
                 env["STREAMLAB_FLUSH_MS"] = str(args.flush_ms)
             urls[mode] = stack.enter_context(streamlit_app(env=env))
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        pages = {(mode, name): open_profile(browser, urls[mode], name)
-                 for mode in modes for name in PROFILES}
+        pages = {
+            (mode, name): open_profile(browser, urls[mode], name) for mode in modes for name in PROFILES
+        }
         for page, sim_url in pages.values():
             one_run(page, sim_url, 0)  # warm-up: first imports, first component load
         results = {mode: {name: [] for name in PROFILES} for mode in modes}

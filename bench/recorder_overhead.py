@@ -86,8 +86,10 @@ def main() -> None:
         "RunnableGenerator": build_generator_chain(args.chunks),
         "GenericFakeChatModel": build_chat_model(args.chunks),
     }
-    print(f"{'stream':<22}{'chunks':>7}{'bare ms':>9}{'recorded ms':>13}{'ratio':>7}"
-          f"{'min ratio':>11}{'µs/chunk':>10}")
+    print(
+        f"{'stream':<22}{'chunks':>7}{'bare ms':>9}{'recorded ms':>13}{'ratio':>7}"
+        f"{'min ratio':>11}{'µs/chunk':>10}"
+    )
     for name, chain in scenarios.items():
         n = sum(1 for _ in chain.stream("go"))
         bare_runs, recorded_runs = measure(chain, args.reps)
@@ -96,11 +98,15 @@ def main() -> None:
         min_ratio = min(recorded_runs) / min(bare_runs)
         per_chunk_us = (recorded - bare) / n * 1e6
         verdict = "ok" if recorded / bare <= GOAL else f"over goal {GOAL}"
-        print(f"{name:<22}{n:>7}{bare * 1e3:>9.1f}{recorded * 1e3:>13.1f}{recorded / bare:>7.3f}"
-              f"{min_ratio:>11.3f}{per_chunk_us:>10.2f}  {verdict}")
+        print(
+            f"{name:<22}{n:>7}{bare * 1e3:>9.1f}{recorded * 1e3:>13.1f}{recorded / bare:>7.3f}"
+            f"{min_ratio:>11.3f}{per_chunk_us:>10.2f}  {verdict}"
+        )
     exports_ms = time_exports(scenarios["RunnableGenerator"]) * 1e3
-    print(f"summary() + to_dataframe() after {args.chunks} chunks (text extraction happens here): "
-          f"{exports_ms:.1f} ms, once per run")
+    print(
+        f"summary() + to_dataframe() after {args.chunks} chunks (text extraction happens here): "
+        f"{exports_ms:.1f} ms, once per run"
+    )
     print(f"ratio = median recorded / median bare, {args.reps} alternating repetitions; goal ≤ {GOAL}")
 
 

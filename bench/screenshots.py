@@ -39,8 +39,15 @@ from tests.e2e.lesson_helpers import (
     wait_run,
 )
 
-__all__ = ["MAX_BYTES", "SHOT_DIR", "VIEWPORT", "capture", "shoot_event_timeline",
-           "shoot_latency_lab", "shoot_parallel"]
+__all__ = [
+    "MAX_BYTES",
+    "SHOT_DIR",
+    "VIEWPORT",
+    "capture",
+    "shoot_event_timeline",
+    "shoot_latency_lab",
+    "shoot_parallel",
+]
 
 SHOT_DIR = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 2400}
@@ -91,7 +98,8 @@ def shoot_parallel(page: Page, out_dir: Path) -> Path:
     short, detailed = _text_length(".st-key-par_text_short"), _text_length(".st-key-par_text_detailed")
     page.wait_for_function(f"{short} >= 150 && {detailed} >= 30", timeout=60_000, polling=20)
     branches = page.get_by_test_id("stHorizontalBlock").filter(
-        has=page.locator(".st-key-par_text_short"))
+        has=page.locator(".st-key-par_text_short")
+    )
     return capture(page, branches, page.locator(".st-key-par_text_log"), out_dir / "parallel.png")
 
 
@@ -99,7 +107,8 @@ def shoot_event_timeline(page: Page, out_dir: Path) -> Path:
     """After Run on "astream_events": the event counts and the run timeline."""
     plotly_traces(page, ".st-key-ev_timeline")
     cards = page.get_by_test_id("stHorizontalBlock").filter(
-        has=page.get_by_test_id("stMetric").filter(has_text="on_chat_model_stream"))
+        has=page.get_by_test_id("stMetric").filter(has_text="on_chat_model_stream")
+    )
     return capture(page, cards, page.locator(".st-key-ev_timeline"), out_dir / "event_timeline.png")
 
 
@@ -151,9 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     if not executable:
         print("Debian's chromium is not installed: run `make test` (it installs it).", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory() as history, \
-            streamlit_app(env={"STREAMLAB_DB": str(Path(history) / "experiments.sqlite3")}) as url, \
-            sync_playwright() as playwright:
+    with (
+        tempfile.TemporaryDirectory() as history,
+        streamlit_app(env={"STREAMLAB_DB": str(Path(history) / "experiments.sqlite3")}) as url,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT)  # one cache: later pages load faster
         context.set_default_timeout(60_000)  # a busy 2-core machine can be slow to load the app
@@ -164,8 +175,10 @@ def main(argv: list[str] | None = None) -> int:
             page.close()
             (width, height), shown = Image.open(path).size, path.resolve()
             shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
-            print(f"{shown}: {width}×{height} px, {path.stat().st_size / 1000:.0f} kB, "
-                  f"{time.perf_counter() - started:.1f} s")
+            print(
+                f"{shown}: {width}×{height} px, {path.stat().st_size / 1000:.0f} kB, "
+                f"{time.perf_counter() - started:.1f} s"
+            )
         browser.close()
     return 0
 

@@ -22,8 +22,9 @@ LONG_TEXT = "token " * 4000  # 4,000 content chunks per request
 
 
 def chunks_per_second(base_url: str, repeats: int = 5) -> float:
-    llm = build_chat_model(embedded_config(base_url, profile=LatencyProfile(0, 0)),
-                           sim={"text": LONG_TEXT})
+    llm = build_chat_model(
+        embedded_config(base_url, profile=LatencyProfile(0, 0)), sim={"text": LONG_TEXT}
+    )
     list(llm.stream("warm up"))
     rates = []
     for _ in range(repeats):
@@ -52,11 +53,15 @@ def main() -> None:
         errors = ttft_errors_ms(server.base_url)
     finally:
         server.stop()
-    print(f"ChatOpenAI.stream() throughput at zero latency: {rate:,.0f} chunks/s "
-          f"(goal ≥ 5,000) {'ok' if rate >= 5000 else 'MISSED'}")
+    print(
+        f"ChatOpenAI.stream() throughput at zero latency: {rate:,.0f} chunks/s "
+        f"(goal ≥ 5,000) {'ok' if rate >= 5000 else 'MISSED'}"
+    )
     median = statistics.median(errors)
-    print(f"TTFT accuracy at 300 ms over {len(errors)} runs: median |error| {median:.1f} ms, "
-          f"max {max(errors):.1f} ms (goal ≤ 10 ms) {'ok' if median <= 10 else 'MISSED'}")
+    print(
+        f"TTFT accuracy at 300 ms over {len(errors)} runs: median |error| {median:.1f} ms, "
+        f"max {max(errors):.1f} ms (goal ≤ 10 ms) {'ok' if median <= 10 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -61,11 +61,15 @@ def _render_status(message: ChatMessage) -> None:
         server = ""
         if proof and proof["disconnected"]:
             after = "nothing" if proof["chunks_after"] == 0 else f"{proof['chunks_after']} more chunks"
-            server = (f" The simulator counted the disconnect and sent {after} after it "
-                      f"({proof['chunks_sent']} chunks in all).")
+            server = (
+                f" The simulator counted the disconnect and sent {after} after it "
+                f"({proof['chunks_sent']} chunks in all)."
+            )
         elif proof:
-            server = (f" The simulator had already sent the whole answer ({proof['chunks_sent']} "
-                      "chunks): at this speed there was nothing left to stop.")
+            server = (
+                f" The simulator had already sent the whole answer ({proof['chunks_sent']} "
+                "chunks): at this speed there was nothing left to stop."
+            )
         tokens = message.get("tokens", 0)
         st.caption(f"⏹ (stopped) after {tokens} tokens: the stream was closed.{server}")
     elif status == "error":
@@ -77,8 +81,11 @@ def render_reply(turn: ChatTurn, history: list[ChatMessage], *, stats_url: str |
     before = server_stats(stats_url)
     st.session_state[_ACTIVE] = turn
     stop_slot = st.empty()
-    stop_slot.button("⏹ Stop", key="uc_stop", help="Interrupts the run: the stream is closed, "
-                     "the partial answer is kept in the history.")
+    stop_slot.button(
+        "⏹ Stop",
+        key="uc_stop",
+        help="Interrupts the run: the stream is closed, the partial answer is kept in the history.",
+    )
     try:
         with st.chat_message("assistant", avatar=_AVATARS["assistant"]):
             render_text_stream(turn.pieces(), key="uc_reply")
@@ -97,18 +104,22 @@ def render_reply(turn: ChatTurn, history: list[ChatMessage], *, stats_url: str |
 
 def render_close_probe(make_llm: Callable[[], BaseChatModel], stats_url: str | None) -> None:
     """Close the chat stream after 5 chunks, with and without a parser, and show what the server did."""
-    st.markdown("Read 5 chunks, then `close()` the stream, with and without a parser at the end. "
-                "**Notice** that the sync stream through the parser keeps reading the model to the end "
-                "(langchain-core traces the parser's whole input), so stopping it stops nothing. "
-                "Set the sidebar's tokens/s above 0 so there is something left to stop.")
+    st.markdown(
+        "Read 5 chunks, then `close()` the stream, with and without a parser at the end. "
+        "**Notice** that the sync stream through the parser keeps reading the model to the end "
+        "(langchain-core traces the parser's whole input), so stopping it stops nothing. "
+        "Set the sidebar's tokens/s above 0 so there is something left to stop."
+    )
     show_source(uc.build_chat_with_parser)
     if stats_url is None:
         st.info("This measurement needs the embedded simulator: it counts what the server sent.")
         return
     if st.button("Measure", key="uc_probe_run"):
         llm = make_llm()
-        opens = {label: partial(uc.stream_reply, build(llm), [], "Explain RAG")
-                 for label, build in uc.STOP_VARIANTS.items()}
+        opens = {
+            label: partial(uc.stream_reply, build(llm), [], "Explain RAG")
+            for label, build in uc.STOP_VARIANTS.items()
+        }
         st.session_state["uc_probe"] = [measure_early_close(k, o, stats_url) for k, o in opens.items()]
     if rows := st.session_state.get("uc_probe"):
         render_close_table(rows)

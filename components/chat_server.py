@@ -15,6 +15,9 @@ def chat_server() -> ChatServer:
     # Requests without cfg= use the embedded simulator's own defaults (handy for curl).
     server = start_chat_server(embedded_config(embedded_server().base_url))
     # One throwaway request, so the first measured run doesn't pay for lazy imports.
-    httpx.get(server.base_url + "/chat/full", params={"q": "warm up", "ttft_ms": 0, "tokens_per_s": 0},
-              timeout=30)
+    httpx.get(
+        server.base_url + "/chat/full",
+        params={"q": "warm up", "ttft_ms": 0, "tokens_per_s": 0},
+        timeout=30,
+    )
     return server

@@ -38,6 +38,7 @@ def count_bars_figure(counts: Mapping[str, int], *, x_title: str = "chunks with 
     return fig
 
 
-def render_count_bars(counts: Mapping[str, int], *, x_title: str = "chunks with text",
-                      key: str | None = None) -> None:
+def render_count_bars(
+    counts: Mapping[str, int], *, x_title: str = "chunks with text", key: str | None = None
+) -> None:
     st.plotly_chart(count_bars_figure(counts, x_title=x_title), key=key)

@@ -55,20 +55,28 @@ class LiveEventStatus:
 def render_capture(captured: CapturedEvents, *, key: str) -> None:
     """Everything about one capture; widget keys start with `key`."""
     for warning in langchain_warnings(captured):
-        st.warning(f"Warning captured while running `version=\"{captured.version}\"`: `{warning}`")
+        st.warning(f'Warning captured while running `version="{captured.version}"`: `{warning}`')
     counts = describe(captured)
-    cards = [("Events", f"{counts['events']:,}"), ("Runs", f"{counts['runs']:,}"),
-             ("on_chat_model_stream", f"{counts['on_chat_model_stream']:,}"),
-             ("on_llm_stream", f"{counts['on_llm_stream']:,}"),
-             ("Total", f"{counts['total_ms']:,.0f} ms")]
+    cards = [
+        ("Events", f"{counts['events']:,}"),
+        ("Runs", f"{counts['runs']:,}"),
+        ("on_chat_model_stream", f"{counts['on_chat_model_stream']:,}"),
+        ("on_llm_stream", f"{counts['on_llm_stream']:,}"),
+        ("Total", f"{counts['total_ms']:,.0f} ms"),
+    ]
     for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
         column.metric(label, value)
     st.markdown("**Timeline** (one bar per run, ticks = stream events; hover for the chunk text)")
     render_event_timeline(to_spans(captured), captured, key=f"{key}_timeline")
     _render_table(captured, key=key)
-    st.download_button("Download the events (JSON)", to_json(captured, indent=2),
-                       file_name=f"astream_events_{captured.version}.json", mime="application/json",
-                       key=f"{key}_download", on_click="ignore")
+    st.download_button(
+        "Download the events (JSON)",
+        to_json(captured, indent=2),
+        file_name=f"astream_events_{captured.version}.json",
+        mime="application/json",
+        key=f"{key}_download",
+        on_click="ignore",
+    )
 
 
 def _render_table(captured: CapturedEvents, *, key: str) -> None:
@@ -80,8 +88,12 @@ def _render_table(captured: CapturedEvents, *, key: str) -> None:
     names = columns[1].multiselect("Name", options["name"], key=f"{key}_filter_name")
     tags = columns[2].multiselect("Tag", options["tags"], key=f"{key}_filter_tag")
     shown = filter_rows(rows, events=events, names=names, tags=tags)
-    st.dataframe(shown.head(ROW_CAP)[TABLE_COLUMNS], hide_index=True, key=f"{key}_table",
-                 column_config={"t_ms": st.column_config.NumberColumn("t (ms)", format="%.1f")})
+    st.dataframe(
+        shown.head(ROW_CAP)[TABLE_COLUMNS],
+        hide_index=True,
+        key=f"{key}_table",
+        column_config={"t_ms": st.column_config.NumberColumn("t (ms)", format="%.1f")},
+    )
     more = f" (first {ROW_CAP} shown)" if len(shown) > ROW_CAP else ""
     st.caption(f"{len(shown)} of {len(rows)} events match{more}.")
 

@@ -67,26 +67,52 @@ def wire_timeline_figure(
     """Two lanes on one clock: when the chain yielded chunks, when the client read bytes."""
     fig = go.Figure()
     if not chain_rows.empty:
-        fig.add_trace(go.Scatter(
-            name="chain yielded (server)", x=chain_rows["t_ms"], y=["chain yielded"] * len(chain_rows),
-            mode="markers", marker={"symbol": "line-ns-open", "size": 16, "color": "#E45756",
-                                    "line": {"width": 2}},
-            hovertext=[f"chunk {i}: {c} chars" for i, c in zip(chain_rows["chunk"], chain_rows["chars"],
-                                                                strict=True)],
-            hoverinfo="text+x"))
+        fig.add_trace(
+            go.Scatter(
+                name="chain yielded (server)",
+                x=chain_rows["t_ms"],
+                y=["chain yielded"] * len(chain_rows),
+                mode="markers",
+                marker={"symbol": "line-ns-open", "size": 16, "color": "#E45756", "line": {"width": 2}},
+                hovertext=[
+                    f"chunk {i}: {c} chars"
+                    for i, c in zip(chain_rows["chunk"], chain_rows["chars"], strict=True)
+                ],
+                hoverinfo="text+x",
+            )
+        )
     if not wire_rows.empty:
         sizes = (6 + wire_rows["wire_bytes"].clip(upper=400) ** 0.5 * 2).tolist()
-        fig.add_trace(go.Scatter(
-            name="bytes read (client)", x=wire_rows["t_ms"], y=["bytes read"] * len(wire_rows),
-            mode="markers", marker={"size": sizes, "color": "#4C78A8", "opacity": 0.7},
-            hovertext=[f"{w} B on the wire, {b} B decoded: {_hover(t)}" for w, b, t in zip(
-                wire_rows["wire_bytes"], wire_rows["body_bytes"], wire_rows["text"], strict=True)],
-            hoverinfo="text+x"))
+        fig.add_trace(
+            go.Scatter(
+                name="bytes read (client)",
+                x=wire_rows["t_ms"],
+                y=["bytes read"] * len(wire_rows),
+                mode="markers",
+                marker={"size": sizes, "color": "#4C78A8", "opacity": 0.7},
+                hovertext=[
+                    f"{w} B on the wire, {b} B decoded: {_hover(t)}"
+                    for w, b, t in zip(
+                        wire_rows["wire_bytes"], wire_rows["body_bytes"], wire_rows["text"], strict=True
+                    )
+                ],
+                hoverinfo="text+x",
+            )
+        )
     if headers_ms is not None:
-        fig.add_vline(x=headers_ms, line_dash="dot", line_color="#54A24B",
-                      annotation_text="headers", annotation_position="top left")
-    fig.update_layout(height=260, xaxis_title="ms since the request was sent", margin=_MARGIN,
-                      legend={"orientation": "h", "y": -0.35})
+        fig.add_vline(
+            x=headers_ms,
+            line_dash="dot",
+            line_color="#54A24B",
+            annotation_text="headers",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        height=260,
+        xaxis_title="ms since the request was sent",
+        margin=_MARGIN,
+        legend={"orientation": "h", "y": -0.35},
+    )
     return fig
 
 
@@ -95,10 +121,18 @@ def timing_bars_figure(summary: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     columns = {"headers_ms": "headers", "first_text_ms": "first text", "end_ms": "done"}
     for (column, label), color in zip(columns.items(), ["#54A24B", "#E45756", "#4C78A8"], strict=True):
-        fig.add_trace(go.Bar(name=label, y=summary["variant"], x=summary[column], orientation="h",
-                             marker_color=color))
-    fig.update_layout(barmode="group", height=120 + 45 * len(summary), margin=_MARGIN,
-                      xaxis_title="ms since request sent", yaxis={"autorange": "reversed"})
+        fig.add_trace(
+            go.Bar(
+                name=label, y=summary["variant"], x=summary[column], orientation="h", marker_color=color
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        height=120 + 45 * len(summary),
+        margin=_MARGIN,
+        xaxis_title="ms since request sent",
+        yaxis={"autorange": "reversed"},
+    )
     return fig
 
 
@@ -121,8 +155,9 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f} ms"
 
 
-def render_wire_result(rec: wire.WireRecording, run: Mapping[str, Any] | None,
-                       screen: ScreenTimes | None = None) -> None:
+def render_wire_result(
+    rec: wire.WireRecording, run: Mapping[str, Any] | None, screen: ScreenTimes | None = None
+) -> None:
     """Metric rows (client / chain / screen), the two-lane timeline and the table of chunks read."""
     chain = _chain_numbers(run, rec.start_ns)
     st.markdown("**On the wire** (what the client saw)")
@@ -139,17 +174,24 @@ def render_wire_result(rec: wire.WireRecording, run: Mapping[str, Any] | None,
     cols[1].metric("First text chunk", _ms(chain["first_text"]))
     cols[2].metric("Last chunk", _ms(chain["last"]))
     cols[3].metric("Chain chunks", chain["chunks"])
-    added = None if rec.first_text_ms is None or chain["first_text"] is None else (
-        rec.first_text_ms - chain["first_text"])
+    added = (
+        None
+        if rec.first_text_ms is None or chain["first_text"] is None
+        else (rec.first_text_ms - chain["first_text"])
+    )
     cols[4].metric("Added by HTTP", _ms(added), help="Client's first text − chain's first text chunk.")
     threads = ", ".join(run.get("threads", [])) if run else "—"
     cols[5].metric("Chain ran on", _where(threads), help=f"Thread name: {threads}")
     _render_screen_row(rec, screen)
     if rec.error:
-        st.error(f"The client library raised **{rec.error}**. The body above is cut off and nothing "
-                 "in it says why.", icon="⚠️")
-    st.plotly_chart(wire_timeline_figure(wire.to_frame(rec), chain["frame"], rec.headers_ms),
-                    key="fa_timeline")
+        st.error(
+            f"The client library raised **{rec.error}**. The body above is cut off and nothing "
+            "in it says why.",
+            icon="⚠️",
+        )
+    st.plotly_chart(
+        wire_timeline_figure(wire.to_frame(rec), chain["frame"], rec.headers_ms), key="fa_timeline"
+    )
     st.dataframe(wire.to_frame(rec).head(300), hide_index=True, height=240)
 
 
@@ -178,8 +220,10 @@ def _render_screen_row(rec: wire.WireRecording, screen: ScreenTimes | None) -> N
     cols[1].metric("Last shown", _ms(last), help="Request sent → the last change to the body painted.")
     cols[2].metric("Added by the page", _ms(added), help="First shown − the client's first text.")
     if paint is None:
-        st.caption("*On your screen* arrives from your browser right after the run (it needs a "
-                   "real browser tab).")
+        st.caption(
+            "*On your screen* arrives from your browser right after the run (it needs a "
+            "real browser tab)."
+        )
 
 
 def _where(threads: str) -> str:
@@ -199,30 +243,42 @@ def _threadpool_tab(server: ChatServer, params: dict[str, Any]) -> None:
     st.markdown(
         "The seed's `token_stream()` is a **sync** generator. Starlette's `StreamingResponse` wraps "
         "it in `iterate_in_threadpool`, so every `next()` runs in an AnyIO worker thread and the event "
-        "loop stays free. The tempting \"async\" rewrite below keeps the sync `chain.stream()` and "
+        'loop stays free. The tempting "async" rewrite below keeps the sync `chain.stream()` and '
         "runs it **on** the event loop: nothing else is served until the answer is done. Measure it: a "
         "second client pings `/healthz` while each endpoint streams."
     )
     show_source(recipes.blocking_token_stream)
     if st.button("Measure", key="fa_tp_run"):
-        paths = {"/chat (seed, sync)": "/chat", "/chat/async": "/chat/async",
-                 "/chat/blocking (anti-pattern)": "/chat/blocking"}
+        paths = {
+            "/chat (seed, sync)": "/chat",
+            "/chat/async": "/chat/async",
+            "/chat/blocking (anti-pattern)": "/chat/blocking",
+        }
         rows = []
         for label, path in paths.items():
             report = wire.ping_while_streaming(server.base_url, path, {**params, **DEMO_PACE})
-            rows.append({"endpoint": label, "chain ran in": ", ".join(report.threads),
-                         "pings answered": len(report.pings_ms), "median ping ms": _r(report.median_ms),
-                         "worst ping ms": _r(report.worst_ms), "stream ms": _r(report.recording.end_ms)})
+            rows.append(
+                {
+                    "endpoint": label,
+                    "chain ran in": ", ".join(report.threads),
+                    "pings answered": len(report.pings_ms),
+                    "median ping ms": _r(report.median_ms),
+                    "worst ping ms": _r(report.worst_ms),
+                    "stream ms": _r(report.recording.end_ms),
+                }
+            )
         stats = wire.server_stats(server.base_url)
         st.session_state["fa_tp"] = (pd.DataFrame(rows), stats.get("threadpool_limit"))
     if (result := _result("fa_tp")) is not None:
         frame, limit = result
         st.dataframe(frame, hide_index=True)
         blocking = frame.iloc[-1]
-        st.info(f"While `/chat/blocking` streamed, the worst `/healthz` ping took "
-                f"**{blocking['worst ping ms']:,.0f} ms** of a {blocking['stream ms']:,.0f} ms stream; "
-                f"with the seed's threadpool it was {frame.iloc[0]['worst ping ms']:,.0f} ms. "
-                f"AnyIO lends the seed's generators at most **{limit}** worker threads at once.")
+        st.info(
+            f"While `/chat/blocking` streamed, the worst `/healthz` ping took "
+            f"**{blocking['worst ping ms']:,.0f} ms** of a {blocking['stream ms']:,.0f} ms stream; "
+            f"with the seed's threadpool it was {frame.iloc[0]['worst ping ms']:,.0f} ms. "
+            f"AnyIO lends the seed's generators at most **{limit}** worker threads at once."
+        )
 
 
 def _r(value: float | None) -> float | None:
@@ -245,8 +301,12 @@ def _gzip_tab(server: ChatServer, params: dict[str, Any]) -> None:
         "does: holds the **headers** until the first body chunk, and makes tiny token chunks **bigger** "
         "on the wire."
     )
-    paths = {"/chat": "/chat", "/gzip/chat": "/gzip/chat", "/chat/sse": "/chat/sse",
-             "/gzip/chat/sse": "/gzip/chat/sse"}
+    paths = {
+        "/chat": "/chat",
+        "/gzip/chat": "/gzip/chat",
+        "/chat/sse": "/chat/sse",
+        "/gzip/chat/sse": "/gzip/chat/sse",
+    }
     _compare_tab("fa_gz", server, paths, {**params, **DEMO_PACE})
     if (summary := _result("fa_gz")) is not None:
         plain, gz, sse_gz = (summary.iloc[i] for i in (0, 1, 3))
@@ -266,16 +326,24 @@ def _proxy_tab(server: ChatServer, params: dict[str, Any]) -> None:
         "response with the header `X-Accel-Buffering: no`. The seed doesn't send it; `/chat/async` sets "
         "it and sse-starlette sends it by itself."
     )
-    st.caption("`/proxy/…` is a 30-line ASGI stand-in for such a proxy (`BufferingProxy`, 4 KiB "
-               "buffer): no nginx runs inside this lab.")
-    paths = {"/chat": "/chat", "/proxy/chat": "/proxy/chat", "/proxy/chat/async": "/proxy/chat/async",
-             "/proxy/chat/sse": "/proxy/chat/sse"}
+    st.caption(
+        "`/proxy/…` is a 30-line ASGI stand-in for such a proxy (`BufferingProxy`, 4 KiB "
+        "buffer): no nginx runs inside this lab."
+    )
+    paths = {
+        "/chat": "/chat",
+        "/proxy/chat": "/proxy/chat",
+        "/proxy/chat/async": "/proxy/chat/async",
+        "/proxy/chat/sse": "/proxy/chat/sse",
+    }
     _compare_tab("fa_px", server, paths, {**params, **DEMO_PACE})
     if (summary := _result("fa_px")) is not None:
         seed, fixed = summary.iloc[1], summary.iloc[2]
-        st.info(f"Behind the proxy the seed's first text came at **{seed['first_text_ms']} ms**, "
-                f"together with the end ({seed['end_ms']} ms), in {seed['http_chunks']} HTTP chunk(s). "
-                f"With `X-Accel-Buffering: no` the first text came at **{fixed['first_text_ms']} ms**.")
+        st.info(
+            f"Behind the proxy the seed's first text came at **{seed['first_text_ms']} ms**, "
+            f"together with the end ({seed['end_ms']} ms), in {seed['http_chunks']} HTTP chunk(s). "
+            f"With `X-Accel-Buffering: no` the first text came at **{fixed['first_text_ms']} ms**."
+        )
 
 
 def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | None) -> None:
@@ -289,28 +357,39 @@ def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | N
     )
     if st.button("Hang up mid-answer", key="fa_dc_run"):
         rows = []
-        for label, path in {"/chat (seed, sync)": "/chat", "/chat/async": "/chat/async",
-                            "/chat/sse": "/chat/sse"}.items():
+        for label, path in {
+            "/chat (seed, sync)": "/chat",
+            "/chat/async": "/chat/async",
+            "/chat/sse": "/chat/sse",
+        }.items():
             r = wire.disconnect_demo(server.base_url, path, {**params, **DEMO_PACE}, sim_url=sim_url)
-            rows.append({"endpoint": label, "chunks read": r.received_chunks,
-                         "chain: at hang-up": r.chain_chunks_at_disconnect,
-                         "chain: +1 s": r.chain_chunks_after, "state +1 s": r.outcome_after,
-                         "stopped after (ms)": r.ended_after_ms,
-                         "model: sent before": r.sim_chunks_before,
-                         "model: sent after": r.sim_chunks_after,
-                         "after gc.collect()": r.outcome_after_gc})
+            rows.append(
+                {
+                    "endpoint": label,
+                    "chunks read": r.received_chunks,
+                    "chain: at hang-up": r.chain_chunks_at_disconnect,
+                    "chain: +1 s": r.chain_chunks_after,
+                    "state +1 s": r.outcome_after,
+                    "stopped after (ms)": r.ended_after_ms,
+                    "model: sent before": r.sim_chunks_before,
+                    "model: sent after": r.sim_chunks_after,
+                    "after gc.collect()": r.outcome_after_gc,
+                }
+            )
         st.session_state["fa_dc"] = pd.DataFrame(rows)
     if (frame := _result("fa_dc")) is not None:
         st.dataframe(frame, hide_index=True)
         seed, fixed = frame.iloc[0], frame.iloc[1]
         if seed["model: sent after"] is None:
             st.caption("Model-server counts need the embedded simulator (pick it in the sidebar).")
-        st.info(f"Seed: one second after the hang-up its chain was **{seed['state +1 s']}**: nobody "
-                f"pulled another chunk and nobody closed the generator, so the upstream request stayed "
-                f"open (model server chunks sent meanwhile: **{seed['model: sent after']}**). Only "
-                f"`gc.collect()` ended it (**{seed['after gc.collect()']}**). Async: "
-                f"**{fixed['state +1 s']}** {fixed['stopped after (ms)']} ms after the hang-up "
-                f"(model server chunks sent meanwhile: {fixed['model: sent after']}).")
+        st.info(
+            f"Seed: one second after the hang-up its chain was **{seed['state +1 s']}**: nobody "
+            f"pulled another chunk and nobody closed the generator, so the upstream request stayed "
+            f"open (model server chunks sent meanwhile: **{seed['model: sent after']}**). Only "
+            f"`gc.collect()` ended it (**{seed['after gc.collect()']}**). Async: "
+            f"**{fixed['state +1 s']}** {fixed['stopped after (ms)']} ms after the hang-up "
+            f"(model server chunks sent meanwhile: {fixed['model: sent after']})."
+        )
 
 
 def _errors_tab(server: ChatServer, params: dict[str, Any], embedded: bool) -> None:
@@ -333,8 +412,9 @@ def _errors_tab(server: ChatServer, params: dict[str, Any], embedded: bool) -> N
 
 
 def render_gotchas(server: ChatServer, params: dict[str, Any], *, sim_url: str | None) -> None:
-    tabs = st.tabs(["Threadpool", "GZipMiddleware", "Buffering proxy", "Client disconnect",
-                    "Errors mid-stream"])
+    tabs = st.tabs(
+        ["Threadpool", "GZipMiddleware", "Buffering proxy", "Client disconnect", "Errors mid-stream"]
+    )
     with tabs[0]:
         _threadpool_tab(server, params)
     with tabs[1]:

@@ -18,8 +18,14 @@ from streamlit.delta_generator import DeltaGenerator
 from components.live_output import LiveText, render_run_error
 from streamlab.flow import STAGE_TITLES, STAGES, FlowFrame, FlowTracker, Stage
 
-__all__ = ["BoxState", "FlowView", "arrow_markdown", "box_markdown", "render_flow_frame",
-           "render_flow_run"]
+__all__ = [
+    "BoxState",
+    "FlowView",
+    "arrow_markdown",
+    "box_markdown",
+    "render_flow_frame",
+    "render_flow_run",
+]
 
 REDRAW_EVERY_S = 0.08
 BoxState = Literal["busy", "done", "idle"]

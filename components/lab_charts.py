@@ -65,11 +65,23 @@ def ecdf_figure(frame: pd.DataFrame, metric: str = "ttft_ms") -> go.Figure:
     fig = go.Figure()
     for i, (variant, group) in enumerate(ok.groupby("variant", sort=False)):
         x, y = ecdf(group[metric])
-        fig.add_trace(go.Scatter(name=str(variant), x=x, y=y, mode="lines+markers",
-                                 line={"shape": "hv", "color": _COLORS[i % 8]}, marker={"size": 5}))
+        fig.add_trace(
+            go.Scatter(
+                name=str(variant),
+                x=x,
+                y=y,
+                mode="lines+markers",
+                line={"shape": "hv", "color": _COLORS[i % 8]},
+                marker={"size": 5},
+            )
+        )
     fig.add_hline(y=0.5, line_dash="dot", line_color="#888", annotation_text="median")
-    fig.update_layout(xaxis_title=_axis_title(metric), yaxis_title="share of trials ≤ x",
-                      yaxis_range=[0, 1.02], margin=_MARGIN)
+    fig.update_layout(
+        xaxis_title=_axis_title(metric),
+        yaxis_title="share of trials ≤ x",
+        yaxis_range=[0, 1.02],
+        margin=_MARGIN,
+    )
     return fig
 
 
@@ -87,12 +99,19 @@ def sample_arrival_figure(trials: pd.DataFrame, chunks: pd.DataFrame) -> go.Figu
     picks = sample_trials(trials) if not trials.empty else {}
     if not picks or chunks.empty:
         return empty_figure("No successful trial to draw yet.")
-    wanted = pd.Series(list(zip(chunks["variant"], chunks["trial"], strict=True))).isin(
-        list(picks.items())).to_numpy()
+    wanted = (
+        pd.Series(list(zip(chunks["variant"], chunks["trial"], strict=True)))
+        .isin(list(picks.items()))
+        .to_numpy()
+    )
     sample = chunks[wanted]
     runs = sample.assign(label=sample["variant"] + " (trial " + sample["trial"].astype(str) + ")")
-    ttft = {f"{v} (trial {t})": trials.loc[(trials["variant"] == v) & (trials["trial"] == t),
-                                           "ttft_ms"].iloc[0] for v, t in picks.items()}
+    ttft = {
+        f"{v} (trial {t})": trials.loc[
+            (trials["variant"] == v) & (trials["trial"] == t), "ttft_ms"
+        ].iloc[0]
+        for v, t in picks.items()
+    }
     return arrival_figure(runs[["label", "branch", "t_ms", "chars"]], ttft)
 
 
@@ -104,17 +123,28 @@ def timeline_figure(frame: pd.DataFrame) -> go.Figure:
     colors = {v: _COLORS[i % 8] for i, v in enumerate(dict.fromkeys(frame["variant"]))}
     fig = go.Figure()
     for variant, group in order.groupby("variant", sort=False):
-        fig.add_trace(go.Bar(
-            name=str(variant), orientation="h", y=group.index.tolist(),
-            base=group["started_ms"].tolist(),
-            x=(group["ended_ms"] - group["started_ms"]).clip(lower=1).tolist(),
-            marker_color=[_STATUS_COLORS[s] or colors[variant] for s in group["status"]],
-            hovertext=[f"{html.escape(str(variant))} trial {t}: {s}" for t, s in
-                       zip(group["trial"], group["status"], strict=True)],
-            hoverinfo="text"))
-    fig.update_layout(barmode="overlay", xaxis_title="ms since the experiment started",
-                      yaxis_title="trials (by start)", height=160 + min(len(order), 200) * 3,
-                      margin=_MARGIN)
+        fig.add_trace(
+            go.Bar(
+                name=str(variant),
+                orientation="h",
+                y=group.index.tolist(),
+                base=group["started_ms"].tolist(),
+                x=(group["ended_ms"] - group["started_ms"]).clip(lower=1).tolist(),
+                marker_color=[_STATUS_COLORS[s] or colors[variant] for s in group["status"]],
+                hovertext=[
+                    f"{html.escape(str(variant))} trial {t}: {s}"
+                    for t, s in zip(group["trial"], group["status"], strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",
+        xaxis_title="ms since the experiment started",
+        yaxis_title="trials (by start)",
+        height=160 + min(len(order), 200) * 3,
+        margin=_MARGIN,
+    )
     fig.update_yaxes(autorange="reversed", showticklabels=False)
     return fig
 

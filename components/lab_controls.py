@@ -37,18 +37,28 @@ _NUMBERS = {"ttft_ms", "tokens_per_s", "jitter_ms"}
 def _base_variant() -> Variant:
     # The sidebar's embedded profile is where a learner's lab starts.
     state = st.session_state
-    return Variant("base", model=str(state.get("sim_model", "sim-fast")),
-                   ttft_ms=float(state.get("sim_ttft_ms", 150.0)),
-                   tokens_per_s=float(state.get("sim_tokens_per_s", 80.0)),
-                   jitter_ms=float(state.get("sim_jitter_ms", 5.0)))
+    return Variant(
+        "base",
+        model=str(state.get("sim_model", "sim-fast")),
+        ttft_ms=float(state.get("sim_ttft_ms", 150.0)),
+        tokens_per_s=float(state.get("sim_tokens_per_s", 80.0)),
+        jitter_ms=float(state.get("sim_jitter_ms", 5.0)),
+    )
 
 
 def load_into_form(config: ExperimentConfig) -> None:
     """Put `config` into the form's widget state (before the widgets run, or in a callback)."""
     state = st.session_state
-    state.update(lab_name=config.name, lab_chain=config.chain, lab_prompts="\n".join(config.prompts),
-                 lab_trials=config.trials, lab_concurrency=config.concurrency, lab_warmup=config.warmup,
-                 lab_seed=config.seed, lab_max_tokens=config.max_tokens)
+    state.update(
+        lab_name=config.name,
+        lab_chain=config.chain,
+        lab_prompts="\n".join(config.prompts),
+        lab_trials=config.trials,
+        lab_concurrency=config.concurrency,
+        lab_warmup=config.warmup,
+        lab_seed=config.seed,
+        lab_max_tokens=config.max_tokens,
+    )
     state["lab_rows"] = [asdict(v) for v in config.variants]
     state["lab_rows_version"] = state.get("lab_rows_version", 0) + 1  # a fresh editor, not old edits
 
@@ -77,7 +87,10 @@ def _variant_editor() -> pd.DataFrame:
     rows = pd.DataFrame(st.session_state["lab_rows"], columns=_VARIANT_COLUMNS)
     choice = st.column_config.SelectboxColumn
     return st.data_editor(
-        rows, num_rows="dynamic", hide_index=True, width="stretch",
+        rows,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         key=f"lab_variants_{st.session_state['lab_rows_version']}",
         column_config={
             "label": st.column_config.TextColumn("label", required=True),
@@ -89,9 +102,12 @@ def _variant_editor() -> pd.DataFrame:
             "tokens_per_s": st.column_config.NumberColumn("tok/s", help="embedded only", min_value=0),
             "jitter_ms": st.column_config.NumberColumn("jitter ms", help="embedded only", min_value=0),
             "fault": st.column_config.TextColumn(
-                "fault", help=f"embedded only, to see failures recorded: {', '.join(FAULTS)} or "
-                              "drop_after:N (cut the stream after N chunks)"),
-        })
+                "fault",
+                help=f"embedded only, to see failures recorded: {', '.join(FAULTS)} or "
+                "drop_after:N (cut the stream after N chunks)",
+            ),
+        },
+    )
 
 
 def _to_variant(row: dict[str, Any]) -> Variant:
@@ -120,12 +136,18 @@ def experiment_form() -> ExperimentConfig:
     left, middle, right = st.columns([2, 2, 2])
     name = left.text_input("Experiment name", key="lab_name")
     chain = middle.selectbox("Chain", list(CHAIN_NAMES), format_func=CHAIN_NAMES.get, key="lab_chain")
-    right.selectbox("Start from a comparison", list(TEMPLATES), format_func=TEMPLATES.get,
-                    key="lab_template", on_change=_use_template,
-                    help="Replaces the table below; the first row is the baseline.")
+    right.selectbox(
+        "Start from a comparison",
+        list(TEMPLATES),
+        format_func=TEMPLATES.get,
+        key="lab_template",
+        on_change=_use_template,
+        help="Replaces the table below; the first row is the baseline.",
+    )
     edited = _variant_editor()
-    prompts = st.text_area("Prompts (one per line; trial i uses prompt i mod n)", key="lab_prompts",
-                           height=68)
+    prompts = st.text_area(
+        "Prompts (one per line; trial i uses prompt i mod n)", key="lab_prompts", height=68
+    )
     cols = st.columns(5)
     with cols[0]:
         trials = _whole("lab_trials", "Trials per configuration", "1–200")
@@ -138,10 +160,16 @@ def experiment_form() -> ExperimentConfig:
     with cols[4]:
         max_tokens = _whole("lab_max_tokens", "Max tokens (0 = no limit)", "0–4096")
     config = ExperimentConfig(
-        name=name.strip() or "experiment", chain=chain,
+        name=name.strip() or "experiment",
+        chain=chain,
         variants=tuple(_to_variant(r) for r in edited.to_dict("records")),
         prompts=tuple(p.strip() for p in prompts.splitlines() if p.strip()),
-        trials=trials, concurrency=concurrency, warmup=warmup, seed=seed, max_tokens=max_tokens)
+        trials=trials,
+        concurrency=concurrency,
+        warmup=warmup,
+        seed=seed,
+        max_tokens=max_tokens,
+    )
     st.session_state["_lab_last_form"] = config  # not a widget key: survives other pages' runs
     return config
 
@@ -154,8 +182,10 @@ def share_link(config: ExperimentConfig) -> None:
     for stale in [k for k in st.query_params if k.startswith("lab_") and k not in params]:
         del st.query_params[stale]
     st.query_params.update(params)
-    st.caption("The page address now holds this experiment: copy it to share the exact setup "
-               "(API keys are never part of it).")
+    st.caption(
+        "The page address now holds this experiment: copy it to share the exact setup "
+        "(API keys are never part of it)."
+    )
 
 
 def chain_source(chain: str) -> tuple[Callable[..., object], ...]:
@@ -171,4 +201,3 @@ def lab_endpoints() -> Endpoints:
     openai_key = provider.api_key if provider.kind == "openai" else configured_openai_key()
     compatible_key = provider.api_key if provider.kind == "compatible" else None
     return Endpoints(embedded_server().base_url, openai_key, compatible_key)
-

@@ -17,8 +17,16 @@ from streamlab.experiments import Experiment
 from streamlab.lab_io import ImportProblem, from_json
 from streamlab.store import ExperimentStore, StoreError, default_db_path, quarantine
 
-__all__ = ["current_experiment", "keeper", "lab_box", "pick_store", "render_compare", "render_import",
-           "render_saved", "show_notice"]
+__all__ = [
+    "current_experiment",
+    "keeper",
+    "lab_box",
+    "pick_store",
+    "render_compare",
+    "render_import",
+    "render_saved",
+    "show_notice",
+]
 
 _BOX = "_lab"
 
@@ -60,8 +68,11 @@ def pick_store() -> ExperimentStore | None:
     """The history-file field and the store it opens; None (with a message) if it cannot be used."""
     default = str(default_db_path())
     st.session_state.setdefault("lab_db", default)
-    path = st.text_input("History file (SQLite)", key="lab_db",
-                         help=f"Default: {default}. Set $STREAMLAB_DB to change the default.").strip()
+    path = st.text_input(
+        "History file (SQLite)",
+        key="lab_db",
+        help=f"Default: {default}. Set $STREAMLAB_DB to change the default.",
+    ).strip()
     try:
         return ExperimentStore(path or default)
     except StoreError as exc:
@@ -89,8 +100,12 @@ def keeper(store: ExperimentStore | None) -> Callable[[Experiment], None]:
             _notice("error", f"The results are shown but could not be saved: {exc}", box)
             return
         if experiment.status == "stopped":
-            _notice("info", f"Stopped: {len(experiment.trials)} of {experiment.planned} trials "
-                            f"finished and were saved as #{experiment.id}.", box)
+            _notice(
+                "info",
+                f"Stopped: {len(experiment.trials)} of {experiment.planned} trials "
+                f"finished and were saved as #{experiment.id}.",
+                box,
+            )
 
     return keep
 
@@ -169,14 +184,17 @@ def render_compare(store: ExperimentStore | None) -> None:
     except StoreError as exc:
         st.error(str(exc))
         return
-    st.caption("Every configuration of both experiments, named “#id · label”; the first one listed "
-               "is the baseline for the verdicts and Δ columns.")
+    st.caption(
+        "Every configuration of both experiments, named “#id · label”; the first one listed "
+        "is the baseline for the verdicts and Δ columns."
+    )
     render_comparison(a, b, key="lab_cmp")
 
 
 def render_import(store: ExperimentStore | None) -> None:
-    upload = st.file_uploader("Import an experiment JSON (exported by this lab)", type=["json"],
-                              key="lab_import")
+    upload = st.file_uploader(
+        "Import an experiment JSON (exported by this lab)", type=["json"], key="lab_import"
+    )
     if upload is None or st.session_state.get("_lab_imported") == upload.file_id:
         return
     try:

@@ -60,8 +60,9 @@ def render_definitions() -> None:
         st.markdown(DEFINITIONS)
 
 
-def run_live(config: ExperimentConfig, endpoints: Endpoints,
-             keep: Callable[[Experiment], None]) -> Experiment:
+def run_live(
+    config: ExperimentConfig, endpoints: Endpoints, keep: Callable[[Experiment], None]
+) -> Experiment:
     """Run with a progress bar and a live table; `keep` receives the (possibly partial) result.
 
     `keep` also runs when Stop interrupts the script, so it must not call Streamlit (not even
@@ -79,8 +80,10 @@ def run_live(config: ExperimentConfig, endpoints: Endpoints,
         for _ in run.iter_trials(poll_s=0.1):
             received = run.received
             elapsed = time.perf_counter() - run.started
-            bar.progress(len(received) / planned,
-                         text=progress_text(len(received), planned, elapsed, run.warmups_done, warmups))
+            bar.progress(
+                len(received) / planned,
+                text=progress_text(len(received), planned, elapsed, run.warmups_done, warmups),
+            )
             if received and time.perf_counter() - last_draw > _REDRAW_S:
                 live.dataframe(live_table(trials_frame(received, labels)), hide_index=True)
                 last_draw = time.perf_counter()
@@ -124,15 +127,24 @@ def render_experiment(experiment: Experiment, *, key: str) -> None:
     name = f"#{experiment.id} {experiment.config.name}" if experiment.id else experiment.config.name
     st.subheader(f"Results: {name}")
     config = experiment.config
-    st.caption(f"{experiment.created_at} · chain: {config.chain} · {config.trials} trials × "
-               f"{len(config.variants)} configurations · concurrency {config.concurrency} · "
-               f"wall time {experiment.wall_ms / 1000:.1f} s · seed {config.seed}")
+    st.caption(
+        f"{experiment.created_at} · chain: {config.chain} · {config.trials} trials × "
+        f"{len(config.variants)} configurations · concurrency {config.concurrency} · "
+        f"wall time {experiment.wall_ms / 1000:.1f} s · seed {config.seed}"
+    )
     if experiment.status == "stopped":
-        st.info(f"Stopped after {len(experiment.trials)} of {experiment.planned} trials: "
-                "these are partial results.")
-    analysis = _cached(("one", id(experiment), len(experiment.trials)), lambda: _analyse(
-        trials_frame(experiment.trials, experiment.labels), chunks_frame(experiment.trials),
-        config.seed))
+        st.info(
+            f"Stopped after {len(experiment.trials)} of {experiment.planned} trials: "
+            "these are partial results."
+        )
+    analysis = _cached(
+        ("one", id(experiment), len(experiment.trials)),
+        lambda: _analyse(
+            trials_frame(experiment.trials, experiment.labels),
+            chunks_frame(experiment.trials),
+            config.seed,
+        ),
+    )
     _render_analysis(analysis, key=key)
     _downloads(experiment, key=key)
 
@@ -140,8 +152,9 @@ def render_experiment(experiment: Experiment, *, key: str) -> None:
 def render_comparison(first: Experiment, second: Experiment, *, key: str) -> None:
     """Two past experiments overlaid: their configurations side by side, the first one as baseline."""
     named = {f"#{first.id}": first, f"#{second.id}": second}
-    analysis = _cached(("pair", first.id, second.id), lambda: _analyse(
-        *combined_frames(named), first.config.seed))
+    analysis = _cached(
+        ("pair", first.id, second.id), lambda: _analyse(*combined_frames(named), first.config.seed)
+    )
     _render_analysis(analysis, key=key)
 
 
@@ -154,9 +167,11 @@ def _render_analysis(analysis: _Analysis, *, key: str) -> None:
         st.success(f"**Verdict:** {sentence}")
     if len(names) >= 2:
         st.caption(f"Medians of **{names[1]}**; the deltas compare with **{names[0]}** (baseline).")
-        render_metric_cards(median_summary(trials, names[1]),
-                            delta_from=median_summary(trials, names[0]),
-                            columns=("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps"))
+        render_metric_cards(
+            median_summary(trials, names[1]),
+            delta_from=median_summary(trials, names[0]),
+            columns=("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps"),
+        )
     table = analysis.table.copy()
     for i, column in enumerate(table.columns[4:]):
         sign = "+" if i >= 4 else ""  # the Δ and CI columns
@@ -171,10 +186,14 @@ def _failures(trials: pd.DataFrame) -> None:
     failed = trials[trials["status"] == "failed"]
     if failed.empty:
         return
-    st.warning(f"{len(failed)} trial(s) failed. They are kept with their error and partial timings "
-               "and left out of the statistics.")
-    st.dataframe(failed[["variant", "trial", "error_type", "error", "ttft_ms", "total_ms", "chunks"]],
-                 hide_index=True)
+    st.warning(
+        f"{len(failed)} trial(s) failed. They are kept with their error and partial timings "
+        "and left out of the statistics."
+    )
+    st.dataframe(
+        failed[["variant", "trial", "error_type", "error", "ttft_ms", "total_ms", "chunks"]],
+        hide_index=True,
+    )
 
 
 def _charts(analysis: _Analysis, *, key: str) -> None:
@@ -182,11 +201,17 @@ def _charts(analysis: _Analysis, *, key: str) -> None:
     dist, cdf, arrival, timeline = st.tabs(tabs)
     with dist:
         left, right = st.columns([3, 1])
-        metric = left.selectbox("Metric", list(METRIC_LABELS)[:6], key=f"{key}_metric",
-                                format_func=lambda m: METRIC_LABELS[m][0])
+        metric = left.selectbox(
+            "Metric",
+            list(METRIC_LABELS)[:6],
+            key=f"{key}_metric",
+            format_func=lambda m: METRIC_LABELS[m][0],
+        )
         violin = right.toggle("Violin", key=f"{key}_violin")
-        render_lab_figure(distribution_figure(analysis.trials, metric, "violin" if violin else "box"),
-                          key=f"{key}_dist")
+        render_lab_figure(
+            distribution_figure(analysis.trials, metric, "violin" if violin else "box"),
+            key=f"{key}_dist",
+        )
     with cdf:
         st.caption("Share of trials whose first text came within x ms: further left is sooner.")
         render_lab_figure(ecdf_figure(analysis.trials, "ttft_ms"), key=f"{key}_ecdf")
@@ -203,9 +228,27 @@ def _downloads(experiment: Experiment, *, key: str) -> None:
     stem = "".join(c if c.isalnum() else "-" for c in experiment.config.name).strip("-") or "experiment"
     a, b, c = st.columns(3)
     # Callables: the files are built only when clicked, not on every rerun.
-    a.download_button("Trials CSV", lambda: trials_csv(experiment), f"{stem}-trials.csv", "text/csv",
-                      key=f"{key}_dl_trials", on_click="ignore")
-    b.download_button("Chunks CSV", lambda: chunks_csv(experiment), f"{stem}-chunks.csv", "text/csv",
-                      key=f"{key}_dl_chunks", on_click="ignore")
-    c.download_button("Experiment JSON", lambda: to_json(experiment), f"{stem}.json", "application/json",
-                      key=f"{key}_dl_json", on_click="ignore")
+    a.download_button(
+        "Trials CSV",
+        lambda: trials_csv(experiment),
+        f"{stem}-trials.csv",
+        "text/csv",
+        key=f"{key}_dl_trials",
+        on_click="ignore",
+    )
+    b.download_button(
+        "Chunks CSV",
+        lambda: chunks_csv(experiment),
+        f"{stem}-chunks.csv",
+        "text/csv",
+        key=f"{key}_dl_chunks",
+        on_click="ignore",
+    )
+    c.download_button(
+        "Experiment JSON",
+        lambda: to_json(experiment),
+        f"{stem}.json",
+        "application/json",
+        key=f"{key}_dl_json",
+        on_click="ignore",
+    )

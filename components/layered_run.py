@@ -81,8 +81,9 @@ class LayeredRun:
         run = st.session_state.get(self._key)
         return dict(run["lanes"]) if run else {}
 
-    def render(self, *, key: str, intro: str | None = LAYERS_INTRO,
-               titles: Mapping[str, str] | None = None) -> None:
+    def render(
+        self, *, key: str, intro: str | None = LAYERS_INTRO, titles: Mapping[str, str] | None = None
+    ) -> None:
         """The three-layer table and curves of each lane (tabs when there are several)."""
         run = st.session_state.get(self._key)
         if not run:

@@ -27,8 +27,14 @@ def layers_figure(frame: pd.DataFrame) -> go.Figure:
     """Cumulative characters per layer over ms since the request start, first token marked."""
     fig = go.Figure()
     if frame.empty:
-        fig.add_annotation(text="No layer measured yet: press Run.", showarrow=False,
-                           xref="paper", yref="paper", x=0.5, y=0.5)
+        fig.add_annotation(
+            text="No layer measured yet: press Run.",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+        )
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return fig
@@ -38,16 +44,37 @@ def layers_figure(frame: pd.DataFrame) -> go.Figure:
             continue
         color = LAYER_COLORS[layer]
         t, total = rows["t_ms"].tolist(), rows["cum_chars"].tolist()
-        fig.add_trace(go.Scatter(name=layer, x=[0.0, *t], y=[0, *total], mode="lines",
-                                 line={"shape": "hv", "color": color, **_LINE_STYLE[layer]},
-                                 opacity=_OPACITY.get(layer, 1.0), legendgroup=layer))
-        fig.add_trace(go.Scatter(name=f"first token {layer}", x=[t[0]], y=[total[0]], mode="markers",
-                                 marker={"color": color, "size": 9}, legendgroup=layer,
-                                 showlegend=False, hovertemplate=f"{layer}: first token at %{{x:.1f}} ms"
-                                 "<extra></extra>"))
-    fig.update_layout(xaxis_title="ms since request start", yaxis_title="cumulative chars",
-                      hovermode="closest", margin=_MARGIN, height=320,
-                      legend={"orientation": "h", "y": 1.12})
+        fig.add_trace(
+            go.Scatter(
+                name=layer,
+                x=[0.0, *t],
+                y=[0, *total],
+                mode="lines",
+                line={"shape": "hv", "color": color, **_LINE_STYLE[layer]},
+                opacity=_OPACITY.get(layer, 1.0),
+                legendgroup=layer,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                name=f"first token {layer}",
+                x=[t[0]],
+                y=[total[0]],
+                mode="markers",
+                marker={"color": color, "size": 9},
+                legendgroup=layer,
+                showlegend=False,
+                hovertemplate=f"{layer}: first token at %{{x:.1f}} ms<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        xaxis_title="ms since request start",
+        yaxis_title="cumulative chars",
+        hovermode="closest",
+        margin=_MARGIN,
+        height=320,
+        legend={"orientation": "h", "y": 1.12},
+    )
     return fig
 
 
@@ -56,11 +83,14 @@ def layers_notes(summaries: Sequence[LayerSummary]) -> list[str]:
     by_layer = {s["layer"]: s for s in summaries}
     notes = []
     if by_layer[SERVER]["first_ms"] is None:
-        notes.append("*Sent by server* is measured only by the embedded simulator "
-                     "(or the run sent no text).")
+        notes.append(
+            "*Sent by server* is measured only by the embedded simulator (or the run sent no text)."
+        )
     if by_layer[BROWSER]["first_ms"] is None:
-        notes.append("*Shown in browser* arrives from your browser right after the run "
-                     "(it needs a real browser tab, and text that was shown).")
+        notes.append(
+            "*Shown in browser* arrives from your browser right after the run "
+            "(it needs a real browser tab, and text that was shown)."
+        )
     return notes
 
 

@@ -65,8 +65,13 @@ def replay_long_form(meter: WordMeter, elapsed_s: float, *, key: str) -> None:
     _draw(meter, elapsed_s, slots, text_slot, plain=False)
 
 
-def _finish(meter: WordMeter, elapsed_s: float, slots: list[DeltaGenerator], text_slot: DeltaGenerator,
-            wait_slot: DeltaGenerator) -> None:
+def _finish(
+    meter: WordMeter,
+    elapsed_s: float,
+    slots: list[DeltaGenerator],
+    text_slot: DeltaGenerator,
+    wait_slot: DeltaGenerator,
+) -> None:
     _draw(meter, elapsed_s, slots, text_slot, plain=False)  # Markdown once, with the whole text
     if meter.text:
         wait_slot.empty()
@@ -74,8 +79,14 @@ def _finish(meter: WordMeter, elapsed_s: float, slots: list[DeltaGenerator], tex
         wait_slot.caption("(the run produced no text)")
 
 
-def _draw(meter: WordMeter, elapsed_s: float, slots: list[DeltaGenerator], text_slot: DeltaGenerator,
-          *, plain: bool) -> None:
+def _draw(
+    meter: WordMeter,
+    elapsed_s: float,
+    slots: list[DeltaGenerator],
+    text_slot: DeltaGenerator,
+    *,
+    plain: bool,
+) -> None:
     speed = meter.words_per_s
     values = [
         ("Words", f"{meter.words:,}", "Words in the text so far (whitespace-separated)."),

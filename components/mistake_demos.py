@@ -76,10 +76,14 @@ def _llm(config: ProviderConfig, lane: Lane | None = None, **options: Any):
     return m.build_llm_without_flag(config, max_tokens=MAX_TOKENS, sim=sim or None, **options)
 
 
-def _sources(wrong: Iterable[Callable[..., object]], right: Iterable[Callable[..., object]],
-             notes: tuple[str, str]) -> None:
-    for column, title, fns, note in zip(st.columns(2), ("❌ Mistake", "✅ Fix"), (wrong, right), notes,
-                                        strict=True):
+def _sources(
+    wrong: Iterable[Callable[..., object]],
+    right: Iterable[Callable[..., object]],
+    notes: tuple[str, str],
+) -> None:
+    for column, title, fns, note in zip(
+        st.columns(2), ("❌ Mistake", "✅ Fix"), (wrong, right), notes, strict=True
+    ):
         with column:
             st.markdown(f"**{title}**")
             # Wrapped, so half-width columns show whole lines; same source as show_source.
@@ -108,8 +112,9 @@ class _ErrorShown(Exception):
     """A run failed and its error is already on the page (under the partial output)."""
 
 
-def _recorded(label: str, chunks: Callable[[], Iterable[object]],
-              lane: Lane | None = None) -> tuple[str, StreamRecorder]:
+def _recorded(
+    label: str, chunks: Callable[[], Iterable[object]], lane: Lane | None = None
+) -> tuple[str, StreamRecorder]:
     recorder = StreamRecorder(label=label)
     live = render_text_stream(recorder.wrap(chunks), key=lane.key if lane else None)  # shows errors
     if lane is not None:
@@ -133,16 +138,30 @@ def _guarded(run: Callable[[], Side]) -> Side | None:
 Verdict = Callable[[dict[str, Any]], str]
 
 
-def _stream_side(label: str, chunks: Callable[[], Iterable[object]], verdict: Verdict,
-                 lane: Lane | None = None) -> Side:
+def _stream_side(
+    label: str, chunks: Callable[[], Iterable[object]], verdict: Verdict, lane: Lane | None = None
+) -> Side:
     text, recorder = _recorded(label, chunks, lane)
     summary = dict(recorder.summary())
-    return _finish(Side(text, verdict(summary), summary, frame=recorder.to_dataframe(),
-                        key=lane.key if lane else None))
+    return _finish(
+        Side(
+            text,
+            verdict(summary),
+            summary,
+            frame=recorder.to_dataframe(),
+            key=lane.key if lane else None,
+        )
+    )
 
 
-def _run_pair(name: str, question: str, wrong: Callable[..., Side], right: Callable[..., Side], *,
-              config: ProviderConfig | None = None) -> bool:
+def _run_pair(
+    name: str,
+    question: str,
+    wrong: Callable[..., Side],
+    right: Callable[..., Side],
+    *,
+    config: ProviderConfig | None = None,
+) -> bool:
     """The Run button, then both sides: live when just pressed, else as stored.
 
     With `config`, each side is a lane of a three-layer run (`_layers` draws it): `wrong` and
@@ -160,8 +179,10 @@ def _run_pair(name: str, question: str, wrong: Callable[..., Side], right: Calla
             layered = LayeredRun(f"mist_{name}")
             keys = dict(zip(SIDES, (f"mist_{name}_mistake_text", f"mist_{name}_fix_text"), strict=True))
             lanes = layered.start(keys)
-            wrong, right = (partial(side, Lane(layered, lane, keys[lane], config))
-                            for side, lane in zip((wrong, right), lanes, strict=True))
+            wrong, right = (
+                partial(side, Lane(layered, lane, keys[lane], config))
+                for side, lane in zip((wrong, right), lanes, strict=True)
+            )
         left, right_col = st.columns(2)
         # Keyed (CSS class st-key-mist_<name>_mistake / _fix) so browser tests can watch each side.
         with left, st.container(key=f"mist_{name}_mistake"):
@@ -171,8 +192,9 @@ def _run_pair(name: str, question: str, wrong: Callable[..., Side], right: Calla
         if done_wrong is not None and done_right is not None:
             st.session_state[state_key] = (done_wrong, done_right)
     elif state_key in st.session_state:
-        for column, side, place in zip(st.columns(2), st.session_state[state_key], ("mistake", "fix"),
-                                       strict=True):
+        for column, side, place in zip(
+            st.columns(2), st.session_state[state_key], ("mistake", "fix"), strict=True
+        ):
             with column, st.container(key=f"mist_{name}_{place}"):  # the same keys as a live run
                 _redraw(side)
     return clicked
@@ -229,8 +251,11 @@ def demo_print(config: ProviderConfig, question: str) -> None:
         "field, once per chunk. The text is `chunk.content` (or `chunk.text`). **Notice** the wall "
         "of `content='…' additional_kwargs={} …` lines on the left."
     )
-    _sources([m.print_chunks], [m.print_contents],
-             ("`print(chunk)` writes `str(chunk)`.", "`chunk.content` (or `chunk.text`) is the text."))
+    _sources(
+        [m.print_chunks],
+        [m.print_contents],
+        ("`print(chunk)` writes `str(chunk)`.", "`chunk.content` (or `chunk.text`) is the text."),
+    )
 
     def wrong() -> Side:
         text = _live_lines(m.print_chunks(_llm(config), question))
@@ -257,19 +282,25 @@ def demo_lambda(config: ProviderConfig, question: str) -> None:
         "yields while it works. Both sides shout your question's words, 30 ms of work per word. "
         "**Notice** the chart: one step at the end vs a staircase."
     )
-    _sources([m.build_prompt, m.build_shout_lambda], [m.shout_words, m.build_shout_generator],
-             ("Both run on your question's words.", "Same work, written as a generator."))
+    _sources(
+        [m.build_prompt, m.build_shout_lambda],
+        [m.shout_words, m.build_shout_generator],
+        ("Both run on your question's words.", "Same work, written as a generator."),
+    )
 
     def wrong() -> Side:
         prompt_chunks = list(m.build_prompt().stream({"topic": question}))
-        st.caption(f"`build_prompt().stream(...)` → {len(prompt_chunks)} chunk: "
-                   f"`{type(prompt_chunks[0]).__name__}`")
+        st.caption(
+            f"`build_prompt().stream(...)` → {len(prompt_chunks)} chunk: "
+            f"`{type(prompt_chunks[0]).__name__}`"
+        )
         shout = m.build_shout_lambda()
         return _stream_side("❌ lambda", lambda: shout.stream(question), _chunks_verdict(False))
 
     def right() -> Side:
-        return _stream_side("✅ generator", lambda: m.build_shout_generator().stream(question),
-                            _chunks_verdict(True))
+        return _stream_side(
+            "✅ generator", lambda: m.build_shout_generator().stream(question), _chunks_verdict(True)
+        )
 
     _run_pair("lambda", question, wrong, right)
     _arrival("lambda")
@@ -285,22 +316,35 @@ def demo_plain_step(config: ProviderConfig, question: str) -> None:
         "generator function that takes the chunks keeps the chain streaming, as `StrOutputParser` "
         "does. **Notice** the chunk counts and first-text times."
     )
-    _sources([m.to_text, m.build_with_plain_step], [m.to_text_stream, m.build_with_generator_step],
-             ("A plain function after the model.", "A generator function: it takes the chunks."))
+    _sources(
+        [m.to_text, m.build_with_plain_step],
+        [m.to_text_stream, m.build_with_generator_step],
+        ("A plain function after the model.", "A generator function: it takes the chunks."),
+    )
 
     def run(label: str, build: Callable, fix: bool) -> Callable[[Lane], Side]:
         def side(lane: Lane) -> Side:
             chain = build(_llm(config, lane))
-            return _stream_side(label, lambda: chain.stream({"topic": question}), _chunks_verdict(fix),
-                                lane)
+            return _stream_side(
+                label, lambda: chain.stream({"topic": question}), _chunks_verdict(fix), lane
+            )
 
         return side
 
-    clicked = _run_pair("plain_step", question, run("❌ plain step", m.build_with_plain_step, False),
-                        run("✅ generator step", m.build_with_generator_step, True), config=config)
+    clicked = _run_pair(
+        "plain_step",
+        question,
+        run("❌ plain step", m.build_with_plain_step, False),
+        run("✅ generator step", m.build_with_generator_step, True),
+        config=config,
+    )
     _arrival("plain_step")
-    _layers("plain_step", clicked, "**Here** the server sends both answers token by token; after the "
-            "plain step, LangChain and your browser get the text only once the server has finished.")
+    _layers(
+        "plain_step",
+        clicked,
+        "**Here** the server sends both answers token by token; after the "
+        "plain step, LangChain and your browser get the text only once the server has finished.",
+    )
 
 
 # --- 4. config not passed on -------------------------------------------------------------------
@@ -314,16 +358,22 @@ def demo_config(config: ProviderConfig, question: str) -> None:
         "the UI gets no tokens: the answer appears all at once at the end (langchain #16944). "
         "**Notice** the chunk counts and the arrival chart."
     )
-    _sources([m.build_thread_without_config], [m.build_thread_with_config],
-             ("Shown with `chat_ui_text` below, the way a chat UI reads `astream_events`.",
-              "`config` in the signature: RunnableLambda passes the run's config in."))
+    _sources(
+        [m.build_thread_without_config],
+        [m.build_thread_with_config],
+        (
+            "Shown with `chat_ui_text` below, the way a chat UI reads `astream_events`.",
+            "`config` in the signature: RunnableLambda passes the run's config in.",
+        ),
+    )
     show_source(m.chat_ui_text)
 
     def run(label: str, build: Callable, fix: bool) -> Callable[[Lane], Side]:
         def side(lane: Lane) -> Side:
             chain = build(_llm(config, lane))
-            return _stream_side(label, lambda: iterate_sync(m.chat_ui_text(chain, question)),
-                                _chunks_verdict(fix), lane)
+            return _stream_side(
+                label, lambda: iterate_sync(m.chat_ui_text(chain, question)), _chunks_verdict(fix), lane
+            )
 
         return side
 
@@ -333,10 +383,14 @@ def demo_config(config: ProviderConfig, question: str) -> None:
     if _stored("config"):
         _config_control(config, question, rerun=clicked)
     _arrival("config")
-    _layers("config", clicked, "**Here** the mistake is not even streamed at the server: with no "
-            "callbacks, `invoke()` has nobody to stream to, so it asks for the whole answer (one "
-            "update in every layer). With `config`, `invoke()` sees the `astream_events` handler and "
-            "streams: every layer fills token by token.")
+    _layers(
+        "config",
+        clicked,
+        "**Here** the mistake is not even streamed at the server: with no "
+        "callbacks, `invoke()` has nobody to stream to, so it asks for the whole answer (one "
+        "update in every layer). With `config`, `invoke()` sees the `astream_events` handler and "
+        "streams: every layer fills token by token.",
+    )
 
 
 def _config_control(config: ProviderConfig, question: str, *, rerun: bool) -> None:
@@ -367,9 +421,14 @@ def demo_sync_in_async(config: ProviderConfig, question: str) -> None:
         "heartbeat task tries to tick every 20 ms during each stream. **Notice** how many ticks "
         "it gets: the simulator is slowed down here so each stream takes about a second."
     )
-    _sources([m.ticker, m.answer_blocking], [m.answer_async, m.count_ticks],
-             ("A 20 ms heartbeat task runs while the answer streams.",
-              "`count_ticks` runs the heartbeat next to either answer."))
+    _sources(
+        [m.ticker, m.answer_blocking],
+        [m.answer_async, m.count_ticks],
+        (
+            "A 20 ms heartbeat task runs while the answer streams.",
+            "`count_ticks` runs the heartbeat next to either answer.",
+        ),
+    )
 
     def run(answer: Callable, fix: bool) -> Callable[[], Side]:
         def side() -> Side:
@@ -389,8 +448,10 @@ def demo_sync_in_async(config: ProviderConfig, question: str) -> None:
     _run_pair("sync_in_async", question, run(m.answer_blocking, False), run(m.answer_async, True))
     pair = _stored("sync_in_async")
     if pair:
-        runs = {label: (side.ticks, side.summary["total_ms"] / 1000)
-                for label, side in zip(("sync .stream()", ".astream()"), pair, strict=True)}
+        runs = {
+            label: (side.ticks, side.summary["total_ms"] / 1000)
+            for label, side in zip(("sync .stream()", ".astream()"), pair, strict=True)
+        }
         render_ticks(runs, key="mist_sync_in_async_ticks")
 
 
@@ -403,8 +464,11 @@ def demo_async_for(config: ProviderConfig, question: str) -> None:
         "`TypeError` before a single chunk is read. Use `async for` inside `async def` (here the page "
         "drives it with an event loop; in FastAPI the framework does)."
     )
-    _sources([m.read_astream_with_for], [m.read_astream_with_async_for],
-             ("A plain `for` over `astream()`.", "`async for`, inside an `async def`."))
+    _sources(
+        [m.read_astream_with_for],
+        [m.read_astream_with_async_for],
+        ("A plain `for` over `astream()`.", "`async for`, inside an `async def`."),
+    )
 
     def wrong() -> Side:
         _, error = catch_error(m.read_astream_with_for, _llm(config), question)
@@ -428,18 +492,22 @@ def demo_async_for(config: ProviderConfig, question: str) -> None:
 
 def demo_streaming_flag(config: ProviderConfig, question: str) -> None:
     st.markdown(
-        "The seed's first mistake is \"Forgetting `streaming=True`\". Measured: with the flag "
+        'The seed\'s first mistake is "Forgetting `streaming=True`". Measured: with the flag '
         "**unset**, `.stream()` streams; the real mistake is an explicit `streaming=False` (or "
         "`disable_streaming=True`), which turns `.stream()` into one message at the end."
     )
-    _sources([m.build_llm_streaming_off, m.stream_answer], [m.build_llm_without_flag, m.stream_answer],
-             ("`streaming=False` set explicitly.", "`streaming` not set at all."))
+    _sources(
+        [m.build_llm_streaming_off, m.stream_answer],
+        [m.build_llm_without_flag, m.stream_answer],
+        ("`streaming=False` set explicitly.", "`streaming` not set at all."),
+    )
 
     def run(build: Callable, label: str, fix: bool) -> Callable[[Lane], Side]:
         def side(lane: Lane) -> Side:
             llm = build(config, max_tokens=MAX_TOKENS, sim=lane.sim)
-            return _stream_side(label, lambda: m.stream_answer(llm, question), _chunks_verdict(fix),
-                                lane)
+            return _stream_side(
+                label, lambda: m.stream_answer(llm, question), _chunks_verdict(fix), lane
+            )
 
         return side
 
@@ -449,8 +517,12 @@ def demo_streaming_flag(config: ProviderConfig, question: str) -> None:
     if _stored("streaming_flag"):
         _invoke_tokens(config, question, rerun=clicked)
     _arrival("streaming_flag")
-    _layers("streaming_flag", clicked, "**Here** `streaming=False` asks the server for the whole "
-            "answer: one update in every layer, at the end. Unset, every layer streams.")
+    _layers(
+        "streaming_flag",
+        clicked,
+        "**Here** `streaming=False` asks the server for the whole "
+        "answer: one update in every layer, at the end. Unset, every layer streams.",
+    )
 
 
 def _invoke_tokens(config: ProviderConfig, question: str, *, rerun: bool) -> None:
@@ -469,8 +541,12 @@ def _invoke_tokens(config: ProviderConfig, question: str, *, rerun: bool) -> Non
     st.markdown("**So what does `streaming=True` do?** It makes `.invoke()` stream under the hood:")
     show_source(m.TokenCounter, m.count_invoke_tokens)
     st.dataframe(
-        pd.DataFrame({"llm built with": list(counts),
-                      "on_llm_new_token calls during invoke()": list(counts.values())}),
+        pd.DataFrame(
+            {
+                "llm built with": list(counts),
+                "on_llm_new_token calls during invoke()": list(counts.values()),
+            }
+        ),
         hide_index=True,
     )
 

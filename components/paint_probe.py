@@ -162,8 +162,9 @@ class PaintProbe:
         self.name = name
         self._store_key = f"_paint_probe_{name}"
 
-    def mount(self, *, run_id: str, target_key: str | None = None,
-              targets: Mapping[str, str] | None = None) -> None:
+    def mount(
+        self, *, run_id: str, target_key: str | None = None, targets: Mapping[str, str] | None = None
+    ) -> None:
         """Start watching `.st-key-<key>` containers for this run (renders nothing visible).
 
         `targets` maps lane names to container keys (one clock per lane, e.g. a race's two
@@ -177,8 +178,12 @@ class PaintProbe:
             if not _CSS_SAFE.fullmatch(value):
                 raise ValueError(f"{name} must be letters, digits, '_' or '-': {value!r}")
         key = f"{self.name}_probe_{run_id}"
-        data = {"run_id": run_id, "targets": {lane: f".st-key-{k}" for lane, k in targets.items()},
-                "end": f".st-key-{self._end_key(run_id)}", "max_samples": MAX_SAMPLES}
+        data = {
+            "run_id": run_id,
+            "targets": {lane: f".st-key-{k}" for lane, k in targets.items()},
+            "end": f".st-key-{self._end_key(run_id)}",
+            "max_samples": MAX_SAMPLES,
+        }
         _probe_component(key=key, data=data, height=0, on_paint_change=self._receiver(key))
 
     def mark_end(self, run_id: str) -> None:

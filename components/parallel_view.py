@@ -61,8 +61,11 @@ def render_parallel_stream(
         for chunk in recorder.wrap(source):
             board.add(chunk, (time.perf_counter_ns() - (recorder.start_ns or 0)) / 1e6)
             now = time.perf_counter()
-            first_text = any(s.first_ms is not None and not slots[n].drawn_first
-                             for n, s in board.branches.items() if n in slots)
+            first_text = any(
+                s.first_ms is not None and not slots[n].drawn_first
+                for n, s in board.branches.items()
+                if n in slots
+            )
             if first_text or now - last >= REDRAW_EVERY_S:
                 _draw(board, slots, log_slot, max_tokens)
                 last = now
@@ -117,7 +120,8 @@ def _draw_branch(state: BranchState, slot: _Column, max_tokens: int) -> None:
     done = state.finish_reason is not None
     share = 1.0 if done else min(state.content_chunks / max(max_tokens, 1), 1.0)
     label = f"{state.content_chunks} / {max_tokens} tokens" + (
-        f" · finished ({state.finish_reason})" if done else "")
+        f" · finished ({state.finish_reason})" if done else ""
+    )
     slot.progress.progress(share, text=label)
     ttft = "waiting…" if state.first_ms is None else f"{state.first_ms:,.0f} ms"
     nothing = "" if state.text else " · (no text yet)"  # not in the text box: the probe counts it

@@ -22,12 +22,25 @@ from streamlab.providers import (
 )
 from streamlab.simulator import MODELS, LatencyProfile
 
-KINDS = {"embedded": "Embedded simulator (no key)", "openai": "OpenAI",
-         "compatible": "OpenAI-compatible URL (Ollama, vLLM, LM Studio)"}
-DEFAULTS = {"sim_model": "sim-fast", "sim_ttft_ms": 150.0, "sim_tokens_per_s": 80.0,
-            "sim_jitter_ms": 5.0, "sim_seed": 0}
-PRESET_KEYS = {"model": "sim_model", "ttft_ms": "sim_ttft_ms", "tokens_per_s": "sim_tokens_per_s",
-               "jitter_ms": "sim_jitter_ms", "seed": "sim_seed"}
+KINDS = {
+    "embedded": "Embedded simulator (no key)",
+    "openai": "OpenAI",
+    "compatible": "OpenAI-compatible URL (Ollama, vLLM, LM Studio)",
+}
+DEFAULTS = {
+    "sim_model": "sim-fast",
+    "sim_ttft_ms": 150.0,
+    "sim_tokens_per_s": 80.0,
+    "sim_jitter_ms": 5.0,
+    "sim_seed": 0,
+}
+PRESET_KEYS = {
+    "model": "sim_model",
+    "ttft_ms": "sim_ttft_ms",
+    "tokens_per_s": "sim_tokens_per_s",
+    "jitter_ms": "sim_jitter_ms",
+    "seed": "sim_seed",
+}
 
 
 def _apply_url_preset() -> None:
@@ -49,23 +62,42 @@ def _range(name: str) -> tuple[float, float]:
 
 
 def _profile_controls() -> LatencyProfile:
-    st.selectbox("Model", list(MODELS), key="sim_model",
-                 help="sim-fast: short answers, quick; sim-detailed: longer, slower (like gpt-4).")
+    st.selectbox(
+        "Model",
+        list(MODELS),
+        key="sim_model",
+        help="sim-fast: short answers, quick; sim-detailed: longer, slower (like gpt-4).",
+    )
     # Slider ranges come from the URL preset limits, so any valid shared link fits them.
     st.slider("Time to first token (ms)", *_range("ttft"), step=10.0, key="sim_ttft_ms")
-    st.slider("Tokens per second (0 = as fast as possible)", *_range("tps"), step=5.0,
-              key="sim_tokens_per_s")
+    st.slider(
+        "Tokens per second (0 = as fast as possible)", *_range("tps"), step=5.0, key="sim_tokens_per_s"
+    )
     st.slider("Jitter (± ms per token)", *_range("jitter"), step=1.0, key="sim_jitter_ms")
-    st.number_input("Seed", 0, 2**31 - 1, step=1, key="sim_seed",
-                    help="Same seed → same text and same timing: demos repeat exactly.")
+    st.number_input(
+        "Seed",
+        0,
+        2**31 - 1,
+        step=1,
+        key="sim_seed",
+        help="Same seed → same text and same timing: demos repeat exactly.",
+    )
     state = st.session_state
-    return LatencyProfile(ttft_ms=state.sim_ttft_ms, tokens_per_s=state.sim_tokens_per_s,
-                          jitter_ms=state.sim_jitter_ms, seed=int(state.sim_seed))
+    return LatencyProfile(
+        ttft_ms=state.sim_ttft_ms,
+        tokens_per_s=state.sim_tokens_per_s,
+        jitter_ms=state.sim_jitter_ms,
+        seed=int(state.sim_seed),
+    )
 
 
 def _openai_key() -> SecretStr | None:
-    typed = st.text_input("OpenAI API key", type="password", key="openai_key",
-                          help="Kept in this browser session only; never shown, logged or exported.")
+    typed = st.text_input(
+        "OpenAI API key",
+        type="password",
+        key="openai_key",
+        help="Kept in this browser session only; never shown, logged or exported.",
+    )
     return SecretStr(typed.strip()) if typed else configured_openai_key()
 
 
@@ -89,16 +121,23 @@ def _provider_config(kind: str) -> ProviderConfig:
         url = st.text_input("Base URL", "http://localhost:11434/v1", key="compat_url")
         model = st.text_input("Model", "llama3.2", key="compat_model")
         key = st.text_input("API key (optional)", type="password", key="compat_key")
-        return ProviderConfig("compatible", url.strip(), model.strip(),
-                              SecretStr(key.strip()) if key.strip() else None)
+        return ProviderConfig(
+            "compatible", url.strip(), model.strip(), SecretStr(key.strip()) if key.strip() else None
+        )
     profile = _profile_controls()
     server = embedded_server()
     config = embedded_config(server.base_url, model=st.session_state.sim_model, profile=profile)
     return replace(config, sim_overrides=_fault_controls())
 
 
-FAULTS = {"": "none", "401": "401 wrong API key", "429": "429 rate limit", "500": "500 server error",
-          "timeout": "timeout (no answer)", "drop_after": "connection dropped mid-stream"}
+FAULTS = {
+    "": "none",
+    "401": "401 wrong API key",
+    "429": "429 rate limit",
+    "500": "500 server error",
+    "timeout": "timeout (no answer)",
+    "drop_after": "connection dropped mid-stream",
+}
 
 
 def _fault_controls() -> dict[str, object]:
@@ -108,8 +147,11 @@ def _fault_controls() -> dict[str, object]:
         if fault == "drop_after":
             after = st.number_input("Drop after N chunks", 1, 10_000, 10, key="sim_drop_after")
             fault = f"drop_after:{after}"
-        text = st.text_area("Force the answer text (optional)", key="sim_text",
-                            help="The simulator streams exactly this text, e.g. to test escaping.")
+        text = st.text_area(
+            "Force the answer text (optional)",
+            key="sim_text",
+            help="The simulator streams exactly this text, e.g. to test escaping.",
+        )
     overrides: dict[str, object] = {"fault": fault} if fault else {}
     if text:
         overrides["text"] = text

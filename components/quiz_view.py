@@ -27,8 +27,11 @@ def render_progress(done: set[str], lessons: Mapping[str, str] = LESSONS) -> Non
     for i, (lesson, page) in enumerate(lessons.items()):
         with columns[i % 2]:
             ran_it = lesson in done
-            st.page_link(page, icon="✅" if ran_it else "⬜",
-                         help="Run pressed at least once" if ran_it else "Not run yet")
+            st.page_link(
+                page,
+                icon="✅" if ran_it else "⬜",
+                help="Run pressed at least once" if ran_it else "Not run yet",
+            )
 
 
 def _forget_result(question_id: str) -> None:

@@ -24,8 +24,11 @@ REDRAW_EVERY_S = 0.05
 
 def status_markdown(first_ms: float | None, done_ms: float | None, now_ms: float) -> str:
     """A lane's status line: when the user first saw text, and when the lane was done."""
-    seen = (f"User sees text at **{first_ms:,.0f} ms**" if first_ms is not None
-            else f"Nothing to read yet ({now_ms:,.0f} ms)")
+    seen = (
+        f"User sees text at **{first_ms:,.0f} ms**"
+        if first_ms is not None
+        else f"Nothing to read yet ({now_ms:,.0f} ms)"
+    )
     done = f"done at **{done_ms:,.0f} ms**" if done_ms is not None else "running…"
     return f"{seen}  ·  {done}"
 
@@ -64,8 +67,11 @@ class LaneView:
 
 
 def render_race(
-    race: Race, columns: Mapping[str, DeltaGenerator], clock: DeltaGenerator,
-    *, text_keys: Mapping[str, str] | None = None,
+    race: Race,
+    columns: Mapping[str, DeltaGenerator],
+    clock: DeltaGenerator,
+    *,
+    text_keys: Mapping[str, str] | None = None,
 ) -> dict[str, LaneView]:
     """Run `race`, drawing every lane into its column; returns what each lane showed.
 
@@ -112,8 +118,9 @@ def _apply(view: LaneView, event: RaceEvent, race: Race) -> None:
         view.error = race.errors.get(event.lane)
 
 
-def render_lane_result(text: str, first_ms: float | None, done_ms: float | None,
-                       error: BaseException | None, *, key: str) -> None:
+def render_lane_result(
+    text: str, first_ms: float | None, done_ms: float | None, error: BaseException | None, *, key: str
+) -> None:
     """Draw a finished lane again (e.g. on a rerun), the way `render_race` left it."""
     st.markdown(status_markdown(first_ms, done_ms, done_ms or 0.0))
     with st.container(key=key):

@@ -29,8 +29,13 @@ def to_wire_row(arrival: pd.DataFrame, run: str) -> pd.DataFrame:
     if lines.empty:
         row = [None, None, 0, 0, MEASURED_BY]
     else:
-        row = [round(float(lines["t_ms"].min()), 1), round(float(lines["t_ms"].max()), 1),
-               len(lines), int(lines["chars"].sum()), MEASURED_BY]
+        row = [
+            round(float(lines["t_ms"].min()), 1),
+            round(float(lines["t_ms"].max()), 1),
+            len(lines),
+            int(lines["chars"].sum()),
+            MEASURED_BY,
+        ]
     return pd.DataFrame([row], columns=WIRE_COLUMNS, index=pd.Index([WIRE], name="layer"))
 
 
@@ -46,11 +51,15 @@ def wire_note(wire: pd.DataFrame, server: LayerSummary | None) -> str:
     """The sentence under the row: does the server layer match the wire? (in the learner's words)"""
     updates, chars, first = (wire[c].iloc[0] for c in ("updates", "chars", "first token (ms)"))
     if server is None or server["first_ms"] is None or first is None or pd.isna(first):
-        return (f"The tap saw {updates} SSE lines with text ({chars} chars). *Sent by server* is "
-                "measured only by the embedded simulator, so there is nothing to compare it with here.")
+        return (
+            f"The tap saw {updates} SSE lines with text ({chars} chars). *Sent by server* is "
+            "measured only by the embedded simulator, so there is nothing to compare it with here."
+        )
     same = updates == server["updates"] and chars == server["chars"]
     verdict = "the same pieces" if same else "**not** the same pieces"
-    return (f"The tap saw {updates} SSE lines with text ({chars} chars); the server logged "
-            f"{server['updates']} writes ({server['chars']} chars): {verdict}. Its first line arrived "
-            f"{float(first) - server['first_ms']:.1f} ms after the server sent it: *sent by server* "
-            "is what crossed the wire.")
+    return (
+        f"The tap saw {updates} SSE lines with text ({chars} chars); the server logged "
+        f"{server['updates']} writes ({server['chars']} chars): {verdict}. Its first line arrived "
+        f"{float(first) - server['first_ms']:.1f} ms after the server sent it: *sent by server* "
+        "is what crossed the wire."
+    )

@@ -21,18 +21,37 @@ def trials_figure(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     ok = frame[frame["error"].isna()] if "error" in frame.columns else frame
     if ok.empty:
-        fig.add_annotation(text="No successful trials yet: press Run.", showarrow=False,
-                           xref="paper", yref="paper", x=0.5, y=0.5)
+        fig.add_annotation(
+            text="No successful trials yet: press Run.",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+        )
         return fig
     for mode, group in ok.groupby("mode", sort=False):
         long = group.melt(["trial"], list(METRICS), var_name="metric", value_name="ms")
-        fig.add_trace(go.Box(
-            name=str(mode), x=long["metric"].map(METRICS), y=long["ms"], boxpoints="all", jitter=0.4,
-            pointpos=0, marker_color=MODE_COLORS.get(str(mode)), customdata=long["trial"],
-            hovertemplate="trial %{customdata}: %{y:.0f} ms<extra>" + str(mode) + "</extra>",
-        ))
-    fig.update_layout(boxmode="group", yaxis_title="ms since request start", legend_title_text="mode",
-                      margin={"l": 10, "r": 10, "t": 30, "b": 40}, yaxis_rangemode="tozero")
+        fig.add_trace(
+            go.Box(
+                name=str(mode),
+                x=long["metric"].map(METRICS),
+                y=long["ms"],
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                marker_color=MODE_COLORS.get(str(mode)),
+                customdata=long["trial"],
+                hovertemplate="trial %{customdata}: %{y:.0f} ms<extra>" + str(mode) + "</extra>",
+            )
+        )
+    fig.update_layout(
+        boxmode="group",
+        yaxis_title="ms since request start",
+        legend_title_text="mode",
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        yaxis_rangemode="tozero",
+    )
     return fig
 
 

@@ -30,12 +30,16 @@ st.warning(
 )
 
 prompt = st.text_input("Prompt", "Explain streaming runnables", key="ov_prompt")
-lanes = {"invoke": ("llm.invoke()", "invoke() → result"),
-         "stream": ("llm.stream()", "stream() → chunk → chunk")}
+lanes = {
+    "invoke": ("llm.invoke()", "invoke() → result"),
+    "stream": ("llm.stream()", "stream() → chunk → chunk"),
+}
 show_source(invoke_result, stream_chunks, caption="`llm` is the ChatOpenAI built from the sidebar.")
-NOTICE = (" **On this page** the `llm.invoke()` tab has one update per layer, all at about the same "
-          "late moment; in the `llm.stream()` tab the browser shows the first words a few tens of "
-          "ms after the server sent them, long before the answer is done.")
+NOTICE = (
+    " **On this page** the `llm.invoke()` tab has one update per layer, all at about the same "
+    "late moment; in the `llm.stream()` tab the browser shows the first words a few tens of "
+    "ms after the server sent them, long before the answer is done."
+)
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
@@ -52,8 +56,10 @@ def run_panel(prompt: str) -> None:
         # Each lane is its own request: its own model, whose trace id the simulator logs sends under.
         llm = {mode: build_chat_model(config, sim=runs[label].sim) for mode, (label, _) in lanes.items()}
         invoked = recorders["invoke"]
-        streams = {"invoke": invoke_as_stream(invoked, lambda: invoke_result(llm["invoke"], prompt)),
-                   "stream": recorders["stream"].wrap(lambda: stream_chunks(llm["stream"], prompt))}
+        streams = {
+            "invoke": invoke_as_stream(invoked, lambda: invoke_result(llm["invoke"], prompt)),
+            "stream": recorders["stream"].wrap(lambda: stream_chunks(llm["stream"], prompt)),
+        }
         columns, saved = dict(zip(lanes, st.columns(2), strict=True)), {}
         for mode, (_, heading) in lanes.items():
             columns[mode].subheader(f"`{heading}`")
@@ -63,9 +69,12 @@ def run_panel(prompt: str) -> None:
                 live = render_flow_run(streams[mode], tracker, key=f"ov_text_{mode}")
                 layered.finish(recorder.label, recorder, config)
                 saved[f"{mode}_live"] = live
-                saved[mode] = {"flow": tracker.finished(), "summary": recorder.summary(),
-                               "frame": recorder.to_dataframe(),
-                               "texts": [c.text for c in recorder.chunks]}
+                saved[mode] = {
+                    "flow": tracker.finished(),
+                    "summary": recorder.summary(),
+                    "frame": recorder.to_dataframe(),
+                    "texts": [c.text for c in recorder.chunks],
+                }
         last.save(**saved)
         layered.end()
         for mode, column in columns.items():  # after both runs: no drawing while text is on its way
@@ -96,8 +105,10 @@ def render_results(run: dict) -> None:
     )
     summaries = {run[m]["summary"]["label"]: run[m]["summary"]["ttft_ms"] for m in lanes}
     render_arrival([run[m]["frame"] for m in lanes], summaries, key="ov_arrival")
-    st.caption("The dotted lines mark when each run first showed text (TTFT). The 'How streaming works "
-               "internally' lesson opens every one of those chunks.")
+    st.caption(
+        "The dotted lines mark when each run first showed text (TTFT). The 'How streaming works "
+        "internally' lesson opens every one of those chunks."
+    )
 
 
 run_panel(prompt)

@@ -22,7 +22,7 @@ st.markdown(
     "and does not win the second at all: both answers finish at about the same moment."
 )
 st.warning(
-    "**The seed says** that with streaming \"tokens arrive immediately\". **Actually** the first "
+    '**The seed says** that with streaming "tokens arrive immediately". **Actually** the first '
     "token still waits for the model's time to first token (TTFT, set in the sidebar): streaming "
     "removes the wait for the *rest* of the answer, not that first wait, and it does not finish sooner."
 )
@@ -31,12 +31,16 @@ prompt = st.text_input("Prompt", "Explain why streaming tokens matters", key="wh
 lanes = {"llm.stream()": streamed_lane, "llm.invoke()": invoked_lane}
 text_keys = {"llm.stream()": "why_text_stream", "llm.invoke()": "why_text_invoke"}
 show_source(streamed_lane, invoked_lane)
-st.caption("Each lane runs in its own thread and both wait at a barrier, so the requests leave "
-           "together; this page drains their shared queue into the two columns (streamlab/race.py).")
+st.caption(
+    "Each lane runs in its own thread and both wait at a barrier, so the requests leave "
+    "together; this page drains their shared queue into the two columns (streamlab/race.py)."
+)
 
-NOTICE = (" **In this race** the `llm.invoke()` tab has one update per layer, all near the end; in the "
-          "`llm.stream()` tab your browser shows the first words a few tens of ms after the server "
-          "sent them. That gap, not the model, is the cost of showing text live.")
+NOTICE = (
+    " **In this race** the `llm.invoke()` tab has one update per layer, all near the end; in the "
+    "`llm.stream()` tab your browser shows the first words a few tens of ms after the server "
+    "sent them. That gap, not the model, is the cost of showing text live."
+)
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
@@ -50,8 +54,12 @@ def run_panel(prompt: str) -> None:
         config, runs = current_provider(), layered.start(text_keys)
         # Each lane is its own request: its own model, whose trace id the simulator logs sends under.
         llms = {name: build_chat_model(config, sim=runs[name].sim) for name in lanes}
-        race = Race({name: (lambda recipe=recipe, llm=llms[name]: recipe(llm, prompt))
-                     for name, recipe in lanes.items()})
+        race = Race(
+            {
+                name: (lambda recipe=recipe, llm=llms[name]: recipe(llm, prompt))
+                for name, recipe in lanes.items()
+            }
+        )
         clock = st.empty()
         columns = lane_columns()
         views = render_race(race, columns, clock=clock, text_keys=text_keys)
@@ -59,7 +67,9 @@ def run_panel(prompt: str) -> None:
             layered.finish(name, recorder, config)
         run = last.save(
             lanes={name: (v.text, v.first_ms, v.done_ms, v.error) for name, v in views.items()},
-            summaries=race.summaries(), frames=[rec.to_dataframe() for rec in race.recorders.values()])
+            summaries=race.summaries(),
+            frames=[rec.to_dataframe() for rec in race.recorders.values()],
+        )
         layered.end()
     elif run := last.get():
         done = [lane[2] for lane in run["lanes"].values() if lane[2] is not None]
@@ -91,8 +101,10 @@ def render_results(columns: dict, run: dict) -> None:
     st.subheader("When did the text arrive?")
     ttfts = {s["label"]: s["ttft_ms"] for s in (stream, invoke)}
     render_arrival(run["frames"], ttfts, key="why_arrival")
-    st.caption("The streamed line climbs from its TTFT on; the invoked line is flat, then jumps to the "
-               "full answer in one step, at about the same time the streamed line tops out.")
+    st.caption(
+        "The streamed line climbs from its TTFT on; the invoked line is flat, then jumps to the "
+        "full answer in one step, at about the same time the streamed line tops out."
+    )
 
 
 run_panel(prompt)

@@ -52,8 +52,9 @@ def run_panel(question: str, max_tokens: int) -> None:
         traced = replace(config, sim_overrides={**lanes[LANE].sim, **config.sim_overrides})
         llm = r.build_tapped_llm(traced, tap, max_tokens)
         chunks = []  # kept for the tables below; render_text_stream reports any error under the text
-        live = render_text_stream(ci.keep(recorder.wrap(lambda: r.stream_chunks(llm, question)), chunks),
-                                  key="int_output")
+        live = render_text_stream(
+            ci.keep(recorder.wrap(lambda: r.stream_chunks(llm, question)), chunks), key="int_output"
+        )
         layered.finish(LANE, recorder, config)
         sums = list(r.running_sums(chunks))
         last.save(live=live, result=ci.inspect_run(chunks, sums, recorder, tap) if chunks else None)
@@ -73,8 +74,11 @@ def render_results(result: ci.Inspection, layered: LayeredRun) -> None:
         "ms after that (the SDK parses the line, LangChain builds the chunk); your browser shows it "
         "later still (websocket + rendering)."
     )
-    server = next((s for s in lane.summary() if s["layer"] == SERVER), None) if (
-        lane := layered.lanes().get(LANE)) else None
+    server = (
+        next((s for s in lane.summary() if s["layer"] == SERVER), None)
+        if (lane := layered.lanes().get(LANE))
+        else None
+    )
     render_wire_row(result.arrival, WIRE_RUN, server, key="int_wire")
     layered.render(key="int_layers", intro=None)
     st.subheader("SSE lines vs chunks, per kind")
@@ -84,23 +88,31 @@ def render_results(result: ci.Inspection, layered: LayeredRun) -> None:
     left.dataframe(result.chunk_rows, hide_index=True, key="int_chunk_table")
     right.markdown("**The raw SSE lines** of the same request")
     right.dataframe(result.sse_rows, hide_index=True, key="int_sse_table")
-    st.caption(f"The chunk `id` is LangChain's run id ({result.chunk_id}), not the provider's "
-               f"`chatcmpl-…` id in the SSE lines ({result.sse_id}).")
+    st.caption(
+        f"The chunk `id` is LangChain's run id ({result.chunk_id}), not the provider's "
+        f"`chatcmpl-…` id in the SSE lines ({result.sse_id})."
+    )
     render_arrival(result.arrival, key="int_arrival")
     st.caption("Each chunk is yielded the moment its line arrives: the two lines overlap.")
     st.subheader("What `+` does with messages and chunks")
     show_source(r.add_chunks, r.add_chunk_to_message, r.add_message_to_chunk)
-    st.caption("Operands from this run: the first text chunk, the usage chunk, and the final sum "
-               "as an `AIMessage` (what `invoke()` returns).")
+    st.caption(
+        "Operands from this run: the first text chunk, the usage chunk, and the final sum "
+        "as an `AIMessage` (what `invoke()` returns)."
+    )
     if ops := result.operands:
-        for outcome in (ci.try_add(r.add_chunks, ops.content, ops.usage),
-                        ci.try_add(r.add_chunk_to_message, ops.message, ops.content),
-                        ci.try_add(r.add_message_to_chunk, ops.content, ops.message)):
+        for outcome in (
+            ci.try_add(r.add_chunks, ops.content, ops.usage),
+            ci.try_add(r.add_chunk_to_message, ops.message, ops.content),
+            ci.try_add(r.add_message_to_chunk, ops.content, ops.message),
+        ):
             box = st.success if outcome.merged else st.warning if outcome.ok else st.error
             box(f"`{outcome.expression}` → **{outcome.result_type}**: {outcome.detail}")
-        st.caption("`AIMessage + chunk` raises nothing, yet merges nothing: `BaseMessage.__add__` wraps "
-                   "both in a prompt template. Sum chunks with chunks, then convert the total once "
-                   "with `message_chunk_to_message`.")
+        st.caption(
+            "`AIMessage + chunk` raises nothing, yet merges nothing: `BaseMessage.__add__` wraps "
+            "both in a prompt template. Sum chunks with chunks, then convert the total once "
+            "with `message_chunk_to_message`."
+        )
 
 
 run_panel(question, max_tokens)

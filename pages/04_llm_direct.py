@@ -37,8 +37,9 @@ st.markdown(
 question = st.text_input("Question", "Explain streaming runnables", key="direct_question")
 
 
-streaming = st.toggle("Stream with `llm.stream()` (off: `llm.invoke()`)", value=True,
-                      key="direct_stream")
+streaming = st.toggle(
+    "Stream with `llm.stream()` (off: `llm.invoke()`)", value=True, key="direct_stream"
+)
 recipe = stream_answer if streaming else invoke_answer
 show_source(recipe, caption="`llm` is the ChatOpenAI built from the sidebar's provider settings.")
 
@@ -63,8 +64,9 @@ def run_panel(question: str, streaming: bool, recipe: Callable[[ChatOpenAI, str]
                 whole = recorder.wrap(lambda: [recipe(llm, question)])  # one chunk, when invoke returns
                 live = render_text_stream(whole, key="direct_output")
         layered.finish("output", recorder, config)
-        last.save(live=live, summary=recorder.summary(), frame=recorder.to_dataframe(),
-                  label=recorder.label)
+        last.save(
+            live=live, summary=recorder.summary(), frame=recorder.to_dataframe(), label=recorder.label
+        )
         layered.end()
     else:
         last.replay_text(key="direct_output")
@@ -72,6 +74,7 @@ def run_panel(question: str, streaming: bool, recipe: Callable[[ChatOpenAI, str]
         render_metric_cards(run["summary"])
         render_arrival(run["frame"], {run["label"]: run["summary"]["ttft_ms"]}, key="direct_arrival")
         layered.render(key="direct_layers")
+
 
 run_panel(question, streaming, recipe)
 

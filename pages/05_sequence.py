@@ -30,8 +30,10 @@ st.warning(
 )
 with st.expander("Which import? `langchain_classic.prompts` vs `langchain_core.prompts`"):
     show_source(recipes.same_prompt_class)
-    st.success(f"`SeedImport is CanonicalImport` → **{recipes.same_prompt_class()}**: the seed's "
-               "import works, but `from langchain_core.prompts import ChatPromptTemplate` is canonical.")
+    st.success(
+        f"`SeedImport is CanonicalImport` → **{recipes.same_prompt_class()}**: the seed's "
+        "import works, but `from langchain_core.prompts import ChatPromptTemplate` is canonical."
+    )
 
 CARDS = ("ttft_ms", "total_ms", "chunks", "content_chunks")
 names = list(recipes.VARIANTS)
@@ -44,16 +46,24 @@ def out_key(name: str) -> str:
 @st.fragment  # Run reruns only this panel, so the requests leave sooner (bench/perceived_latency.py)
 def run_panel() -> None:
     topic = st.text_input("Topic", "Runnable streaming", key="seq_topic")
-    chosen = st.multiselect("Variants to run", names, default=recipes.DEFAULT_VARIANTS,
-                            key="seq_variants")
+    chosen = st.multiselect(
+        "Variants to run", names, default=recipes.DEFAULT_VARIANTS, key="seq_variants"
+    )
     options = chosen or names
-    timeline_for = st.selectbox("Step timeline (astream_events) for", options,
-                                index=min(1, len(options) - 1), key="seq_timeline")
+    timeline_for = st.selectbox(
+        "Step timeline (astream_events) for", options, index=min(1, len(options) - 1), key="seq_timeline"
+    )
     steps_tab, chains_tab = st.tabs(["The steps", "The chains you picked"])
     with steps_tab:
-        show_source(recipes.build_seed_chain, recipes.shout, recipes.shout_words, recipes.shout_chunks,
-                    recipes.look_up_topic, caption='`prompt = ChatPromptTemplate.from_template('
-                    '"Explain this concept briefly:\\n{topic}")`; `llm` comes from the sidebar.')
+        show_source(
+            recipes.build_seed_chain,
+            recipes.shout,
+            recipes.shout_words,
+            recipes.shout_chunks,
+            recipes.look_up_topic,
+            caption="`prompt = ChatPromptTemplate.from_template("
+            '"Explain this concept briefly:\\n{topic}")`; `llm` comes from the sidebar.',
+        )
     with chains_tab:
         show_source(*(recipes.VARIANTS[name] for name in chosen or names[:1]))
 
@@ -77,21 +87,33 @@ def run_panel() -> None:
         timeline_error = None
         try:
             with st.spinner(f"Recording the events of “{timeline_for}”…"):
-                captured = capture_events_sync(recipes.VARIANTS[timeline_for](build_chat_model(config)),
-                                               topic)
+                captured = capture_events_sync(
+                    recipes.VARIANTS[timeline_for](build_chat_model(config)), topic
+                )
         except Exception as exc:
             render_run_error(exc, partial=False)
             captured, timeline_error = None, exc
-        last.save(**lives, ran=chosen, summaries=summaries, table=to_table(results),
-                  frames=[m.frame for m in results], ttft={m.label: m.ttft_ms for m in results},
-                  timeline_for=timeline_for, spans=to_spans(captured or []),
-                  events=to_dataframe(captured or []), timeline_error=timeline_error)
+        last.save(
+            **lives,
+            ran=chosen,
+            summaries=summaries,
+            table=to_table(results),
+            frames=[m.frame for m in results],
+            ttft={m.label: m.ttft_ms for m in results},
+            timeline_for=timeline_for,
+            spans=to_spans(captured or []),
+            events=to_dataframe(captured or []),
+            timeline_error=timeline_error,
+        )
     elif done := last.get():
         for index, name in enumerate(done["ran"]):
             st.markdown(f"**{name}**")
             last.replay_text(key=out_key(name), field=out_key(name))
-            render_metric_cards(done["summaries"][index], columns=CARDS,
-                                delta_from=first_of(done["summaries"][: index + 1]))
+            render_metric_cards(
+                done["summaries"][index],
+                columns=CARDS,
+                delta_from=first_of(done["summaries"][: index + 1]),
+            )
         if done["timeline_error"] is not None:
             render_run_error(done["timeline_error"], partial=False)
     if (done := last.get()) is not None:

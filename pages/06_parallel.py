@@ -52,12 +52,20 @@ st.warning(
 def run_panel() -> None:
     question = st.text_input("Question", "Explain RAG", key="par_question")
     max_tokens = st.slider("max_tokens per branch", 20, 300, 120, step=10, key="par_max_tokens")
-    baseline_on = st.checkbox("Also time the branches one after the other (the baseline)", value=True,
-                              key="par_sequential")
-    show_source(build_parallel, stream_parallel, add_up, stream_one_after_the_other, caption=(
-        "`short` and `detailed` are ChatOpenAI models from the sidebar's provider. With the embedded "
-        "simulator they are `sim-fast` and `sim-detailed`: `detailed` waits 4× the sidebar's TTFT and "
-        "streams at 0.4× its speed, like gpt-4 next to gpt-3.5-turbo."))
+    baseline_on = st.checkbox(
+        "Also time the branches one after the other (the baseline)", value=True, key="par_sequential"
+    )
+    show_source(
+        build_parallel,
+        stream_parallel,
+        add_up,
+        stream_one_after_the_other,
+        caption=(
+            "`short` and `detailed` are ChatOpenAI models from the sidebar's provider. With the embedded "
+            "simulator they are `sim-fast` and `sim-detailed`: `detailed` waits 4× the sidebar's TTFT and "
+            "streams at 0.4× its speed, like gpt-4 next to gpt-3.5-turbo."
+        ),
+    )
 
     layered, last = LayeredRun("par"), LastRun("par_last")  # the probe's report reruns this
     if ran_now := st.button("Run", key="par_run", type="primary"):
@@ -68,14 +76,20 @@ def run_panel() -> None:
         config = current_provider()
         # One lane per branch: each branch's request gets its own server trace.
         lanes = layered.start({name: f"par_text_{name}" for name in BRANCH_MODELS})
-        models = build_branch_models(config, max_tokens=max_tokens,
-                                     extra_sims={name: lane.sim for name, lane in lanes.items()})
+        models = build_branch_models(
+            config, max_tokens=max_tokens, extra_sims={name: lane.sim for name, lane in lanes.items()}
+        )
         parallel = build_parallel(**models)
         recorder = StreamRecorder(label="parallel")
         captions = {name: f"model `{llm.model_name}`" for name, llm in models.items()}
         board, columns = render_parallel_stream(
-            recorder, lambda: stream_parallel(parallel, question), list(models), max_tokens=max_tokens,
-            captions=captions, key="par_text")
+            recorder,
+            lambda: stream_parallel(parallel, question),
+            list(models),
+            max_tokens=max_tokens,
+            captions=captions,
+            key="par_text",
+        )
         for name in models:
             layered.finish(name, BranchRecording(recorder, name), config)
         summary = recorder.summary()
@@ -84,13 +98,23 @@ def run_panel() -> None:
         if baseline and not run_baseline(baseline, lambda: stream_one_after_the_other(models, question)):
             baseline = None
         done = last.save(
-            board=board, names=list(models), captions=captions, max_tokens=max_tokens, summary=summary,
+            board=board,
+            names=list(models),
+            captions=captions,
+            max_tokens=max_tokens,
+            summary=summary,
             timing=concurrency(summary, baseline.summary() if baseline else None),
             checks=parallel_checks(board, models),
-            frames=[recorder.to_dataframe(), *([baseline.to_dataframe()] if baseline else [])])
+            frames=[recorder.to_dataframe(), *([baseline.to_dataframe()] if baseline else [])],
+        )
     elif done := last.get():
-        columns = render_parallel_board(done["board"], done["names"], max_tokens=done["max_tokens"],
-                                        captions=done["captions"], key="par_text")
+        columns = render_parallel_board(
+            done["board"],
+            done["names"],
+            max_tokens=done["max_tokens"],
+            captions=done["captions"],
+            key="par_text",
+        )
         draw_branch_cards(done["summary"], columns, done["names"])
     if done:
         render_results(done, layered)
@@ -122,8 +146,9 @@ def render_results(done: dict, layered: LayeredRun) -> None:
         "browser* row starts right after its own *sent by server* row: `detailed` reaches your "
         "screen only its longer TTFT later, while `short` is still being painted, not after it."
     )
-    st.caption("Layers are measured for the parallel run only; the one-after-the-other baseline "
-               "has none.")
+    st.caption(
+        "Layers are measured for the parallel run only; the one-after-the-other baseline has none."
+    )
     layered.render(key="par_layers")
 
 

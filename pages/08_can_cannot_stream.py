@@ -30,9 +30,12 @@ st.warning(
     "streams *cumulative* partial objects (`{}` → `{'topic': ''}` → …)."
 )
 with st.expander("The code behind each row"):
-    show_source(*dict.fromkeys(case.build for case in recipes.CASES), recipes.build_retriever,
-                caption="`llm` is the sidebar's model; the simulator is pinned at "
-                f"{SIM_LATENCY['ttft_ms']} ms TTFT and {SIM_LATENCY['tokens_per_s']} tokens/s here.")
+    show_source(
+        *dict.fromkeys(case.build for case in recipes.CASES),
+        recipes.build_retriever,
+        caption="`llm` is the sidebar's model; the simulator is pinned at "
+        f"{SIM_LATENCY['ttft_ms']} ms TTFT and {SIM_LATENCY['tokens_per_s']} tokens/s here.",
+    )
 
 if st.button("Run", key="cc_run", type="primary"):
     mark_ran("can_cannot_stream")
@@ -60,8 +63,11 @@ if results := st.session_state.get("cc_results"):
         "over the run, while a plain `RunnableLambda` (even as the second-to-last step) puts everything "
         "at the end, and the prompt and the retriever answer at once in a single chunk."
     )
-    render_chunk_strip([m.frame for _, m in results], {m.label: m.verdict for _, m in results},
-                       key="cc_strip")
-    st.caption("Chunk times are LangChain's clock (the *received by LangChain* layer). No answer is "
-               "drawn here token by token, so there is no *shown in browser* layer: *Streaming an "
-               "LLM directly* shows all three layers of one run.")
+    render_chunk_strip(
+        [m.frame for _, m in results], {m.label: m.verdict for _, m in results}, key="cc_strip"
+    )
+    st.caption(
+        "Chunk times are LangChain's clock (the *received by LangChain* layer). No answer is "
+        "drawn here token by token, so there is no *shown in browser* layer: *Streaming an "
+        "LLM directly* shows all three layers of one run."
+    )

@@ -42,9 +42,11 @@ prompt = st.text_input("Prompt", "Explain latency in LLM apps", key="cmp_prompt"
 n = st.slider("Trials per mode", 1, 20, 5, key="cmp_trials")
 show_source(measure_stream, measure_invoke)
 shown = {"llm.stream()": "cmp_text_stream", "llm.invoke()": "cmp_text_invoke"}  # lane: its text's key
-NOTICE = (" **Here** `llm.invoke()` has one update per layer, all at about the same late moment, "
-          "while your browser shows the first words of `llm.stream()` a few tens of ms after the server "
-          "sent them: the medians above, seen on the screen.")
+NOTICE = (
+    " **Here** `llm.invoke()` has one update per layer, all at about the same late moment, "
+    "while your browser shows the first words of `llm.stream()` a few tens of ms after the server "
+    "sent them: the medians above, seen on the screen."
+)
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
@@ -57,8 +59,10 @@ def run_panel(prompt: str, n: int) -> None:
             st.stop()
         mark_ran("streaming_vs_not")
         llm = build_chat_model(current_provider())
-        measure = {"stream": lambda: measure_stream(llm, prompt),
-                   "invoke": lambda: measure_invoke(llm, prompt)}
+        measure = {
+            "stream": lambda: measure_stream(llm, prompt),
+            "invoke": lambda: measure_invoke(llm, prompt),
+        }
         progress, trials = st.progress(0.0, text="Starting…"), []
         for trial in run_trials(measure, n):
             trials.append(trial)
@@ -69,8 +73,10 @@ def run_panel(prompt: str, n: int) -> None:
         return
     results = st.container()  # drawn last, so its charts load while no text is on its way
     st.subheader("On screen: one more request per mode")
-    st.caption("After the trials, `llm.stream(prompt)` and then `[llm.invoke(prompt)]` "
-               "(streamlab/recipes/race.py) run once more, drawn as they arrive.")
+    st.caption(
+        "After the trials, `llm.stream(prompt)` and then `[llm.invoke(prompt)]` "
+        "(streamlab/recipes/race.py) run once more, drawn as they arrive."
+    )
     columns = dict(zip(shown, st.columns(2), strict=True))
     if clicked:
         config, runs = current_provider(), layered.start(shown)
@@ -105,8 +111,11 @@ def render_trial_results(frame: pd.DataFrame) -> None:
     if (sentence := verdict_for(table)) is not None:
         st.success(f"**Verdict (medians of {frame['trial'].max()} trials per mode):** {sentence}")
         st.markdown("**Streaming**, with the difference to non-streaming:")
-        render_metric_cards(mode_row(table, "stream"), columns=("ttft_ms", "total_ms", "chunks"),
-                            delta_from=mode_row(table, "invoke"))
+        render_metric_cards(
+            mode_row(table, "stream"),
+            columns=("ttft_ms", "total_ms", "chunks"),
+            delta_from=mode_row(table, "invoke"),
+        )
         st.dataframe(table.rename(columns=MEDIAN_LABELS), hide_index=True, key="cmp_medians")
         render_trials(frame, key="cmp_chart")
         st.subheader("The seed's table, measured")
@@ -117,5 +126,8 @@ def render_trial_results(frame: pd.DataFrame) -> None:
 
 
 run_panel(prompt, n)
-st.page_link("pages/14_latency_lab.py", label="Bigger experiments (more trials, profiles, export): "
-             "the latency lab", icon="🧪")
+st.page_link(
+    "pages/14_latency_lab.py",
+    label="Bigger experiments (more trials, profiles, export): the latency lab",
+    icon="🧪",
+)

@@ -39,9 +39,14 @@ with chat_tab:
         "reply stays in the history, marked *(stopped)*, with what the simulator counted."
     )
     show_source(uc.build_chat, uc.stream_reply)
-    stop_after = st.number_input("Stop after N tokens (0 = let it finish)", 0, 500, 0,
-                                 key="uc_stop_after", help="A repeatable Stop: the reply closes its "
-                                 "stream by itself.")
+    stop_after = st.number_input(
+        "Stop after N tokens (0 = let it finish)",
+        0,
+        500,
+        0,
+        key="uc_stop_after",
+        help="A repeatable Stop: the reply closes its stream by itself.",
+    )
     settle_interrupted_reply()  # a Stop click reruns the page while the stopped run saves its reply
     history = st.session_state.setdefault("uc_history", [])
     conversation = st.container()  # above the input, also for the reply streamed below
@@ -92,11 +97,15 @@ def article_panel(config: ProviderConfig) -> None:
         mark_ran("use_cases")
         lanes = layered.start({ARTICLE: "uc_long_text"})
         slow = branch_sims(config.profile)["detailed"]  # as on the RunnableParallel page
-        llm = build_chat_model(for_sim_model(config, "sim-detailed"), sim={**slow, **lanes[ARTICLE].sim},
-                               max_tokens=max_tokens)
+        llm = build_chat_model(
+            for_sim_model(config, "sim-detailed"),
+            sim={**slow, **lanes[ARTICLE].sim},
+            max_tokens=max_tokens,
+        )
         recorder, meter = StreamRecorder(label="article"), WordMeter()
-        elapsed = render_long_form(recorder, lambda: uc.stream_article(llm, topic), meter,
-                                   key="uc_long_text")
+        elapsed = render_long_form(
+            recorder, lambda: uc.stream_article(llm, topic), meter, key="uc_long_text"
+        )
         layered.finish(ARTICLE, recorder, config)
         last.save(meter=meter, elapsed=elapsed, summary=recorder.summary())
         layered.end()

@@ -17,21 +17,20 @@ st.markdown(
     "arrive and when, how often a heartbeat ticks, which error appears."
 )
 st.warning(
-    "**The seed says** \"Forgetting `streaming=True`\" is a mistake. **Actually** `.stream()` "
+    '**The seed says** "Forgetting `streaming=True`" is a mistake. **Actually** `.stream()` '
     "streams with the flag left unset; only an explicit `streaming=False` turns it off "
     "(one chunk). `streaming=True` makes `.invoke()` stream under the hood. See the last tab."
 )
 st.info(
     "**Not in the seed:** one plain function after the model silently kills the stream, and a "
     "model called from a thread of your own sends no tokens to `astream_events` unless you "
-    "pass `config` on. \"Not handling async streams correctly\" is two concrete bugs: sync "
+    'pass `config` on. "Not handling async streams correctly" is two concrete bugs: sync '
     "`.stream()` inside `async def` freezes the event loop, and a plain `for` over `astream()` "
     "raises a `TypeError`."
 )
 
 question = st.text_input("Question for every demo", "Explain streaming runnables", key="mist_question")
 config = current_provider()
-
 
 
 @st.fragment  # Run in one tab reruns only that demo (the browser's report, too)

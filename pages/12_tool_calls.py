@@ -37,7 +37,7 @@ st.caption("Beyond the seed: when the model calls a tool, what streams is partia
 st.markdown(
     "Bind a tool to the model and it may answer with a **tool call** instead of text. While "
     "streaming, each `AIMessageChunk` then carries `tool_call_chunks` whose `args` is a raw slice "
-    "of a JSON string: `{\"cit`, `y\": \"`, `San F`… No single slice is usable on its own. "
+    'of a JSON string: `{"cit`, `y": "`, `San F`… No single slice is usable on its own. '
     "**Notice** the table: adding the chunks up (`chunk1 + chunk2 + …`) joins the slices, and the "
     "running sum's `tool_calls` parses whatever is complete so far. Only the finished sum holds "
     "the call you can run (langchain #31620)."
@@ -69,7 +69,8 @@ def run_panel(question: str) -> None:
             llm_with_tools = bind_weather_tool(build_chat_model(config, sim=ARGS_SIM))
             run["log"] = ToolCallLog()
             run["chunks"], run["args_error"] = render_args_log(
-                stream_tool_call(llm_with_tools, question), run["log"])
+                stream_tool_call(llm_with_tools, question), run["log"]
+            )
         else:
             replay_args_log(run["log"], run["args_error"])
     log = run["log"]

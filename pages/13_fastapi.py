@@ -12,8 +12,10 @@ from streamlab.recipes import fastapi_app as recipes
 
 ENDPOINTS = {
     "/chat": ("the seed: text/plain from a sync generator", [recipes.chat]),
-    "/chat/async": ("text/plain from an async generator",
-                    [recipes.token_stream_async, recipes.chat_async]),
+    "/chat/async": (
+        "text/plain from an async generator",
+        [recipes.token_stream_async, recipes.chat_async],
+    ),
     "/chat/sse": ("Server-Sent Events: token / error / end", [recipes.sse_events, recipes.chat_sse]),
 }
 FRONTS = {"": "nothing", "/gzip": "GZipMiddleware", "/proxy": "a buffering proxy (stand-in)"}
@@ -40,24 +42,33 @@ embedded = config.kind == "embedded"
 cfg = {"cfg": server.register(config)}  # the key stays in the server process; the token picks it
 
 left, middle, right = st.columns(3)
-path = left.radio("Endpoint", list(ENDPOINTS), key="fa_endpoint",
-                  format_func=lambda p: f"{p}: {ENDPOINTS[p][0]}")
+path = left.radio(
+    "Endpoint", list(ENDPOINTS), key="fa_endpoint", format_func=lambda p: f"{p}: {ENDPOINTS[p][0]}"
+)
 streaming = middle.toggle("Streaming (off: `/chat/full`, one body)", value=True, key="fa_stream")
 front = right.radio("In front of the app", list(FRONTS), format_func=FRONTS.get, key="fa_front")
 question = st.text_input("Question (`q`)", "Explain RAG", key="fa_question")
-fault = st.toggle("Break the model after 5 chunks (`fault=drop_after:5`, embedded simulator only)",
-                  key="fa_fault", disabled=not embedded)
+fault = st.toggle(
+    "Break the model after 5 chunks (`fault=drop_after:5`, embedded simulator only)",
+    key="fa_fault",
+    disabled=not embedded,
+)
 
-show_source(recipes.build_chain, *(ENDPOINTS[path][1] if streaming else [recipes.chat_full]),
-            caption="The app's routes call these functions: this is the code that answers the request "
-                    "(the server appends a pass-through probe to the chain to timestamp its chunks).")
+show_source(
+    recipes.build_chain,
+    *(ENDPOINTS[path][1] if streaming else [recipes.chat_full]),
+    caption="The app's routes call these functions: this is the code that answers the request "
+    "(the server appends a pass-through probe to the chain to timestamp its chunks).",
+)
 path = path if streaming else "/chat/full"
 params = {"q": question, **cfg, **({"fault": "drop_after:5"} if fault and embedded else {})}
 url = server.base_url + front + path
 st.markdown("Try the same request from a terminal (`-N` turns off curl's own buffering):")
 st.code(wire.curl_command(url, params), language="bash")
-st.link_button("Open the browser client (fetch + ReadableStream, EventSource)",
-               f"{server.base_url}/?cfg={cfg['cfg']}")
+st.link_button(
+    "Open the browser client (fetch + ReadableStream, EventSource)",
+    f"{server.base_url}/?cfg={cfg['cfg']}",
+)
 
 run = st.button("Run", key="fa_run", type="primary")
 body = st.container(key="fa_body").empty()
@@ -80,7 +91,12 @@ if (result := st.session_state.get("fa_result")) is not None:
         probe.mark_end(paint_id)  # all drawn: the browser may report now
 
 st.subheader("Real-world gotchas, measured")
-st.caption("These demos pace the simulator at 60 tokens/s so there is time to watch (other providers "
-           "ignore it).")
-render_gotchas(server, {"q": question or "Explain RAG", **cfg},
-               sim_url=config.base_url.removesuffix("/v1") if embedded else None)
+st.caption(
+    "These demos pace the simulator at 60 tokens/s so there is time to watch (other providers "
+    "ignore it)."
+)
+render_gotchas(
+    server,
+    {"q": question or "Explain RAG", **cfg},
+    sim_url=config.base_url.removesuffix("/v1") if embedded else None,
+)

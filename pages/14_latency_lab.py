@@ -39,9 +39,12 @@ with main:
     config = experiment_form()
     share_link(config)
     timers = dict.fromkeys(TIMERS[v.mode, v.api] for v in config.variants if (v.mode, v.api) in TIMERS)
-    show_source(*chain_source(config.chain), *timers,
-                caption="`llm` is built per configuration (provider, model, latency profile); every "
-                        "trial gets a fresh `StreamRecorder`. This is the code that runs.")
+    show_source(
+        *chain_source(config.chain),
+        *timers,
+        caption="`llm` is built per configuration (provider, model, latency profile); every "
+        "trial gets a fresh `StreamRecorder`. This is the code that runs.",
+    )
     run_col, stop_col, _ = st.columns([1, 1, 6])
     run = run_col.button("Run", key="lab_run", type="primary")
     stop_col.button("Stop", key="lab_stop", help="Stops the trials in flight and keeps what finished.")

@@ -30,7 +30,7 @@ st.markdown(
 """
 )
 st.warning(
-    "**The seed says** streaming is \"enabled at the **LLM level**\". **Actually** nothing needs "
+    '**The seed says** streaming is "enabled at the **LLM level**". **Actually** nothing needs '
     "enabling, and the model alone does not decide: every step *after* it must stream as well. "
     "**Notice** below: four chains, none with `streaming=True`, and only the one with a plain "
     "function after the model arrives as a single chunk."

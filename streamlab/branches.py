@@ -75,8 +75,9 @@ def build_branch_models(
     sims = branch_sims(config.profile)
     extra = extra_sims or {}
     return {
-        name: build_chat_model(for_sim_model(config, model), sim={**sims[name], **extra.get(name, {})},
-                               **kwargs)
+        name: build_chat_model(
+            for_sim_model(config, model), sim={**sims[name], **extra.get(name, {})}, **kwargs
+        )
         for name, model in BRANCH_MODELS.items()
     }
 

@@ -98,10 +98,17 @@ class RunProbe:
 
     def snapshot(self) -> dict[str, Any]:
         return {
-            "rid": self.rid, "endpoint": self.endpoint, "pid": os.getpid(), "clock": "perf_counter_ns",
-            "started_ns": self.started_ns, "chunk_ns": list(self.chunk_ns),
-            "chunk_chars": list(self.chunk_chars), "chunks": len(self.chunk_ns),
-            "threads": list(self.threads), "outcome": self.outcome, "ended_ns": self.ended_ns,
+            "rid": self.rid,
+            "endpoint": self.endpoint,
+            "pid": os.getpid(),
+            "clock": "perf_counter_ns",
+            "started_ns": self.started_ns,
+            "chunk_ns": list(self.chunk_ns),
+            "chunk_chars": list(self.chunk_chars),
+            "chunks": len(self.chunk_ns),
+            "threads": list(self.threads),
+            "outcome": self.outcome,
+            "ended_ns": self.ended_ns,
             "error": self.error,
         }
 
@@ -248,8 +255,11 @@ def _router(service: ChatService) -> APIRouter:
     @router.get("/stats")
     async def stats() -> dict[str, Any]:
         limiter = anyio.to_thread.current_default_thread_limiter()
-        return {**service.totals(), "threadpool_limit": int(limiter.total_tokens),
-                "threadpool_busy": int(limiter.borrowed_tokens)}
+        return {
+            **service.totals(),
+            "threadpool_limit": int(limiter.total_tokens),
+            "threadpool_busy": int(limiter.borrowed_tokens),
+        }
 
     @router.get("/stats/{rid}")
     async def run_stats(rid: str) -> dict[str, Any]:
@@ -405,8 +415,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--sim-url", help="an already running simulator (default: start one here)")
     parser.add_argument("--gzip", action="store_true", help="wrap every route in GZipMiddleware")
-    parser.add_argument("--allow-remote", action="store_true",
-                        help="allow binding a non-loopback address (exposes the server)")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding a non-loopback address (exposes the server)",
+    )
     args = parser.parse_args(argv)
     require_loopback(args.host, allow_remote=args.allow_remote)
     sim_url = args.sim_url or start_embedded().base_url

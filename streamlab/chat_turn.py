@@ -93,5 +93,6 @@ class ChatTurn:
         return "complete" if self.recorder.complete and not self.stopped_early else "stopped"
 
     def to_message(self, **extra: Any) -> ChatMessage:
-        return ChatMessage(role="assistant", content=self.text, status=self.status, tokens=self.tokens,
-                           **extra)  # type: ignore[typeddict-item]
+        return ChatMessage(
+            role="assistant", content=self.text, status=self.status, tokens=self.tokens, **extra
+        )  # type: ignore[typeddict-item]

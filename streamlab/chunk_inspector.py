@@ -85,18 +85,20 @@ def chunk_table(
     rows = []
     for i, (chunk, total, t) in enumerate(zip(chunks, sums, t_ns, strict=True)):
         usage = total.usage_metadata or {}
-        rows.append({
-            "#": i,
-            "t_ms": round((t - start_ns) / 1e6, 1),
-            "kind": classify_chunk(chunk, i),
-            "content": repr(chunk.content),
-            "running sum .content": _preview(total.text),
-            "response_metadata": _json(chunk.response_metadata),
-            "usage_metadata": _json(chunk.usage_metadata),
-            "chunk_position": chunk.chunk_position,
-            "running sum output_tokens": usage.get("output_tokens"),
-            "id": chunk.id,
-        })
+        rows.append(
+            {
+                "#": i,
+                "t_ms": round((t - start_ns) / 1e6, 1),
+                "kind": classify_chunk(chunk, i),
+                "content": repr(chunk.content),
+                "running sum .content": _preview(total.text),
+                "response_metadata": _json(chunk.response_metadata),
+                "usage_metadata": _json(chunk.usage_metadata),
+                "chunk_position": chunk.chunk_position,
+                "running sum output_tokens": usage.get("output_tokens"),
+                "id": chunk.id,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -116,8 +118,12 @@ def _carries(data: Any) -> str:
 def sse_table(lines: Sequence[SSELine], start_ns: int) -> pd.DataFrame:
     """The `data:` lines as they came off the socket: arrival time, kind, what it carries, raw text."""
     rows = [
-        {"t_ms": round((line.t_ns - start_ns) / 1e6, 1), "kind": classify_sse_line(line.text),
-         "carries": _carries(parse_sse_data(line.text)), "line": line.text}
+        {
+            "t_ms": round((line.t_ns - start_ns) / 1e6, 1),
+            "kind": classify_sse_line(line.text),
+            "carries": _carries(parse_sse_data(line.text)),
+            "line": line.text,
+        }
         for line in lines
         if line.text.startswith("data:")
     ]
@@ -128,8 +134,12 @@ def kind_counts(chunk_kinds: Sequence[str], sse_kinds: Sequence[str]) -> pd.Data
     """How many SSE lines and how many chunks of each kind: the two streams side by side."""
     present = set(chunk_kinds) | set(sse_kinds)
     rows = [
-        {"kind": kind, "SSE lines": list(sse_kinds).count(kind), "chunks": list(chunk_kinds).count(kind),
-         "what happens": KIND_NOTES[kind]}
+        {
+            "kind": kind,
+            "SSE lines": list(sse_kinds).count(kind),
+            "chunks": list(chunk_kinds).count(kind),
+            "what happens": KIND_NOTES[kind],
+        }
         for kind in KIND_ORDER
         if kind in present
     ]
@@ -219,7 +229,9 @@ class Inspection:
 
 
 def inspect_run(
-    chunks: Sequence[AIMessageChunk], sums: Sequence[AIMessageChunk], recorder: StreamRecorder,
+    chunks: Sequence[AIMessageChunk],
+    sums: Sequence[AIMessageChunk],
+    recorder: StreamRecorder,
     tap: SSETap,
 ) -> Inspection:
     """Tables for one recorded run whose request went through `tap`."""

@@ -164,8 +164,11 @@ class CompletionPlan:
     @property
     def usage(self) -> dict[str, int]:
         completion = len(self.pieces)
-        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": completion,
-                "total_tokens": self.prompt_tokens + completion}
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": completion,
+            "total_tokens": self.prompt_tokens + completion,
+        }
 
 
 def _message_text(message: dict[str, Any]) -> str:
@@ -246,8 +249,11 @@ def _response_schema(request: ChatRequest) -> dict[str, Any] | None:
         return fmt.get("json_schema", {}).get("schema", {"type": "object"})
     if fmt.get("type") == "json_object":
         # JSON mode carries no schema: like a real model, follow the keys the prompt names.
-        instructions = " ".join(_message_text(m) for m in request.messages
-                                if m.get("role") in ("system", "developer", "user"))
+        instructions = " ".join(
+            _message_text(m)
+            for m in request.messages
+            if m.get("role") in ("system", "developer", "user")
+        )
         keys = [q for q in _quoted(instructions) if re.fullmatch(r"[A-Za-z_]\w{0,40}", q)]
         props = {key: {"type": "string"} for key in keys or ["answer"]}
         return {"type": "object", "properties": props}
@@ -281,8 +287,29 @@ def _chosen_tool(request: ChatRequest) -> dict[str, Any] | None:
     return functions[0] if choice in ("required", "any") else None
 
 
-_GENERIC_NAME_WORDS = {"get", "set", "fetch", "call", "run", "do", "make", "my", "tool", "function",
-                       "the", "a", "of", "for", "to", "by", "from", "and", "with", "info", "data"}
+_GENERIC_NAME_WORDS = {
+    "get",
+    "set",
+    "fetch",
+    "call",
+    "run",
+    "do",
+    "make",
+    "my",
+    "tool",
+    "function",
+    "the",
+    "a",
+    "of",
+    "for",
+    "to",
+    "by",
+    "from",
+    "and",
+    "with",
+    "info",
+    "data",
+}
 
 
 def _identifier_words(name: str) -> list[str]:
@@ -321,9 +348,34 @@ class _Material:
 
 # String fields with these words in their name want a value from the prompt ("Paris");
 # other string fields (setup, summary, answer) want a sentence.
-_ENTITY_WORDS = {"name", "city", "location", "place", "country", "person", "company", "customer",
-                 "query", "topic", "title", "id", "email", "user", "symbol", "ticker", "keyword",
-                 "term", "word", "language", "unit", "color", "category", "label", "input", "text"}
+_ENTITY_WORDS = {
+    "name",
+    "city",
+    "location",
+    "place",
+    "country",
+    "person",
+    "company",
+    "customer",
+    "query",
+    "topic",
+    "title",
+    "id",
+    "email",
+    "user",
+    "symbol",
+    "ticker",
+    "keyword",
+    "term",
+    "word",
+    "language",
+    "unit",
+    "color",
+    "category",
+    "label",
+    "input",
+    "text",
+}
 
 
 def _value_for(schema: dict[str, Any], prompt: str) -> Any:
@@ -388,8 +440,14 @@ def stream_objects(plan: CompletionPlan) -> Iterator[tuple[float | None, dict[st
     first: dict[str, Any] = {"role": "assistant", "content": "" if plan.tool_call is None else None}
     call = plan.tool_call
     if call:
-        first["tool_calls"] = [{"index": 0, "id": call.call_id, "type": "function",
-                                "function": {"name": call.name, "arguments": ""}}]
+        first["tool_calls"] = [
+            {
+                "index": 0,
+                "id": call.call_id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": ""},
+            }
+        ]
     yield None, _chunk(plan, first)
     for offset, piece in zip(plan.offsets, plan.pieces, strict=True):
         if call:
@@ -408,9 +466,13 @@ def stream_objects(plan: CompletionPlan) -> Iterator[tuple[float | None, dict[st
 def completion_object(plan: CompletionPlan) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": plan.text or None, "refusal": None}
     if plan.tool_call:
-        message["tool_calls"] = [{"id": plan.tool_call.call_id, "type": "function",
-                                  "function": {"name": plan.tool_call.name,
-                                               "arguments": plan.tool_call.arguments}}]
+        message["tool_calls"] = [
+            {
+                "id": plan.tool_call.call_id,
+                "type": "function",
+                "function": {"name": plan.tool_call.name, "arguments": plan.tool_call.arguments},
+            }
+        ]
     else:
         message["content"] = plan.text
     return {
@@ -419,7 +481,8 @@ def completion_object(plan: CompletionPlan) -> dict[str, Any]:
         "created": plan.created,
         "model": plan.model,
         "system_fingerprint": "fp_streamlab_sim",
-        "choices": [{"index": 0, "message": message, "logprobs": None,
-                     "finish_reason": plan.finish_reason}],
+        "choices": [
+            {"index": 0, "message": message, "logprobs": None, "finish_reason": plan.finish_reason}
+        ],
         "usage": plan.usage,
     }

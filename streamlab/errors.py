@@ -16,8 +16,10 @@ def _retry_after(exc: openai.APIStatusError) -> str:
     return f" The server asks to retry after {value} s." if value else ""
 
 
-BROKEN_STREAM = ("The connection broke while the answer was streaming. "
-                 "What arrived is kept above, but it is incomplete.")
+BROKEN_STREAM = (
+    "The connection broke while the answer was streaming. "
+    "What arrived is kept above, but it is incomplete."
+)
 
 
 def explain_error(exc: BaseException, *, partial: bool = False) -> str:

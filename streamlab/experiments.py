@@ -60,8 +60,13 @@ MAX_PROMPTS = 20
 # Simulator faults a lab trial may inject ("timeout" is left out: it would hang a trial for a minute).
 FAULTS = ("401", "429", "500")
 FAULT_PATTERN = re.compile(r"401|429|500|drop_after:\d{1,4}")
-FIELD_NAMES = {"trials": "Trials", "concurrency": "Concurrency", "warmup": "Warm-up runs",
-               "seed": "Seed", "max_tokens": "Max tokens"}
+FIELD_NAMES = {
+    "trials": "Trials",
+    "concurrency": "Concurrency",
+    "warmup": "Warm-up runs",
+    "seed": "Seed",
+    "max_tokens": "Max tokens",
+}
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "mode": get_args(Mode),
@@ -170,8 +175,11 @@ class ExperimentConfig:
         if not isinstance(prompts, list | tuple) or not all(isinstance(p, str) for p in prompts):
             raise ConfigError("'prompts' must be a list of strings.")
         values = _pick(cls, data, skip={"variants", "prompts"})
-        config = cls(**values, variants=tuple(_variant(v, i) for i, v in enumerate(raw_variants)),
-                     prompts=tuple(prompts))
+        config = cls(
+            **values,
+            variants=tuple(_variant(v, i) for i, v in enumerate(raw_variants)),
+            prompts=tuple(prompts),
+        )
         if problems := config.problems():
             raise ConfigError(" ".join(problems))
         return config
@@ -276,8 +284,17 @@ def trials_frame(trials: Sequence[TrialResult], order: Sequence[str] = ()) -> pd
     """
     rows = [{c: getattr(t, c) for c in TRIAL_COLUMNS} for t in trials]
     frame = pd.DataFrame(rows, columns=TRIAL_COLUMNS)
-    for column in ("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps",
-                   "gap_p50_ms", "gap_p95_ms", "gap_max_ms", "started_ms", "ended_ms"):
+    for column in (
+        "ttft_ms",
+        "total_ms",
+        "output_speed_tps",
+        "throughput_tps",
+        "gap_p50_ms",
+        "gap_p95_ms",
+        "gap_max_ms",
+        "started_ms",
+        "ended_ms",
+    ):
         frame[column] = frame[column].astype("float64")
     for column in ("trial", "prompt_index", "chunks", "content_chunks", "output_tokens"):
         frame[column] = frame[column].astype("int64")
@@ -292,19 +309,33 @@ def chunks_frame(trials: Sequence[TrialResult]) -> pd.DataFrame:
     """One row per recorded chunk of every trial (CHUNK_COLUMNS)."""
     rows = [
         (t.variant, t.trial, p.index, p.t_ms, p.branch, p.text, len(p.text))
-        for t in sorted(trials, key=lambda t: (t.variant, t.trial)) for p in t.points
+        for t in sorted(trials, key=lambda t: (t.variant, t.trial))
+        for p in t.points
     ]
     frame = pd.DataFrame(rows, columns=CHUNK_COLUMNS)
-    return frame.astype({"trial": "int64", "index": "int64", "t_ms": "float64", "chars": "int64",
-                         "variant": "object", "branch": "object", "text": "object"})
+    return frame.astype(
+        {
+            "trial": "int64",
+            "index": "int64",
+            "t_ms": "float64",
+            "chars": "int64",
+            "variant": "object",
+            "branch": "object",
+            "text": "object",
+        }
+    )
 
 
 def combined_frames(named: Mapping[str, Experiment]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Trials and chunks of several experiments, each variant renamed "<name> · <variant>"."""
     trials, chunks = [], []
     for name, experiment in named.items():
-        for frame, out in ((trials_frame(experiment.trials, experiment.labels), trials),
-                           (chunks_frame(experiment.trials), chunks)):
+        for frame, out in (
+            (trials_frame(experiment.trials, experiment.labels), trials),
+            (chunks_frame(experiment.trials), chunks),
+        ):
             out.append(frame.assign(variant=f"{name} · " + frame["variant"].astype(str)))
-    return (pd.concat(trials, ignore_index=True) if trials else trials_frame([]),
-            pd.concat(chunks, ignore_index=True) if chunks else chunks_frame([]))
+    return (
+        pd.concat(trials, ignore_index=True) if trials else trials_frame([]),
+        pd.concat(chunks, ignore_index=True) if chunks else chunks_frame([]),
+    )

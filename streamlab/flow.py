@@ -14,8 +14,15 @@ from typing import Literal, TypeVar
 from streamlab.recorder import StreamRecorder, chunk_text
 
 __all__ = [
-    "STAGES", "STAGE_TITLES", "FlowFrame", "FlowTracker", "Mode", "Stage",
-    "arrow_chain", "invoke_as_stream", "mental_model",
+    "STAGES",
+    "STAGE_TITLES",
+    "FlowFrame",
+    "FlowTracker",
+    "Mode",
+    "Stage",
+    "arrow_chain",
+    "invoke_as_stream",
+    "mental_model",
 ]
 
 T = TypeVar("T")
@@ -23,8 +30,12 @@ T = TypeVar("T")
 Stage = Literal["input", "runnable", "stream", "ui"]
 Mode = Literal["stream", "invoke"]
 STAGES: tuple[Stage, ...] = ("input", "runnable", "stream", "ui")
-STAGE_TITLES = {"input": "Input", "runnable": "Runnable (LLM)", "stream": "Token Stream",
-                "ui": "UI / Client"}
+STAGE_TITLES = {
+    "input": "Input",
+    "runnable": "Runnable (LLM)",
+    "stream": "Token Stream",
+    "ui": "UI / Client",
+}
 _LABEL_CHARS = 40
 
 
@@ -55,18 +66,23 @@ class FlowTracker:
         self.content_chunks = 0
         self._step = 0
 
-    def _frame(self, active: set[Stage], done: set[Stage], details: dict[Stage, str],
-               packet: str | None = None) -> FlowFrame:
+    def _frame(
+        self, active: set[Stage], done: set[Stage], details: dict[Stage, str], packet: str | None = None
+    ) -> FlowFrame:
         self._step += 1
         base: dict[Stage, str] = {"input": repr(_short(self.prompt))}
-        return FlowFrame(self.mode, self._step, frozenset(active), frozenset(done),
-                         base | details, packet)
+        return FlowFrame(
+            self.mode, self._step, frozenset(active), frozenset(done), base | details, packet
+        )
 
     def sent(self) -> FlowFrame:
         """The request has left; nothing has come back yet."""
         stream = "waiting for the first chunk" if self.mode == "stream" else "not used by invoke()"
-        return self._frame({"runnable"}, {"input"}, {"runnable": "generating…", "stream": stream,
-                                                     "ui": "blank: nothing to show yet"})
+        return self._frame(
+            {"runnable"},
+            {"input"},
+            {"runnable": "generating…", "stream": stream, "ui": "blank: nothing to show yet"},
+        )
 
     def arrived(self, chunk: object) -> FlowFrame:
         """A chunk (stream) or the whole message (invoke) reached the client."""
@@ -78,7 +94,8 @@ class FlowTracker:
             return self.finished()
         label = f"chunk #{self.chunks - 1}: {_short(piece)!r}"
         return self._frame(
-            {"runnable", "stream", "ui"}, {"input"},
+            {"runnable", "stream", "ui"},
+            {"input"},
             {"runnable": "still generating…", "stream": label, "ui": f"{len(self.text)} chars shown"},
             packet=label,
         )
@@ -93,9 +110,12 @@ class FlowTracker:
         else:
             stream = f"{self.chunks} chunks ({self.content_chunks} with text)"
             packet = None
-        return self._frame(set(), done,
-                           {"runnable": "done", "stream": stream, "ui": f"{len(self.text)} chars shown"},
-                           packet=packet)
+        return self._frame(
+            set(),
+            done,
+            {"runnable": "done", "stream": stream, "ui": f"{len(self.text)} chars shown"},
+            packet=packet,
+        )
 
 
 def arrow_chain(texts: list[str], *, head: int = 6, tail: int = 4) -> str:

@@ -36,14 +36,20 @@ class BackgroundRun:
         self.created_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.experiment: Experiment | None = None
         self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, args=(endpoints,), daemon=True,
-                                        name="lab-experiment")
+        self._thread = threading.Thread(
+            target=self._main, args=(endpoints,), daemon=True, name="lab-experiment"
+        )
         self._thread.start()
 
     def _main(self, endpoints: Endpoints) -> None:
         try:
-            self.experiment = run_experiment(self.config, endpoints, on_trial=self._queue.put,
-                                             on_warmup=self._count_warmup, stop=self._stop)
+            self.experiment = run_experiment(
+                self.config,
+                endpoints,
+                on_trial=self._queue.put,
+                on_warmup=self._count_warmup,
+                stop=self._stop,
+            )
         except BaseException as exc:  # reported by the UI thread; nothing else can see it
             self.error = exc
 
@@ -93,9 +99,10 @@ def start_experiment(config: ExperimentConfig, endpoints: Endpoints) -> Backgrou
     return BackgroundRun(config, endpoints)
 
 
-def progress_text(done: int, total: int, elapsed_s: float, warmups_done: int = 0,
-                  warmups_total: int = 0) -> str:
-    """"12 of 40 trials · 3.1 s elapsed · about 7 s left" (the ETA assumes the pace so far holds)."""
+def progress_text(
+    done: int, total: int, elapsed_s: float, warmups_done: int = 0, warmups_total: int = 0
+) -> str:
+    """ "12 of 40 trials · 3.1 s elapsed · about 7 s left" (the ETA assumes the pace so far holds)."""
     if done == 0 and warmups_done < warmups_total:
         return f"Warming up: {warmups_done} of {warmups_total} runs (not recorded)…"
     text = f"{done} of {total} trials · {elapsed_s:.1f} s elapsed"

@@ -48,9 +48,13 @@ def to_json(experiment: Experiment) -> str:
         row["points"] = [[p.index, p.t_ms, p.branch, p.text] for p in t.points]  # the chunks themselves
         trials.append(row)
     document = {
-        "format": FORMAT, "version": VERSION, "created_at": experiment.created_at,
-        "status": experiment.status, "wall_ms": experiment.wall_ms,
-        "config": experiment.config.to_dict(), "trials": trials,
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": experiment.created_at,
+        "status": experiment.status,
+        "wall_ms": experiment.wall_ms,
+        "config": experiment.config.to_dict(),
+        "trials": trials,
     }
     return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1)
 
@@ -63,13 +67,15 @@ def from_json(data: str | bytes) -> Experiment:
     except UnicodeDecodeError as exc:
         raise ImportProblem("The file is not UTF-8 text, so it cannot be a JSON export.") from exc
     except json.JSONDecodeError as exc:
-        raise ImportProblem(f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                            f"{exc.msg}).") from exc
+        raise ImportProblem(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportProblem(f'This JSON is not a latency-lab export (expected "format": "{FORMAT}").')
     if document.get("version") != VERSION:
-        raise ImportProblem(f"Unsupported export version {document.get('version')!r}; "
-                            f"this lab reads version {VERSION}.")
+        raise ImportProblem(
+            f"Unsupported export version {document.get('version')!r}; this lab reads version {VERSION}."
+        )
     try:
         config = ExperimentConfig.from_dict(document.get("config"))  # type: ignore[arg-type]
     except ConfigError as exc:
@@ -114,8 +120,9 @@ def _trial(raw: object, i: int, labels: set[str]) -> TrialResult:
     missing = [name for name in _TRIAL_FIELDS if name not in raw and name not in ("error_type", "error")]
     if missing:
         raise ImportProblem(f"{where} is missing {', '.join(repr(m) for m in missing)}.")
-    values = {name: _check(raw.get(name), kind, f"{where}: '{name}'")
-              for name, kind in _TRIAL_FIELDS.items()}
+    values = {
+        name: _check(raw.get(name), kind, f"{where}: '{name}'") for name, kind in _TRIAL_FIELDS.items()
+    }
     if values["status"] not in _STATUSES:
         raise ImportProblem(f"{where}: 'status' must be one of {', '.join(_STATUSES)}.")
     if values["variant"] not in labels:
@@ -128,8 +135,14 @@ def _points(raw: object, where: str) -> list[ChunkPoint]:
         raise ImportProblem(f"{where}: 'points' must be a list of [index, t_ms, branch, text].")
     points = []
     for j, item in enumerate(raw):
-        ok = (isinstance(item, list) and len(item) == 4 and _is_number(item[0]) and _is_number(item[1])
-              and (item[2] is None or isinstance(item[2], str)) and isinstance(item[3], str))
+        ok = (
+            isinstance(item, list)
+            and len(item) == 4
+            and _is_number(item[0])
+            and _is_number(item[1])
+            and (item[2] is None or isinstance(item[2], str))
+            and isinstance(item[3], str)
+        )
         if not ok:
             raise ImportProblem(f"{where}, chunk {j + 1}: expected [index, t_ms, branch or null, text].")
         points.append(ChunkPoint(int(item[0]), float(item[1]), item[2], item[3]))

@@ -17,16 +17,37 @@ from urllib.parse import quote, unquote
 
 from streamlab.experiments import CHAIN_NAMES, CHOICES, FIELD_NAMES, LIMITS, ExperimentConfig, Variant
 
-__all__ = ["PARAMS", "TEMPLATES", "LabPreset", "apply_preset", "parse_lab_params", "template_variants",
-           "to_lab_params"]
+__all__ = [
+    "PARAMS",
+    "TEMPLATES",
+    "LabPreset",
+    "apply_preset",
+    "parse_lab_params",
+    "template_variants",
+    "to_lab_params",
+]
 
 # URL parameter → ExperimentConfig field, for the whole-number settings.
-PARAMS: dict[str, str] = {"lab_n": "trials", "lab_conc": "concurrency", "lab_warmup": "warmup",
-                          "lab_seed": "seed", "lab_max_tokens": "max_tokens"}
+PARAMS: dict[str, str] = {
+    "lab_n": "trials",
+    "lab_conc": "concurrency",
+    "lab_warmup": "warmup",
+    "lab_seed": "seed",
+    "lab_max_tokens": "max_tokens",
+}
 # short name inside a lab_vN value → Variant field
-VARIANT_KEYS: dict[str, str] = {"label": "label", "mode": "mode", "api": "api", "provider": "provider",
-                                "model": "model", "url": "base_url", "ttft": "ttft_ms",
-                                "tps": "tokens_per_s", "jitter": "jitter_ms", "fault": "fault"}
+VARIANT_KEYS: dict[str, str] = {
+    "label": "label",
+    "mode": "mode",
+    "api": "api",
+    "provider": "provider",
+    "model": "model",
+    "url": "base_url",
+    "ttft": "ttft_ms",
+    "tps": "tokens_per_s",
+    "jitter": "jitter_ms",
+    "fault": "fault",
+}
 _NUMBER_MAX = {"ttft_ms": 120_000.0, "tokens_per_s": 10_000.0, "jitter_ms": 10_000.0}
 _TEXT_MAX = 200
 _MAX_VARIANTS = LIMITS["variants"][1]
@@ -52,8 +73,10 @@ def _whole(name: str, raw: str, attr: str, problems: list[str]) -> int | None:
     except ValueError:
         value = math.nan
     if not value.is_integer() or not low <= value <= high:
-        problems.append(f"Ignored ?{name}={_shown(raw)}: {FIELD_NAMES[attr].lower()} must be a whole "
-                        f"number from {low} to {high}.")
+        problems.append(
+            f"Ignored ?{name}={_shown(raw)}: {FIELD_NAMES[attr].lower()} must be a whole "
+            f"number from {low} to {high}."
+        )
         return None
     return int(value)
 
@@ -65,8 +88,10 @@ def _variant(name: str, raw: str, problems: list[str]) -> Variant | None:
         key = key.strip()
         if not sep or key not in VARIANT_KEYS:
             # Name the key but never echo its value: a pasted secret must not reach the page.
-            problems.append(f"Ignored ?{name}: unknown field {_shown(key)}; use "
-                            f"{', '.join(VARIANT_KEYS)} as field:value pairs joined by commas.")
+            problems.append(
+                f"Ignored ?{name}: unknown field {_shown(key)}; use "
+                f"{', '.join(VARIANT_KEYS)} as field:value pairs joined by commas."
+            )
             return None
         attr, text = VARIANT_KEYS[key], unquote(text)
         if attr in _NUMBER_MAX:
@@ -75,13 +100,16 @@ def _variant(name: str, raw: str, problems: list[str]) -> Variant | None:
             except ValueError:
                 number = math.nan
             if not 0 <= number <= _NUMBER_MAX[attr]:
-                problems.append(f"Ignored ?{name}: {key} must be a number from 0 to "
-                                f"{_NUMBER_MAX[attr]:g}; got {_shown(text)}.")
+                problems.append(
+                    f"Ignored ?{name}: {key} must be a number from 0 to "
+                    f"{_NUMBER_MAX[attr]:g}; got {_shown(text)}."
+                )
                 return None
             values[attr] = number
         elif attr in CHOICES and text not in CHOICES[attr]:
-            problems.append(f"Ignored ?{name}: {key} must be one of {', '.join(CHOICES[attr])}; "
-                            f"got {_shown(text)}.")
+            problems.append(
+                f"Ignored ?{name}: {key} must be one of {', '.join(CHOICES[attr])}; got {_shown(text)}."
+            )
             return None
         else:
             values[attr] = text[:_TEXT_MAX]
@@ -111,8 +139,9 @@ def parse_lab_params(params: Mapping[str, str]) -> LabPreset:
             if raw in CHAIN_NAMES:
                 preset.values["chain"] = raw
             else:
-                preset.problems.append(f"Ignored ?lab_chain={_shown(raw)}: choose one of "
-                                       f"{', '.join(CHAIN_NAMES)}.")
+                preset.problems.append(
+                    f"Ignored ?lab_chain={_shown(raw)}: choose one of {', '.join(CHAIN_NAMES)}."
+                )
         elif name == "lab_name":
             preset.values["name"] = raw[:_TEXT_MAX]
         elif name == "lab_prompts":
@@ -128,7 +157,8 @@ def parse_lab_params(params: Mapping[str, str]) -> LabPreset:
         else:
             preset.problems.append(
                 f"Ignored ?{name}: not a lab setting. Allowed: lab_name, lab_chain, lab_prompts, "
-                f"{', '.join(PARAMS)}, lab_v1 … lab_v{_MAX_VARIANTS}.")
+                f"{', '.join(PARAMS)}, lab_v1 … lab_v{_MAX_VARIANTS}."
+            )
     if variants:
         chosen = [variants[i] for i in sorted(variants)]
         labels = [v.label for v in chosen]
@@ -156,8 +186,11 @@ def _variant_param(variant: Variant) -> str:
 
 def to_lab_params(config: ExperimentConfig) -> dict[str, str]:
     """Query parameters that `parse_lab_params` turns back into `config`."""
-    params = {"lab_name": config.name, "lab_chain": config.chain,
-              "lab_prompts": "\n".join(config.prompts)}
+    params = {
+        "lab_name": config.name,
+        "lab_chain": config.chain,
+        "lab_prompts": "\n".join(config.prompts),
+    }
     by_attr = {attr: name for name, attr in PARAMS.items()}
     for f in fields(ExperimentConfig):
         if f.name in by_attr:
@@ -180,11 +213,19 @@ def template_variants(name: str, base: Variant) -> tuple[Variant, ...]:
     if name == "sync_vs_async":
         return (replace(base, label="sync stream"), replace(base, label="async astream", api="async"))
     if name == "profiles":
-        return (replace(base, label="A"),
-                replace(base, label="B", model="sim-detailed", ttft_ms=600.0, tokens_per_s=30.0))
+        return (
+            replace(base, label="A"),
+            replace(base, label="B", model="sim-detailed", ttft_ms=600.0, tokens_per_s=30.0),
+        )
     if name == "providers":
-        return (replace(base, label="embedded"),
-                Variant("openai", provider="openai", model="gpt-4o-mini"),
-                Variant("custom URL", provider="compatible", model="llama3.2",
-                        base_url="http://localhost:11434/v1"))
+        return (
+            replace(base, label="embedded"),
+            Variant("openai", provider="openai", model="gpt-4o-mini"),
+            Variant(
+                "custom URL",
+                provider="compatible",
+                model="llama3.2",
+                base_url="http://localhost:11434/v1",
+            ),
+        )
     return (replace(base, label="streaming"), replace(base, label="invoke", mode="invoke"))

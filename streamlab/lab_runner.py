@@ -72,21 +72,30 @@ def provider_config(variant: Variant, endpoints: Endpoints) -> ProviderConfig:
     if variant.provider == "embedded":
         if not endpoints.embedded_url:
             raise ProviderUnavailable("The embedded simulator is not running.")
-        return replace(embedded_config(endpoints.embedded_url, model=variant.model),
-                       timeout_s=endpoints.timeout_s)
+        return replace(
+            embedded_config(endpoints.embedded_url, model=variant.model), timeout_s=endpoints.timeout_s
+        )
     if variant.provider == "openai":
         if endpoints.openai_key is None:
             raise ProviderUnavailable(
                 f"Configuration {variant.label!r} uses OpenAI, but no API key is set. Choose OpenAI "
                 "in the sidebar and enter a key (or set OPENAI_API_KEY); it is used for this run only "
-                "and never saved.")
-        return ProviderConfig("openai", OPENAI_URL, variant.model, endpoints.openai_key,
-                              timeout_s=endpoints.timeout_s)
+                "and never saved."
+            )
+        return ProviderConfig(
+            "openai", OPENAI_URL, variant.model, endpoints.openai_key, timeout_s=endpoints.timeout_s
+        )
     if not variant.base_url.startswith(("http://", "https://")):
-        raise ProviderUnavailable(f"Configuration {variant.label!r}: the custom URL must start with "
-                                  "http:// or https://.")
-    return ProviderConfig("compatible", variant.base_url, variant.model, endpoints.compatible_key,
-                          timeout_s=endpoints.timeout_s)
+        raise ProviderUnavailable(
+            f"Configuration {variant.label!r}: the custom URL must start with http:// or https://."
+        )
+    return ProviderConfig(
+        "compatible",
+        variant.base_url,
+        variant.model,
+        endpoints.compatible_key,
+        timeout_s=endpoints.timeout_s,
+    )
 
 
 def unusable(config: ExperimentConfig, endpoints: Endpoints) -> list[str]:
@@ -113,8 +122,11 @@ def plan_jobs(config: ExperimentConfig) -> list[Job]:
 
 
 def _sim_options(variant: Variant) -> dict[str, float | str]:
-    options: dict[str, float | str] = {"ttft_ms": variant.ttft_ms, "tokens_per_s": variant.tokens_per_s,
-                                       "jitter_ms": variant.jitter_ms}
+    options: dict[str, float | str] = {
+        "ttft_ms": variant.ttft_ms,
+        "tokens_per_s": variant.tokens_per_s,
+        "jitter_ms": variant.jitter_ms,
+    }
     if variant.fault:
         options["fault"] = variant.fault
     return options
@@ -193,13 +205,25 @@ class _Trials:
         message = _message(error, s["content_chunks"])
         prompts = [p for p in self.config.prompts if p.strip()]
         return TrialResult(
-            variant=job.variant.label, trial=job.trial, prompt_index=max(job.trial, 0) % len(prompts),
-            status=status, started_ms=(start - self.t0_ns) / 1e6, ended_ms=(end - self.t0_ns) / 1e6,
-            ttft_ms=s["ttft_ms"], total_ms=s["total_ms"], output_speed_tps=s["output_speed_tps"],
-            throughput_tps=s["throughput_tps"], chunks=s["chunks"], content_chunks=s["content_chunks"],
-            output_tokens=s["output_tokens"], tokens_source=s["tokens_source"],
-            gap_p50_ms=s["gap_p50_ms"], gap_p95_ms=s["gap_p95_ms"], gap_max_ms=s["gap_max_ms"],
-            error_type=type(error).__name__ if error is not None else None, error=message,
+            variant=job.variant.label,
+            trial=job.trial,
+            prompt_index=max(job.trial, 0) % len(prompts),
+            status=status,
+            started_ms=(start - self.t0_ns) / 1e6,
+            ended_ms=(end - self.t0_ns) / 1e6,
+            ttft_ms=s["ttft_ms"],
+            total_ms=s["total_ms"],
+            output_speed_tps=s["output_speed_tps"],
+            throughput_tps=s["throughput_tps"],
+            chunks=s["chunks"],
+            content_chunks=s["content_chunks"],
+            output_tokens=s["output_tokens"],
+            tokens_source=s["tokens_source"],
+            gap_p50_ms=s["gap_p50_ms"],
+            gap_p95_ms=s["gap_p95_ms"],
+            gap_max_ms=s["gap_max_ms"],
+            error_type=type(error).__name__ if error is not None else None,
+            error=message,
             points=tuple(ChunkPoint(r["index"], r["t_ms"], r["branch"], r["text"]) for r in rec.rows()),
         )
 
@@ -211,13 +235,16 @@ def _message(error: BaseException | None, content_chunks: int) -> str | None:
         return str(error)
     message = explain_error(error, partial=content_chunks > 0)
     if message == BROKEN_STREAM:  # its wording points at text above; a trial has a table row
-        return (f"The connection broke while the answer was streaming, after {content_chunks} "
-                "content chunks; the partial timings are kept.")
+        return (
+            f"The connection broke while the answer was streaming, after {content_chunks} "
+            "content chunks; the partial timings are kept."
+        )
     return message
 
 
-async def _run_jobs(jobs: list[Job], trials: _Trials, concurrency: int,
-                    on_done: Callable[[Job, TrialResult], None]) -> None:
+async def _run_jobs(
+    jobs: list[Job], trials: _Trials, concurrency: int, on_done: Callable[[Job, TrialResult], None]
+) -> None:
     semaphore = asyncio.Semaphore(concurrency)
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(concurrency, thread_name_prefix="lab-trial") as pool:
@@ -227,8 +254,10 @@ async def _run_jobs(jobs: list[Job], trials: _Trials, concurrency: int,
                 if trials.stop.is_set():
                     return
                 work: Awaitable[TrialResult] = (
-                    trials.run_async(job) if job.variant.api == "async"
-                    else loop.run_in_executor(pool, trials.run_sync, job))
+                    trials.run_async(job)
+                    if job.variant.api == "async"
+                    else loop.run_in_executor(pool, trials.run_sync, job)
+                )
                 result = await work
             on_done(job, result)
 
@@ -276,6 +305,7 @@ def run_experiment(
     asyncio.run(phases())
     experiment.wall_ms = (time.perf_counter_ns() - trials.t0_ns) / 1e6
     complete = len(experiment.trials) == experiment.planned and not any(
-        t.status == "stopped" for t in experiment.trials)
+        t.status == "stopped" for t in experiment.trials
+    )
     experiment.status = "complete" if complete else "stopped"
     return experiment

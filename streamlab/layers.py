@@ -40,8 +40,15 @@ __all__ = [
 SERVER, LANGCHAIN, BROWSER = "sent by server", "received by LangChain", "shown in browser"
 LAYERS = (SERVER, LANGCHAIN, BROWSER)
 LAYER_COLUMNS = ["layer", "t_ms", "text", "chars", "cum_chars"]
-SUMMARY_COLUMNS = ["layer", "first token (ms)", "last token (ms)", "first token: + ms after layer above",
-                   "updates", "chars", "measured by"]
+SUMMARY_COLUMNS = [
+    "layer",
+    "first token (ms)",
+    "last token (ms)",
+    "first token: + ms after layer above",
+    "updates",
+    "chars",
+    "measured by",
+]
 MEASURED_BY = {
     SERVER: "simulator: time.time_ns() at each socket write",
     LANGCHAIN: "StreamRecorder: perf_counter_ns() per chunk",
@@ -86,8 +93,13 @@ class ServerTrace:
         if len(sent) != len(texts):
             raise ValueError(f"trace has {len(sent)} times but {len(texts)} texts")
         end, received = body.get("end_ns"), body.get("received_ns")
-        return cls(sent, texts, None if end is None else int(end), bool(body.get("complete")),
-                   None if received is None else int(received))
+        return cls(
+            sent,
+            texts,
+            None if end is None else int(end),
+            bool(body.get("complete")),
+            None if received is None else int(received),
+        )
 
 
 def simulator_url(config: ProviderConfig) -> str | None:
@@ -132,8 +144,15 @@ def _server_rows(trace: ServerTrace, start_epoch_ns: int) -> list[dict[str, Any]
     rows, total = [], 0
     for sent, text in zip(trace.sent_ns, trace.texts, strict=True):
         total += len(text)
-        rows.append({"layer": SERVER, "t_ms": (sent - start_epoch_ns) / _NS_PER_MS, "text": text,
-                     "chars": len(text), "cum_chars": total})
+        rows.append(
+            {
+                "layer": SERVER,
+                "t_ms": (sent - start_epoch_ns) / _NS_PER_MS,
+                "text": text,
+                "chars": len(text),
+                "cum_chars": total,
+            }
+        )
     return rows
 
 
@@ -145,8 +164,15 @@ def _received_rows(received: pd.DataFrame) -> list[dict[str, Any]]:
         if not text:
             continue  # role, finish and usage chunks carry no text
         total += len(text)
-        rows.append({"layer": LANGCHAIN, "t_ms": float(t_ms), "text": text, "chars": len(text),
-                     "cum_chars": total})
+        rows.append(
+            {
+                "layer": LANGCHAIN,
+                "t_ms": float(t_ms),
+                "text": text,
+                "chars": len(text),
+                "cum_chars": total,
+            }
+        )
     return rows
 
 
@@ -162,8 +188,9 @@ def _browser_rows(paint: Mapping[str, Any], start_epoch_ns: int) -> list[dict[st
     for t, n in samples:
         if n <= 0 and shown == 0:
             continue  # nothing of this run painted yet
-        rows.append({"layer": BROWSER, "t_ms": t - start_ms, "text": "", "chars": n - shown,
-                     "cum_chars": n})
+        rows.append(
+            {"layer": BROWSER, "t_ms": t - start_ms, "text": "", "chars": n - shown, "cum_chars": n}
+        )
         shown = n
     return rows
 
@@ -208,8 +235,15 @@ def summarize_layers(frame: pd.DataFrame) -> list[LayerSummary]:
             last = rows.loc[whole, "t_ms"].min()
         else:
             received_chars = final
-        out.append(LayerSummary(layer=layer, first_ms=float(rows["t_ms"].min()), last_ms=float(last),
-                                updates=len(rows), chars=final))
+        out.append(
+            LayerSummary(
+                layer=layer,
+                first_ms=float(rows["t_ms"].min()),
+                last_ms=float(last),
+                updates=len(rows),
+                chars=final,
+            )
+        )
     return out
 
 
@@ -222,8 +256,17 @@ def to_summary_table(summaries: Sequence[LayerSummary]) -> pd.DataFrame:
     rows, above = [], None
     for s in summaries:
         behind = None if above is None or s["first_ms"] is None else s["first_ms"] - above
-        rows.append([s["layer"], ms(s["first_ms"]), ms(s["last_ms"]), ms(behind), s["updates"],
-                     s["chars"], MEASURED_BY[s["layer"]]])
+        rows.append(
+            [
+                s["layer"],
+                ms(s["first_ms"]),
+                ms(s["last_ms"]),
+                ms(behind),
+                s["updates"],
+                s["chars"],
+                MEASURED_BY[s["layer"]],
+            ]
+        )
         above = s["first_ms"] if s["first_ms"] is not None else above
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
@@ -251,12 +294,14 @@ class RunLayers:
         """The simulator body field that turns on its send trace (ignored by real providers)."""
         return {"trace_id": self.trace_id}
 
-    def finish(self, received: pd.DataFrame, start_perf_ns: int | None,
-               server_base_url: str | None) -> RunLayers:
+    def finish(
+        self, received: pd.DataFrame, start_perf_ns: int | None, server_base_url: str | None
+    ) -> RunLayers:
         """Record LangChain's chunks and fetch the server's trace (None: not the simulator)."""
         self.received = received
         self.start_epoch_ns = self.anchor.to_epoch_ns(
-            start_perf_ns if start_perf_ns is not None else self.anchor.perf_ns)
+            start_perf_ns if start_perf_ns is not None else self.anchor.perf_ns
+        )
         if server_base_url:
             self.server = fetch_server_trace(server_base_url, self.trace_id)
         return self

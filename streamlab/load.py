@@ -48,6 +48,7 @@ class LoadResult:
 
 def run_sessions(make_llm: Callable[[], ChatOpenAI], sessions: int, runs_each: int = 1) -> LoadResult:
     """`sessions` threads stream at once, each `runs_each` times; every TTFT is kept."""
+
     def session(_: int) -> list[float]:
         llm = make_llm()
         return [ttft_ms(llm) for _ in range(runs_each)]

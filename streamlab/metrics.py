@@ -30,10 +30,10 @@ _NS_PER_S = 1_000_000_000
 
 @dataclass(frozen=True, slots=True)
 class ChunkRecord:
-    t_ns: int                           # perf_counter_ns() when the chunk arrived
-    text: str                           # "" for role / finish / usage-only chunks
-    branch: str | None = None           # RunnableParallel key, None for a plain stream
-    output_tokens: int | None = None    # from usage_metadata, when the chunk carries it
+    t_ns: int  # perf_counter_ns() when the chunk arrived
+    text: str  # "" for role / finish / usage-only chunks
+    branch: str | None = None  # RunnableParallel key, None for a plain stream
+    output_tokens: int | None = None  # from usage_metadata, when the chunk carries it
 
 
 class StreamMetrics(TypedDict):
@@ -180,10 +180,17 @@ def to_rows(chunks: Iterable[ChunkRecord], start_ns: int, run: str) -> list[Chun
         last_ns[c.branch] = c.t_ns
         chars[c.branch] = chars.get(c.branch, 0) + len(c.text)
         content[c.branch] = content.get(c.branch, 0) + bool(c.text)
-        rows.append(ChunkRow(
-            run=run, index=i, t_ms=(c.t_ns - start_ns) / _NS_PER_MS,
-            gap_ms=None if prev is None else (c.t_ns - prev) / _NS_PER_MS,
-            branch=c.branch, text=c.text, chars=len(c.text),
-            cum_chars=chars[c.branch], cum_content_chunks=content[c.branch],
-        ))
+        rows.append(
+            ChunkRow(
+                run=run,
+                index=i,
+                t_ms=(c.t_ns - start_ns) / _NS_PER_MS,
+                gap_ms=None if prev is None else (c.t_ns - prev) / _NS_PER_MS,
+                branch=c.branch,
+                text=c.text,
+                chars=len(c.text),
+                cum_chars=chars[c.branch],
+                cum_content_chunks=content[c.branch],
+            )
+        )
     return rows

@@ -54,8 +54,11 @@ def parse_profile_params(params: Mapping[str, str]) -> ProfilePreset:
 
 def to_profile_params(values: Mapping[str, float | int | str]) -> dict[str, str]:
     by_attr = {attr: name for name, (attr, _, _) in PROFILE_LIMITS.items()}
-    params = {by_attr[k]: f"{v:g}" if isinstance(v, float) else str(v)
-              for k, v in values.items() if k in by_attr}
+    params = {
+        by_attr[k]: f"{v:g}" if isinstance(v, float) else str(v)
+        for k, v in values.items()
+        if k in by_attr
+    }
     if "model" in values:
         params["model"] = str(values["model"])
     return params

@@ -52,8 +52,10 @@ class ProviderConfig:
     sim_overrides: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:  # dataclass repr is off for the key; say so explicitly
-        return (f"ProviderConfig(kind={self.kind!r}, base_url={self.base_url!r}, model={self.model!r}, "
-                f"api_key={mask_key(self.key())!r})")
+        return (
+            f"ProviderConfig(kind={self.kind!r}, base_url={self.base_url!r}, model={self.model!r}, "
+            f"api_key={mask_key(self.key())!r})"
+        )
 
     def key(self) -> str | None:
         return self.api_key.get_secret_value() if self.api_key else None
@@ -62,8 +64,9 @@ class ProviderConfig:
         return replace(self, model=model)
 
 
-def embedded_config(base_url: str, *, model: str = "sim-fast",
-                    profile: LatencyProfile | None = None) -> ProviderConfig:
+def embedded_config(
+    base_url: str, *, model: str = "sim-fast", profile: LatencyProfile | None = None
+) -> ProviderConfig:
     """`base_url` as returned by the embedded server, with or without the /v1 suffix."""
     base = base_url.rstrip("/")
     base = base if base.endswith("/v1") else base + "/v1"
@@ -108,15 +111,20 @@ def _sim_body(config: ProviderConfig, sim: dict[str, Any] | None) -> dict[str, A
     body: dict[str, Any] = {}
     profile = config.profile
     if profile is not None:
-        body.update(ttft_ms=profile.ttft_ms, tokens_per_s=profile.tokens_per_s,
-                    jitter_ms=profile.jitter_ms, seed=profile.seed)
+        body.update(
+            ttft_ms=profile.ttft_ms,
+            tokens_per_s=profile.tokens_per_s,
+            jitter_ms=profile.jitter_ms,
+            seed=profile.seed,
+        )
     body.update(sim or {})
     body.update(config.sim_overrides)  # a fault chosen in the sidebar applies to every lesson
     return body
 
 
-def build_chat_model(config: ProviderConfig, *, sim: dict[str, Any] | None = None,
-                     **kwargs: Any) -> ChatOpenAI:
+def build_chat_model(
+    config: ProviderConfig, *, sim: dict[str, Any] | None = None, **kwargs: Any
+) -> ChatOpenAI:
     """A `ChatOpenAI` for the configured provider.
 
     `sim` adds per-request simulator controls (latency, faults); it is only sent to the
@@ -155,8 +163,10 @@ class ConnectionStatus:
 def _url_problem(base_url: str) -> str | None:
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        return (f"'{base_url}' is not a valid base URL. Use the full address including the scheme, "
-                "e.g. http://localhost:11434/v1 for Ollama.")
+        return (
+            f"'{base_url}' is not a valid base URL. Use the full address including the scheme, "
+            "e.g. http://localhost:11434/v1 for Ollama."
+        )
     return None
 
 
@@ -172,11 +182,17 @@ def check_connection(config: ProviderConfig, *, timeout_s: float = 5.0) -> Conne
     except httpx.TimeoutException:
         return ConnectionStatus(False, f"{base_url} did not answer within {timeout_s:g} s.")
     except httpx.HTTPError as exc:
-        return ConnectionStatus(False, f"Cannot reach {base_url}: {type(exc).__name__}. "
-                                       "Is the server running, and is the address right?")
+        return ConnectionStatus(
+            False,
+            f"Cannot reach {base_url}: {type(exc).__name__}. "
+            "Is the server running, and is the address right?",
+        )
     if response.status_code in (401, 403):
-        return ConnectionStatus(False, f"{base_url} rejected the API key (HTTP {response.status_code}). "
-                                       f"Check the key ({mask_key(config.key())}).")
+        return ConnectionStatus(
+            False,
+            f"{base_url} rejected the API key (HTTP {response.status_code}). "
+            f"Check the key ({mask_key(config.key())}).",
+        )
     if response.status_code >= 400:
         return ConnectionStatus(False, f"{base_url}/models answered HTTP {response.status_code}.")
     try:

@@ -27,9 +27,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "streaming_flag",
         "You build `llm = ChatOpenAI()` and never set `streaming=`. What does `llm.stream(q)` give?",
-        ("One `AIMessage`, when the answer is complete",
-         "Many `AIMessageChunk`s, while the answer is generated",
-         "An error: streaming is not enabled"),
+        (
+            "One `AIMessage`, when the answer is complete",
+            "Many `AIMessageChunk`s, while the answer is generated",
+            "An error: streaming is not enabled",
+        ),
         1,
         "No flag is needed for `.stream()`: left unset, it streams. Only an explicit "
         "`streaming=False` turns it into one message; `streaming=True` makes `.invoke()` stream too.",
@@ -38,8 +40,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "plain_step",
         "What does `(prompt | llm | (lambda m: m.content)).stream(x)` yield?",
-        ("One chunk per token", "Nothing: lambdas cannot run in a stream",
-         "One chunk with the whole text, at the end"),
+        (
+            "One chunk per token",
+            "Nothing: lambdas cannot run in a stream",
+            "One chunk with the whole text, at the end",
+        ),
         2,
         "A plain function needs its whole input, so the chain gathers the model's stream first: "
         "one chunk at the end. A generator function (or `StrOutputParser()`) keeps it streaming.",
@@ -48,8 +53,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "print_chunk",
         "`for chunk in llm.stream(q): print(chunk)` prints…",
-        ("`content='…' additional_kwargs={} response_metadata={…} …`, once per chunk",
-         "the answer's text, piece by piece", "nothing until the stream has ended"),
+        (
+            "`content='…' additional_kwargs={} response_metadata={…} …`, once per chunk",
+            "the answer's text, piece by piece",
+            "nothing until the stream has ended",
+        ),
         0,
         "`print(chunk)` prints `str(chunk)`, the message's pydantic repr. The text is `chunk.content`.",
         "common_mistakes",
@@ -58,8 +66,11 @@ QUESTIONS: tuple[Question, ...] = (
         "sync_in_async",
         "Inside `async def`, you loop over the sync `llm.stream(q)` for about one second. A task "
         "that ticks every 20 ms meanwhile gets about…",
-        ("50 ticks: streaming is I/O", "25 ticks: the two share the loop",
-         "0 ticks: the event loop is blocked"),
+        (
+            "50 ticks: streaming is I/O",
+            "25 ticks: the two share the loop",
+            "0 ticks: the event loop is blocked",
+        ),
         2,
         "Sync `.stream()` never yields to the event loop, so no other task runs until it is done. "
         "Use `async for chunk in llm.astream(q)` (or `asyncio.to_thread`).",
@@ -68,9 +79,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "async_for",
         "What happens with `for chunk in llm.astream(q):` (no `async`)?",
-        ("It works, only slower",
-         "`TypeError: 'async_generator' object is not iterable`",
-         "It yields coroutines that you must await"),
+        (
+            "It works, only slower",
+            "`TypeError: 'async_generator' object is not iterable`",
+            "It yields coroutines that you must await",
+        ),
         1,
         "`astream()` returns an async generator: only `async for` (inside `async def`) can read it. "
         "The plain `for` fails before a chunk is read.",
@@ -80,9 +93,11 @@ QUESTIONS: tuple[Question, ...] = (
         "config",
         "A `RunnableLambda` hands `llm.invoke(x)` to its own `ThreadPoolExecutor` without passing "
         "`config`. What does `chain.astream_events(...)` show for that model?",
-        ("An `on_chat_model_stream` event per token",
-         "No `on_chat_model_stream` events: the answer appears only when the chain ends",
-         "A `RuntimeError` about a missing config"),
+        (
+            "An `on_chat_model_stream` event per token",
+            "No `on_chat_model_stream` events: the answer appears only when the chain ends",
+            "A `RuntimeError` about a missing config",
+        ),
         1,
         "The run's callbacks travel in a context variable that your own thread does not inherit. "
         "Pass them on: `pool.submit(llm.invoke, x, config)`. In the same thread it happens by itself.",
@@ -90,30 +105,34 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "tool_call_args",
-        "While a tool call streams, what is in a chunk's `tool_call_chunks[0][\"args\"]`?",
-        ("The complete arguments, as a dict",
-         "Nothing: the arguments come in the last chunk",
-         "A slice of the JSON string, like `{\"cit`: sum the chunks to get parsed `tool_calls`"),
+        'While a tool call streams, what is in a chunk\'s `tool_call_chunks[0]["args"]`?',
+        (
+            "The complete arguments, as a dict",
+            "Nothing: the arguments come in the last chunk",
+            'A slice of the JSON string, like `{"cit`: sum the chunks to get parsed `tool_calls`',
+        ),
         2,
         "Arguments stream as raw JSON slices. `chunk1 + chunk2 + …` joins them, and the sum's "
-        "`tool_calls[0][\"args\"]` is the parsed dict you can run the tool with.",
+        '`tool_calls[0]["args"]` is the parsed dict you can run the tool with.',
         "tool_calls",
     ),
     Question(
         "chat_model_event",
-        "With a chat model, which `astream_events(version=\"v2\")` event carries each token?",
+        'With a chat model, which `astream_events(version="v2")` event carries each token?',
         ("`on_chat_model_stream`", "`on_llm_stream`", "only `on_chain_stream`"),
         0,
         "Chat models emit `on_chat_model_start/stream/end`. The seed's `on_llm_stream` belongs to "
-        "plain-text LLMs; `include_types=[\"llm\"]` matches nothing for a chat model.",
+        'plain-text LLMs; `include_types=["llm"]` matches nothing for a chat model.',
         "astream_events",
     ),
     Question(
         "parallel_chunks",
         "`RunnableParallel(short=llm, detailed=llm).stream(q)` yields…",
-        ("one dict with both answers, at the end",
-         "one-key dicts such as `{'short': chunk}`, interleaved as the branches produce them",
-         "only the branch that finishes first"),
+        (
+            "one dict with both answers, at the end",
+            "one-key dicts such as `{'short': chunk}`, interleaved as the branches produce them",
+            "only the branch that finishes first",
+        ),
         1,
         "Both branches run at once and each chunk comes out as a one-key dict as soon as it "
         "arrives; summing the chunks gives the full dict.",

@@ -70,8 +70,10 @@ class Race:
     def run(self, *, tick_s: float = 0.05, timeout_s: float = 120.0) -> Iterator[RaceEvent | RaceTick]:
         """Start all lanes, yield what they send until every lane is done or failed."""
         self._start_clock()
-        self._threads = [threading.Thread(target=self._consume, args=(name,), daemon=True,
-                                          name=f"race-{name}") for name in self.lanes]
+        self._threads = [
+            threading.Thread(target=self._consume, args=(name,), daemon=True, name=f"race-{name}")
+            for name in self.lanes
+        ]
         for thread in self._threads:
             thread.start()
         running = set(self.lanes)
@@ -91,4 +93,3 @@ class Race:
     def summaries(self) -> dict[str, RunSummary]:
         """Each lane's metrics (TTFT, total, chunks…), measured from its own request start."""
         return {name: recorder.summary() for name, recorder in self.recorders.items()}
-

@@ -141,9 +141,7 @@ class StreamRecorder:
         self._claim()
         return self._iterate(source)
 
-    def awrap(
-        self, source: AsyncIterable[T] | Callable[[], AsyncIterable[T]]
-    ) -> AsyncIterator[T]:
+    def awrap(self, source: AsyncIterable[T] | Callable[[], AsyncIterable[T]]) -> AsyncIterator[T]:
         """Async twin of `wrap()`, for `chain.astream(x)`."""
         self._claim()
         return self._aiterate(source)

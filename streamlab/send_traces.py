@@ -41,9 +41,14 @@ class SendTrace:
         self.end_ns, self.complete = time.time_ns(), True
 
     def to_json(self) -> dict[str, Any]:
-        return {"trace_id": self.trace_id, "received_ns": self.received_ns,
-                "sent_ns": list(self.sent_ns), "texts": list(self.texts),
-                "end_ns": self.end_ns, "complete": self.complete}
+        return {
+            "trace_id": self.trace_id,
+            "received_ns": self.received_ns,
+            "sent_ns": list(self.sent_ns),
+            "texts": list(self.texts),
+            "end_ns": self.end_ns,
+            "complete": self.complete,
+        }
 
 
 class TraceStore:

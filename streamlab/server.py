@@ -98,8 +98,11 @@ def create_app() -> FastAPI:
     async def trace(trace_id: str):
         found = app.state.traces.get(trace_id)
         if found is None:
-            err = RequestError(404, f"No trace {trace_id!r} (only the last few hundred are kept).",
-                               code="trace_not_found")
+            err = RequestError(
+                404,
+                f"No trace {trace_id!r} (only the last few hundred are kept).",
+                code="trace_not_found",
+            )
             return JSONResponse(err.body(), status_code=404)
         return found.to_json()
 
@@ -119,9 +122,11 @@ def create_app() -> FastAPI:
         trace = app.state.traces.start(chat.sim.trace_id) if chat.sim.trace_id else None
         if not chat.stream:
             return await _complete(plan, request, trace)
-        return StreamingResponse(_sse(plan, request, app.state.stats, trace),
-                                 media_type="text/event-stream",
-                                 headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+        return StreamingResponse(
+            _sse(plan, request, app.state.stats, trace),
+            media_type="text/event-stream",
+            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
 
     return app
 
@@ -136,8 +141,12 @@ def _rejected_key(request: Request) -> bool:
 
 
 def _bad_key_response() -> JSONResponse:
-    err = RequestError(401, f"Incorrect API key provided (keys starting with {BAD_KEY_PREFIX!r} are "
-                            "rejected by the simulator).", code="invalid_api_key")
+    err = RequestError(
+        401,
+        f"Incorrect API key provided (keys starting with {BAD_KEY_PREFIX!r} are "
+        "rejected by the simulator).",
+        code="invalid_api_key",
+    )
     return JSONResponse(err.body(), status_code=401)
 
 
@@ -146,12 +155,17 @@ def _http_fault(plan: CompletionPlan) -> JSONResponse | None:
     if kind == "401":
         err = RequestError(401, "Incorrect API key provided (simulated).", code="invalid_api_key")
     elif kind == "429":
-        err = RequestError(429, "Rate limit reached (simulated). Retry after 1 second.",
-                           code="rate_limit_exceeded", type_="requests")
+        err = RequestError(
+            429,
+            "Rate limit reached (simulated). Retry after 1 second.",
+            code="rate_limit_exceeded",
+            type_="requests",
+        )
         return JSONResponse(err.body(), status_code=429, headers={"retry-after": "1"})
     elif kind == "500":
-        err = RequestError(500, "The server had an error (simulated).", code="server_error",
-                           type_="server_error")
+        err = RequestError(
+            500, "The server had an error (simulated).", code="server_error", type_="server_error"
+        )
     else:
         return None
     return JSONResponse(err.body(), status_code=err.status)
@@ -180,8 +194,9 @@ def _sse_event(obj: dict) -> bytes:
     return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
 
 
-async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats,
-               trace: SendTrace | None = None) -> AsyncIterator[bytes]:
+async def _sse(
+    plan: CompletionPlan, request: Request, stats: ServerStats, trace: SendTrace | None = None
+) -> AsyncIterator[bytes]:
     stats.bump(streams_started=1, active_streams=1)
     finished = False
     pending: list[bytes] = []  # chunks already due, sent together in one write
@@ -230,8 +245,9 @@ async def _sse(plan: CompletionPlan, request: Request, stats: ServerStats,
             trace.finish()
     finally:
         # Cancellation (client disconnect) lands here too: count it so "Stop" can be proven.
-        stats.bump(active_streams=-1, **({"streams_completed": 1} if finished else
-                                         {"streams_disconnected": 1}))
+        stats.bump(
+            active_streams=-1, **({"streams_completed": 1} if finished else {"streams_disconnected": 1})
+        )
 
 
 def _content_of(obj: dict) -> str:
@@ -249,8 +265,11 @@ class _QuietDrops(logging.Filter):
                 break
             if isinstance(exc, DroppedConnection):
                 return False
-            exc = exc.__cause__ or exc.__context__ or (
-                exc.exceptions[0] if isinstance(exc, BaseExceptionGroup) else None)
+            exc = (
+                exc.__cause__
+                or exc.__context__
+                or (exc.exceptions[0] if isinstance(exc, BaseExceptionGroup) else None)
+            )
         return True
 
 
@@ -268,8 +287,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="OpenAI-compatible streaming simulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--allow-remote", action="store_true",
-                        help="allow binding a non-loopback address (exposes the server)")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding a non-loopback address (exposes the server)",
+    )
     args = parser.parse_args(argv)
     require_loopback(args.host, allow_remote=args.allow_remote)
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")

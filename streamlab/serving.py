@@ -32,14 +32,20 @@ class RunningServer:
         self.thread.join(timeout)
 
 
-def start_server(app, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0,
-                 **uvicorn_options) -> RunningServer:
+def start_server(
+    app, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0, **uvicorn_options
+) -> RunningServer:
     sock = bind_loopback_socket(host, port)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off",
-                            timeout_graceful_shutdown=1, **uvicorn_options)
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1, **uvicorn_options
+    )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                              name=f"uvicorn-{sock.getsockname()[1]}", daemon=True)
+    thread = threading.Thread(
+        target=server.run,
+        kwargs={"sockets": [sock]},
+        name=f"uvicorn-{sock.getsockname()[1]}",
+        daemon=True,
+    )
     thread.start()
     deadline = time.monotonic() + startup_timeout
     while not server.started:

@@ -142,9 +142,11 @@ _CLOSINGS = (
     "Keep the user informed while work is in progress: partial results beat a spinner.",
 )
 _OPENERS = ("", "In short, ", "Put simply, ", "Briefly: ")
-_STOPWORDS = set("a an and are about the of to in on for is it this that what how why me explain "
-                 "please tell describe briefly concept with your my be do can you give json return as "
-                 "write some".split())
+_STOPWORDS = set(
+    "a an and are about the of to in on for is it this that what how why me explain "
+    "please tell describe briefly concept with your my be do can you give json return as "
+    "write some".split()
+)
 
 
 def _rng(*parts: object) -> random.Random:
@@ -161,8 +163,13 @@ def topic_words(prompt: str) -> list[str]:
 
 def _json_answer(prompt: str) -> str:
     topic = " ".join(topic_words(prompt))
-    return json.dumps({"topic": topic, "summary": f"A short explanation of {topic}.",
-                       "key_points": ["what it is", "why it matters", "how to use it"]})
+    return json.dumps(
+        {
+            "topic": topic,
+            "summary": f"A short explanation of {topic}.",
+            "key_points": ["what it is", "why it matters", "how to use it"],
+        }
+    )
 
 
 def compose_answer(prompt: str, *, paragraphs: int = 1, seed: int = 0) -> str:

@@ -39,8 +39,19 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "chunks": ("Chunks", ""),
     "output_tokens": ("Output tokens", ""),
 }
-SUMMARY_COLUMNS = ["configuration", "metric", "unit", "n", "mean", "median", "p95", "std",
-                   "median Δ vs baseline", "CI 95% low", "CI 95% high"]
+SUMMARY_COLUMNS = [
+    "configuration",
+    "metric",
+    "unit",
+    "n",
+    "mean",
+    "median",
+    "p95",
+    "std",
+    "median Δ vs baseline",
+    "CI 95% low",
+    "CI 95% high",
+]
 EQUAL_WITHIN = 0.05  # total times closer than 5 % are called equal
 
 
@@ -80,8 +91,15 @@ def describe(values: Sequence[float] | pd.Series) -> Describe:
     if not len(x):
         return Describe(0, None, None, None, None, None, None)
     std = float(np.std(x, ddof=1)) if len(x) > 1 else None
-    return Describe(len(x), float(x.mean()), float(np.median(x)), float(np.percentile(x, 95)), std,
-                    float(x.min()), float(x.max()))
+    return Describe(
+        len(x),
+        float(x.mean()),
+        float(np.median(x)),
+        float(np.percentile(x, 95)),
+        std,
+        float(x.min()),
+        float(x.max()),
+    )
 
 
 def bootstrap_median_diff(
@@ -136,11 +154,28 @@ def summary_table(
         mine = ok[ok["variant"] == variant]
         for metric, (label, unit) in METRIC_LABELS.items():
             d = describe(mine[metric])
-            diff = None if variant == baseline else bootstrap_median_diff(
-                ok.loc[ok["variant"] == baseline, metric], mine[metric], n_boot=n_boot, seed=seed)
-            rows.append([variant, label, unit, d.n, d.mean, d.median, d.p95, d.std,
-                         diff.diff if diff else None, diff.low if diff else None,
-                         diff.high if diff else None])
+            diff = (
+                None
+                if variant == baseline
+                else bootstrap_median_diff(
+                    ok.loc[ok["variant"] == baseline, metric], mine[metric], n_boot=n_boot, seed=seed
+                )
+            )
+            rows.append(
+                [
+                    variant,
+                    label,
+                    unit,
+                    d.n,
+                    d.mean,
+                    d.median,
+                    d.p95,
+                    d.std,
+                    diff.diff if diff else None,
+                    diff.low if diff else None,
+                    diff.high if diff else None,
+                ]
+            )
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     numeric = SUMMARY_COLUMNS[4:]
     table[numeric] = table[numeric].astype("float64")
@@ -153,10 +188,18 @@ def live_table(frame: pd.DataFrame) -> pd.DataFrame:
     for variant in _variants(frame):
         mine = frame[frame["variant"] == variant]
         ok = mine[mine["status"] == "ok"]
-        rows.append([variant, len(mine), int((mine["status"] == "failed").sum()),
-                     describe(ok["ttft_ms"]).median, describe(ok["total_ms"]).median])
-    return pd.DataFrame(rows, columns=["configuration", "done", "failed", "TTFT median (ms)",
-                                       "total median (ms)"])
+        rows.append(
+            [
+                variant,
+                len(mine),
+                int((mine["status"] == "failed").sum()),
+                describe(ok["ttft_ms"]).median,
+                describe(ok["total_ms"]).median,
+            ]
+        )
+    return pd.DataFrame(
+        rows, columns=["configuration", "done", "failed", "TTFT median (ms)", "total median (ms)"]
+    )
 
 
 def median_summary(frame: pd.DataFrame, variant: str) -> dict[str, float | None]:
@@ -176,8 +219,10 @@ def _first_text(a: str, b: str, xa: pd.Series, xb: pd.Series, seed: int) -> str:
         return f"No text arrived in {a if _clean(xa).size == 0 else b}"
     ma, mb = float(np.median(_clean(xa))), float(np.median(_clean(xb)))
     if not diff.excludes_zero:
-        return (f"First text: no clear difference between {a} and {b} (median {_ms(ma)} vs {_ms(mb)}; "
-                "the 95% CI of the difference includes 0)")
+        return (
+            f"First text: no clear difference between {a} and {b} (median {_ms(ma)} vs {_ms(mb)}; "
+            "the 95% CI of the difference includes 0)"
+        )
     (fast, f), (slow, s) = sorted([(a, ma), (b, mb)], key=lambda p: p[1])
     ratio = s / f if f > 0 else math.inf
     times = "∞" if math.isinf(ratio) else f"{ratio:.1f}"
@@ -195,8 +240,9 @@ def _total_time(a: str, b: str, xa: pd.Series, xb: pd.Series, seed: int) -> str:
     if not diff.excludes_zero:
         return f"total time: no clear difference ({rel:.0%} apart, but the 95% CI includes 0)"
     fast, slow = (a, b) if ma < mb else (b, a)
-    return (f"{fast} finished {rel:.0%} sooner than {slow} "
-            f"(median {_ms(min(ma, mb))} vs {_ms(max(ma, mb))})")
+    return (
+        f"{fast} finished {rel:.0%} sooner than {slow} (median {_ms(min(ma, mb))} vs {_ms(max(ma, mb))})"
+    )
 
 
 def _failures(frame: pd.DataFrame, variant: str) -> str:

@@ -27,8 +27,15 @@ from streamlab.experiments import (
     TrialResult,
 )
 
-__all__ = ["APP_NAME", "ENV_VAR", "SCHEMA_VERSION", "ExperimentStore", "StoreError",
-           "default_db_path", "quarantine"]
+__all__ = [
+    "APP_NAME",
+    "ENV_VAR",
+    "SCHEMA_VERSION",
+    "ExperimentStore",
+    "StoreError",
+    "default_db_path",
+    "quarantine",
+]
 
 APP_NAME = "streaming-runnables-lab"
 ENV_VAR = "STREAMLAB_DB"
@@ -81,8 +88,9 @@ class ExperimentStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
         if self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder; give a file path such as "
-                             f"{self.path / 'experiments.sqlite3'}.")
+            raise StoreError(
+                f"{self.path} is a folder; give a file path such as {self.path / 'experiments.sqlite3'}."
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -97,8 +105,10 @@ class ExperimentStore:
                 with conn:  # one transaction: commit on success, roll back on error
                     yield conn
         except sqlite3.OperationalError as exc:  # locked, read-only, cannot open: the file may be fine
-            raise StoreError(f"Cannot use the experiment history {self.path}: {exc}. Check the path "
-                             "and its permissions, or choose another path.") from exc
+            raise StoreError(
+                f"Cannot use the experiment history {self.path}: {exc}. Check the path "
+                "and its permissions, or choose another path."
+            ) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"The experiment history {self.path} is damaged or not an experiment history "
@@ -114,15 +124,19 @@ class ExperimentStore:
                 raise sqlite3.DatabaseError("integrity check failed")
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if tables and "meta" not in tables:
-                raise StoreError(f"{self.path} is an SQLite file of another program, not an experiment "
-                                 "history. Choose another path.")
+                raise StoreError(
+                    f"{self.path} is an SQLite file of another program, not an experiment "
+                    "history. Choose another path."
+                )
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             elif int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(f"{self.path} was written by a newer version of the lab (schema "
-                                 f"{row[0]}, this one reads {SCHEMA_VERSION}). Choose another path.")
+                raise StoreError(
+                    f"{self.path} was written by a newer version of the lab (schema "
+                    f"{row[0]}, this one reads {SCHEMA_VERSION}). Choose another path."
+                )
 
     def save(self, experiment: Experiment) -> int:
         """Insert the experiment with all its trials and chunks; sets and returns its id."""
@@ -131,18 +145,31 @@ class ExperimentStore:
             cursor = conn.execute(
                 "INSERT INTO experiments (name, created_at, status, wall_ms, config_json) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (experiment.config.name, experiment.created_at, experiment.status,
-                 experiment.wall_ms, config))
+                (
+                    experiment.config.name,
+                    experiment.created_at,
+                    experiment.status,
+                    experiment.wall_ms,
+                    config,
+                ),
+            )
             exp_id = int(cursor.lastrowid or 0)
             marks = ", ".join("?" * (len(_TRIAL_FIELDS) + 2))
             conn.executemany(
                 f"INSERT INTO trials (experiment_id, seq, {', '.join(_TRIAL_FIELDS)}) VALUES ({marks})",
-                [(exp_id, seq, *(getattr(t, f) for f in _TRIAL_FIELDS))
-                 for seq, t in enumerate(experiment.trials)])
+                [
+                    (exp_id, seq, *(getattr(t, f) for f in _TRIAL_FIELDS))
+                    for seq, t in enumerate(experiment.trials)
+                ],
+            )
             conn.executemany(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
-                [(exp_id, seq, p.index, p.t_ms, p.branch, p.text)
-                 for seq, t in enumerate(experiment.trials) for p in t.points])
+                [
+                    (exp_id, seq, p.index, p.t_ms, p.branch, p.text)
+                    for seq, t in enumerate(experiment.trials)
+                    for p in t.points
+                ],
+            )
         experiment.id = exp_id
         return exp_id
 
@@ -153,7 +180,8 @@ class ExperimentStore:
                 "SELECT e.id, e.name, e.created_at, e.status, e.config_json, "
                 "(SELECT COUNT(*) FROM trials t WHERE t.experiment_id = e.id), "
                 "(SELECT COUNT(*) FROM trials t WHERE t.experiment_id = e.id AND t.status = 'failed') "
-                "FROM experiments e ORDER BY e.id DESC").fetchall()
+                "FROM experiments e ORDER BY e.id DESC"
+            ).fetchall()
         out = []
         for exp_id, name, created, status, config_json, n, failed in rows:
             config = _loads(config_json)
@@ -163,16 +191,22 @@ class ExperimentStore:
 
     def load(self, exp_id: int) -> Experiment:
         with self._connect() as conn:
-            head = conn.execute("SELECT name, created_at, status, wall_ms, config_json FROM experiments "
-                                "WHERE id = ?", (exp_id,)).fetchone()
+            head = conn.execute(
+                "SELECT name, created_at, status, wall_ms, config_json FROM experiments WHERE id = ?",
+                (exp_id,),
+            ).fetchone()
             if head is None:
                 raise StoreError(f"Experiment #{exp_id} is not in the history (deleted?).")
             trial_rows = conn.execute(
                 f"SELECT seq, {', '.join(_TRIAL_FIELDS)} FROM trials WHERE experiment_id = ? "
-                "ORDER BY seq", (exp_id,)).fetchall()
+                "ORDER BY seq",
+                (exp_id,),
+            ).fetchall()
             chunk_rows = conn.execute(
                 "SELECT seq, idx, t_ms, branch, text FROM chunks WHERE experiment_id = ? "
-                "ORDER BY seq, rowid", (exp_id,)).fetchall()
+                "ORDER BY seq, rowid",
+                (exp_id,),
+            ).fetchall()
         _, created, status, wall_ms, config_json = head
         try:
             config = ExperimentConfig.from_dict(_loads(config_json))
@@ -181,8 +215,12 @@ class ExperimentStore:
         points: dict[int, list[ChunkPoint]] = {}
         for seq, idx, t_ms, branch, text in chunk_rows:
             points.setdefault(seq, []).append(ChunkPoint(idx, t_ms, branch, text))
-        trials = [TrialResult(**dict(zip(_TRIAL_FIELDS, row[1:], strict=True)),
-                              points=tuple(points.get(row[0], ()))) for row in trial_rows]
+        trials = [
+            TrialResult(
+                **dict(zip(_TRIAL_FIELDS, row[1:], strict=True)), points=tuple(points.get(row[0], ()))
+            )
+            for row in trial_rows
+        ]
         return Experiment(config, trials, created, wall_ms, status, exp_id)
 
     def delete(self, exp_id: int) -> bool:

@@ -22,9 +22,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def measure_cases(
-    cases: Sequence[Case], llm: BaseChatModel
-) -> Iterator[tuple[Case, Measurement]]:
+def measure_cases(cases: Sequence[Case], llm: BaseChatModel) -> Iterator[tuple[Case, Measurement]]:
     """Build and stream each case with `llm`, yielding its measurement as soon as it is done."""
     for case in cases:
         yield case, measure(case.build(llm), case.input, label=case.component)

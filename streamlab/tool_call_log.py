@@ -53,8 +53,9 @@ class ToolCallLog:
     start_ns: int | None = None
     end_ns: int | None = None
 
-    def wrap(self, chunks: Iterable[AIMessageChunk] | Callable[[], Iterable[AIMessageChunk]]
-             ) -> Iterator[AIMessageChunk]:
+    def wrap(
+        self, chunks: Iterable[AIMessageChunk] | Callable[[], Iterable[AIMessageChunk]]
+    ) -> Iterator[AIMessageChunk]:
         """Yield the chunks unchanged; the clock starts at the first iteration (request start)."""
         self.start_ns = self.clock()
         try:
@@ -102,13 +103,24 @@ class ToolCallLog:
     def arrival_frame(self, label: str = "tool-call arguments") -> pd.DataFrame:
         """Rows for `components.charts.arrival_figure`: argument characters over time."""
         return pd.DataFrame(
-            {"t_ms": [row.t_ms for row in self.rows], "label": label,
-             "chars": [len(row.piece) for row in self.rows]}
+            {
+                "t_ms": [row.t_ms for row in self.rows],
+                "label": label,
+                "chars": [len(row.piece) for row in self.rows],
+            }
         )
 
 
 def _table_row(row: ArgsRow) -> list[Any]:
     alone = ("yes" if is_json(row.piece) else "no") if row.piece else ""
     parsed = "" if row.parsed is None else json.dumps(row.parsed, ensure_ascii=False)
-    return [row.index, round(row.t_ms, 1), row.name, row.piece, alone, row.accumulated, parsed,
-            json.dumps(row.alone, ensure_ascii=False)]
+    return [
+        row.index,
+        round(row.t_ms, 1),
+        row.name,
+        row.piece,
+        alone,
+        row.accumulated,
+        parsed,
+        json.dumps(row.alone, ensure_ascii=False),
+    ]

@@ -30,8 +30,13 @@ __all__ = [
     "verdict_for",
 ]
 
-MEDIAN_LABELS = {"mode": "mode", "trials": "trials", "ttft_ms": "median TTFT (ms)",
-                 "total_ms": "median total (ms)", "chunks": "median chunks"}  # for display
+MEDIAN_LABELS = {
+    "mode": "mode",
+    "trials": "trials",
+    "ttft_ms": "median TTFT (ms)",
+    "total_ms": "median total (ms)",
+    "chunks": "median chunks",
+}  # for display
 TRIAL_COLUMNS = ["trial", "mode", "ttft_ms", "total_ms", "chunks", "error"]
 EQUAL_WITHIN_PCT = 10.0  # totals closer than this count as "the same"
 MIN_SPEEDUP = 1.5  # below this, streaming made no visible difference
@@ -90,8 +95,12 @@ def mode_row(table: pd.DataFrame, mode: str) -> dict[str, float | int] | None:
     if rows.empty or pd.isna(rows.iloc[0]["ttft_ms"]):
         return None
     row = rows.iloc[0]
-    return {"ttft_ms": float(row.ttft_ms), "total_ms": float(row.total_ms),
-            "chunks": round(float(row.chunks)), "trials": int(row.trials)}
+    return {
+        "ttft_ms": float(row.ttft_ms),
+        "total_ms": float(row.total_ms),
+        "chunks": round(float(row.chunks)),
+        "trials": int(row.trials),
+    }
 
 
 def verdict_for(table: pd.DataFrame) -> str | None:
@@ -106,11 +115,15 @@ def verdict(stream_ttft: float, invoke_ttft: float, stream_total: float, invoke_
     """E.g. "Streaming showed first text 7.9× sooner (…); total time equal within 2% (…)."."""
     speedup = invoke_ttft / stream_ttft
     if speedup < MIN_SPEEDUP:
-        first = (f"Streaming showed first text only {speedup:.1f}× sooner ({stream_ttft:.0f} ms vs "
-                 f"{invoke_ttft:.0f} ms): this answer is too short or too fast for streaming to matter")
+        first = (
+            f"Streaming showed first text only {speedup:.1f}× sooner ({stream_ttft:.0f} ms vs "
+            f"{invoke_ttft:.0f} ms): this answer is too short or too fast for streaming to matter"
+        )
     else:
-        first = (f"Streaming showed first text {speedup:.1f}× sooner "
-                 f"({stream_ttft:.0f} ms vs {invoke_ttft:.0f} ms)")
+        first = (
+            f"Streaming showed first text {speedup:.1f}× sooner "
+            f"({stream_ttft:.0f} ms vs {invoke_ttft:.0f} ms)"
+        )
     diff = (stream_total - invoke_total) / invoke_total * 100
     totals = f"({stream_total:.0f} ms vs {invoke_total:.0f} ms)"
     if abs(diff) <= EQUAL_WITHIN_PCT:
@@ -126,16 +139,36 @@ def seed_table(table: pd.DataFrame) -> pd.DataFrame:
     s, i = (table.set_index("mode").loc[mode] for mode in ("stream", "invoke"))
     diff = abs(s.total_ms - i.total_ms) / i.total_ms * 100
     rows = [
-        ("Latency", "Low / High", f"total {s.total_ms:.0f} ms / {i.total_ms:.0f} ms",
-         f"Misleading: total latency is about the same (differs by {diff:.0f}%)."),
-        ("Time to first text (new row)", "—", f"{s.ttft_ms:.0f} ms / {i.ttft_ms:.0f} ms",
-         f"This is what streaming changes: {i.ttft_ms / s.ttft_ms:.1f}× sooner."),
-        ("UX", "Real-time / Delayed",
-         f"text from {s.ttft_ms:.0f} ms on / blank until {i.ttft_ms:.0f} ms", "Agrees."),
-        ("Complexity", "Slightly higher / Simple", f"{s.chunks:.0f} chunks / 1 message",
-         "Agrees: loop over chunks; errors can arrive mid-answer."),
-        ("Use case", "Chat, UI / Batch, backend", "—",
-         "Stream when a person waits; invoke when code reads it."),
+        (
+            "Latency",
+            "Low / High",
+            f"total {s.total_ms:.0f} ms / {i.total_ms:.0f} ms",
+            f"Misleading: total latency is about the same (differs by {diff:.0f}%).",
+        ),
+        (
+            "Time to first text (new row)",
+            "—",
+            f"{s.ttft_ms:.0f} ms / {i.ttft_ms:.0f} ms",
+            f"This is what streaming changes: {i.ttft_ms / s.ttft_ms:.1f}× sooner.",
+        ),
+        (
+            "UX",
+            "Real-time / Delayed",
+            f"text from {s.ttft_ms:.0f} ms on / blank until {i.ttft_ms:.0f} ms",
+            "Agrees.",
+        ),
+        (
+            "Complexity",
+            "Slightly higher / Simple",
+            f"{s.chunks:.0f} chunks / 1 message",
+            "Agrees: loop over chunks; errors can arrive mid-answer.",
+        ),
+        (
+            "Use case",
+            "Chat, UI / Batch, backend",
+            "—",
+            "Stream when a person waits; invoke when code reads it.",
+        ),
     ]
     columns = ["Aspect", "Seed (stream / invoke)", "Measured (stream / invoke)", "What the numbers say"]
     return pd.DataFrame(rows, columns=columns)

@@ -12,8 +12,10 @@ def prompt_problem(text: str | None, *, max_chars: int = MAX_PROMPT_CHARS) -> st
     if text is None or not text.strip():
         return "Type a question first: the prompt is empty."
     if len(text) > max_chars:
-        return (f"The prompt is too long ({len(text):,} characters; the limit is {max_chars:,}). "
-                "Shorten it and run again.")
+        return (
+            f"The prompt is too long ({len(text):,} characters; the limit is {max_chars:,}). "
+            "Shorten it and run again."
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -156,8 +156,13 @@ def record(
 def to_frame(rec: WireRecording) -> pd.DataFrame:
     """One row per chunk read: time, gap, bytes on the wire and after decoding, the text."""
     rows = [
-        {"chunk": c.index, "t_ms": round(c.t_ms, 2), "wire_bytes": c.wire_bytes,
-         "body_bytes": c.body_bytes, "text": c.text}
+        {
+            "chunk": c.index,
+            "t_ms": round(c.t_ms, 2),
+            "wire_bytes": c.wire_bytes,
+            "body_bytes": c.body_bytes,
+            "text": c.text,
+        }
         for c in rec.chunks
     ]
     frame = pd.DataFrame(rows, columns=["chunk", "t_ms", "wire_bytes", "body_bytes", "text"])
@@ -195,8 +200,9 @@ def compare(
 ) -> dict[str, WireRecording]:
     """Send the same request to several paths, one after the other: {label: recording}."""
     with httpx.Client(timeout=timeout) as client:
-        return {label: record(base_url + path, params=params, client=client)
-                for label, path in paths.items()}
+        return {
+            label: record(base_url + path, params=params, client=client) for label, path in paths.items()
+        }
 
 
 # --- the server's side ---------------------------------------------------------------------------

@@ -29,9 +29,11 @@ EVENT_RE = re.compile(r"""^\{'event': '(\w+)'.*?'name': '(\w+)'""")
 
 def seed_text() -> str:
     if not SEED.is_file():
-        pytest.fail(f"Seed page not found at {SEED}. The shared/ folder (with "
-                    "seed/streaming-runnables.md) must sit beside the repository checkout; "
-                    "these tests never skip.")
+        pytest.fail(
+            f"Seed page not found at {SEED}. The shared/ folder (with "
+            "seed/streaming-runnables.md) must sit beside the repository checkout; "
+            "these tests never skip."
+        )
     return SEED.read_text(encoding="utf-8")
 
 
@@ -154,8 +156,10 @@ def test_cell_4_prints_events_and_warns_that_v1_is_deprecated(cell_outputs, name
 
 def test_fastapi_snippet_streams_the_chain_as_plain_text(cell_outputs, namespace):
     exec(compile(fastapi_snippet(), "<seed fastapi>", "exec"), namespace)
-    with TestClient(namespace["app"]) as client, client.stream("GET", "/chat",
-                                                               params={"q": "Explain LCEL"}) as response:
+    with (
+        TestClient(namespace["app"]) as client,
+        client.stream("GET", "/chat", params={"q": "Explain LCEL"}) as response,
+    ):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/plain")
         body = "".join(response.iter_text())

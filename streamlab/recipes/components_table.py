@@ -91,12 +91,22 @@ CASES = [
     Case("llm | RunnableGenerator(generator)", "— (not in the table)", llm_then_runnable_generator),
     Case("Retriever (InMemoryVectorStore)", "❌", retriever_alone, "streaming"),
     Case("llm | StrOutputParser()", "— (not in the table)", llm_then_str_parser),
-    Case("prompt | llm | JsonOutputParser()", "— (not in the table)", llm_then_json_parser,
-         {"topic": "streaming"}),
+    Case(
+        "prompt | llm | JsonOutputParser()",
+        "— (not in the table)",
+        llm_then_json_parser,
+        {"topic": "streaming"},
+    ),
     Case("Sequence ending in the LLM (seed chain)", "✅ (if final step streams)", build_seed_chain),
-    Case("Sequence ending in a plain lambda", "✅ (if final step streams)",
-         sequence_ending_in_blocking_step),
-    Case("Sequence: plain lambda, then StrOutputParser", "✅ (if final step streams)",
-         sequence_blocking_step_then_parser),
+    Case(
+        "Sequence ending in a plain lambda",
+        "✅ (if final step streams)",
+        sequence_ending_in_blocking_step,
+    ),
+    Case(
+        "Sequence: plain lambda, then StrOutputParser",
+        "✅ (if final step streams)",
+        sequence_blocking_step_then_parser,
+    ),
     Case("RunnableParallel of two LLMs", "✅ (per branch)", parallel_of_two_llms),
 ]

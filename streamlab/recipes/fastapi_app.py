@@ -40,6 +40,7 @@ def chat(chain: Runnable, q: str) -> StreamingResponse:
     def token_stream():
         for chunk in chain.stream(q):
             yield chunk.content
+
     return StreamingResponse(token_stream(), media_type="text/plain")
 
 

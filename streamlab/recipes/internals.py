@@ -13,9 +13,7 @@ from streamlab.sse_capture import SSETap
 
 def build_tapped_llm(config: ProviderConfig, tap: SSETap, max_tokens: int) -> ChatOpenAI:
     # The tap's httpx client copies every response byte: the SSE lines of THIS request.
-    return build_chat_model(
-        config, http_client=tap.client(), stream_usage=True, max_tokens=max_tokens
-    )
+    return build_chat_model(config, http_client=tap.client(), stream_usage=True, max_tokens=max_tokens)
 
 
 def stream_chunks(llm: ChatOpenAI, question: str) -> Iterator[AIMessageChunk]:

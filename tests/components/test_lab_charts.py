@@ -15,21 +15,46 @@ from streamlab.experiments import ChunkPoint, TrialResult, chunks_frame, trials_
 
 
 def trial(variant: str, i: int, total: float, *, status: str = "ok") -> TrialResult:
-    points = (ChunkPoint(0, 10.0, None, ""), ChunkPoint(1, 20.0 + i, None, "ab"),
-              ChunkPoint(2, total, None, "cd"))
-    return TrialResult(variant, i, 0, status, 100.0 * i, 100.0 * i + total, 20.0 + i, total, None, None,
-                       3, 2, 2, "chunks", None, None, None, points=points)
+    points = (
+        ChunkPoint(0, 10.0, None, ""),
+        ChunkPoint(1, 20.0 + i, None, "ab"),
+        ChunkPoint(2, total, None, "cd"),
+    )
+    return TrialResult(
+        variant,
+        i,
+        0,
+        status,
+        100.0 * i,
+        100.0 * i + total,
+        20.0 + i,
+        total,
+        None,
+        None,
+        3,
+        2,
+        2,
+        "chunks",
+        None,
+        None,
+        None,
+        points=points,
+    )
 
 
 TRIALS = [trial("streaming", i, t) for i, t in enumerate([300.0, 310.0, 500.0])] + [
-    trial("invoke", 0, 305.0), trial("invoke", 1, 40.0, status="failed")]
+    trial("invoke", 0, 305.0),
+    trial("invoke", 1, 40.0, status="failed"),
+]
 
 
 @pytest.mark.parametrize("kind, trace_type", [("box", "box"), ("violin", "violin")])
 def test_distribution_has_one_trace_per_configuration_over_successful_trials(kind, trace_type):
     fig = distribution_figure(trials_frame(TRIALS), "total_ms", kind)
     assert [(t.type, t.name, len(t.y)) for t in fig.data] == [
-        (trace_type, "streaming", 3), (trace_type, "invoke", 1)]
+        (trace_type, "streaming", 3),
+        (trace_type, "invoke", 1),
+    ]
     assert fig.layout.yaxis.title.text == "Total time (ms)"
 
 
@@ -43,8 +68,12 @@ def test_ecdf_steps_from_the_smallest_to_the_largest_value():
 
 def test_empty_input_gives_a_note_instead_of_an_error():
     empty = trials_frame([])
-    for fig in (distribution_figure(empty), ecdf_figure(empty), timeline_figure(empty),
-                sample_arrival_figure(empty, chunks_frame([]))):
+    for fig in (
+        distribution_figure(empty),
+        ecdf_figure(empty),
+        timeline_figure(empty),
+        sample_arrival_figure(empty, chunks_frame([])),
+    ):
         assert fig.layout.annotations and not fig.data
 
 

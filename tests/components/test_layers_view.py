@@ -10,12 +10,15 @@ from streamlab.layers import BROWSER, LANGCHAIN, LAYER_COLUMNS, LAYERS, SERVER, 
 
 
 def frame(*rows: tuple[str, float, int]) -> pd.DataFrame:
-    return pd.DataFrame([{"layer": layer, "t_ms": t, "text": "", "chars": 1, "cum_chars": n}
-                         for layer, t, n in rows], columns=LAYER_COLUMNS)
+    return pd.DataFrame(
+        [{"layer": layer, "t_ms": t, "text": "", "chars": 1, "cum_chars": n} for layer, t, n in rows],
+        columns=LAYER_COLUMNS,
+    )
 
 
-FULL = frame((SERVER, 200, 3), (SERVER, 210, 5), (LANGCHAIN, 201, 3), (LANGCHAIN, 211, 5),
-             (BROWSER, 230, 5))
+FULL = frame(
+    (SERVER, 200, 3), (SERVER, 210, 5), (LANGCHAIN, 201, 3), (LANGCHAIN, 211, 5), (BROWSER, 230, 5)
+)
 
 
 def test_figure_draws_each_layer_as_a_step_curve_from_the_request_start():
@@ -53,8 +56,9 @@ def test_render_layers_shows_a_three_row_table_and_the_chart():
         from components.layers_view import render_layers
         from streamlab.layers import LAYER_COLUMNS, summarize_layers
 
-        rows = [{"layer": "received by LangChain", "t_ms": 201.0, "text": "Hi", "chars": 2,
-                 "cum_chars": 2}]
+        rows = [
+            {"layer": "received by LangChain", "t_ms": 201.0, "text": "Hi", "chars": 2, "cum_chars": 2}
+        ]
         data = pd.DataFrame(rows, columns=LAYER_COLUMNS)
         render_layers(summarize_layers(data), data, key="t_layers")
 

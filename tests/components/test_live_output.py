@@ -47,13 +47,16 @@ def test_every_mode_keeps_partial_text_above_the_error(monkeypatch, mode):
     assert at.error and "Incomplete" in at.caption[0].value
 
 
-@pytest.mark.parametrize("env, expected", [
-    ({}, (DEFAULT_RENDER_MODE, FLUSH_EVERY_S)),
-    ({"STREAMLAB_LIVE_RENDER": "every-chunk"}, ("every-chunk", FLUSH_EVERY_S)),
-    ({"STREAMLAB_LIVE_RENDER": "nonsense"}, (DEFAULT_RENDER_MODE, FLUSH_EVERY_S)),
-    ({"STREAMLAB_FLUSH_MS": "50"}, (DEFAULT_RENDER_MODE, 0.05)),
-    ({"STREAMLAB_FLUSH_MS": "soon"}, (DEFAULT_RENDER_MODE, FLUSH_EVERY_S)),
-])
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, (DEFAULT_RENDER_MODE, FLUSH_EVERY_S)),
+        ({"STREAMLAB_LIVE_RENDER": "every-chunk"}, ("every-chunk", FLUSH_EVERY_S)),
+        ({"STREAMLAB_LIVE_RENDER": "nonsense"}, (DEFAULT_RENDER_MODE, FLUSH_EVERY_S)),
+        ({"STREAMLAB_FLUSH_MS": "50"}, (DEFAULT_RENDER_MODE, 0.05)),
+        ({"STREAMLAB_FLUSH_MS": "soon"}, (DEFAULT_RENDER_MODE, FLUSH_EVERY_S)),
+    ],
+)
 def test_render_mode_comes_from_the_environment(monkeypatch, env, expected):
     monkeypatch.delenv("STREAMLAB_LIVE_RENDER", raising=False)
     monkeypatch.delenv("STREAMLAB_FLUSH_MS", raising=False)

@@ -38,9 +38,9 @@ def test_mount_tells_the_browser_what_to_watch_and_which_marker_ends_the_run():
 
 def test_probe_script_waits_for_the_end_marker_and_an_idle_app_before_reporting():
     # Reporting is a rerun; a rerun while the script still streams would cut the stream off.
-    assert 'document.querySelector(data.end)' in PROBE_JS
-    assert '"data-test-script-state"' in PROBE_JS and 'setTimeout(report, 30)' in PROBE_JS
-    assert 'data-stale' in PROBE_JS  # the previous run's text is not this run's paint
+    assert "document.querySelector(data.end)" in PROBE_JS
+    assert '"data-test-script-state"' in PROBE_JS and "setTimeout(report, 30)" in PROBE_JS
+    assert "data-stale" in PROBE_JS  # the previous run's text is not this run's paint
     assert PROBE_JS.count("setTriggerValue(") == 1
 
 
@@ -104,12 +104,18 @@ def lanes_page() -> None:
 
     probe = PaintProbe("t")
     probe.mount(run_id="run2", targets={"stream": "t_left", "invoke": "t_right"})
-    lanes = {"stream": {"run_id": "run1", "first_paint_ms": 5.0},
-             "invoke": {"run_id": "run1", "first_paint_ms": 9.0}}
+    lanes = {
+        "stream": {"run_id": "run1", "first_paint_ms": 5.0},
+        "invoke": {"run_id": "run1", "first_paint_ms": 9.0},
+    }
     st.session_state["t_probe_run1"] = {"paint": {"run_id": "run1", "lanes": lanes}}
     probe._receiver("t_probe_run1")()
-    st.session_state["seen"] = (probe.result("run1", "stream"), probe.result("run1", "invoke"),
-                                probe.result("run1"), probe.results("other"))
+    st.session_state["seen"] = (
+        probe.result("run1", "stream"),
+        probe.result("run1", "invoke"),
+        probe.result("run1"),
+        probe.results("other"),
+    )
 
 
 def test_one_probe_watches_several_lanes_and_reports_each_on_its_own_clock():

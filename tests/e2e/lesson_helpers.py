@@ -215,8 +215,13 @@ def click_run(page: Page, button_key: str, *, done: Locator | None = None) -> No
 
 
 def run_watching(
-    page: Page, button_key: str, selectors: Mapping[str, str], *, grows: Sequence[str] = (),
-    done: Locator | None = None, at_least: int = 5,
+    page: Page,
+    button_key: str,
+    selectors: Mapping[str, str],
+    *,
+    grows: Sequence[str] = (),
+    done: Locator | None = None,
+    at_least: int = 5,
 ) -> dict[str, list[tuple[float, int]]]:
     """Click Run while sampling `selectors`; the text lengths seen, per name.
 
@@ -234,16 +239,20 @@ def run_watching(
     return seen
 
 
-def stalled(seen: Mapping[str, Sequence[tuple[float, int]]], names: Sequence[str], *,
-            at_least: int = 5) -> list[str]:
+def stalled(
+    seen: Mapping[str, Sequence[tuple[float, int]]], names: Sequence[str], *, at_least: int = 5
+) -> list[str]:
     """The outputs among `names` that grew in fewer than `at_least` steps."""
     return [name for name in names if len(growth_steps(seen[name])) < at_least]
 
 
 def warn_rerun(what: str, flat: Sequence[str]) -> None:
     """Say (in pytest's warnings summary) that a run was repeated because it looked stalled."""
-    warnings.warn(f"{what}: {', '.join(flat)} did not grow visibly on the first run (a stalled "
-                  "machine?); ran it once more", stacklevel=3)
+    warnings.warn(
+        f"{what}: {', '.join(flat)} did not grow visibly on the first run (a stalled "
+        "machine?); ran it once more",
+        stacklevel=3,
+    )
 
 
 # Records every distinct text of the (fresh) matches of each selector, joined by newlines, into
@@ -295,8 +304,11 @@ def press_slider(page: Page, key: str, *keys: str, value: str) -> None:
     thumb = page.locator(f'.st-key-{key} input[type="range"]')
     shown = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]')
     start_run(page, lambda: [thumb.press(k) for k in keys])
-    page.wait_for_function("([el, value]) => el.innerText.trim() === value",
-                           arg=[shown.element_handle(), value], timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        "([el, value]) => el.innerText.trim() === value",
+        arg=[shown.element_handle(), value],
+        timeout=RUN_TIMEOUT_MS,
+    )
     wait_run(page)
 
 
@@ -324,7 +336,8 @@ def assert_grows(rows: Sequence[tuple[float, int]], *, at_least: int = 5, what: 
     """Streamed: the text length rose through several distinct values before the final one."""
     steps = growth(rows)
     assert len(steps) >= at_least, (
-        f"{what} grew in {len(steps)} steps {[n for _, n in steps]}, expected ≥ {at_least}: {rows}")
+        f"{what} grew in {len(steps)} steps {[n for _, n in steps]}, expected ≥ {at_least}: {rows}"
+    )
     # ...over time: the final length comes clearly after the first visible text.
     spread = steps[-1][0] - steps[0][0]
     assert spread >= 100, f"{what} grew within {spread:.0f} ms: {rows}"
@@ -360,13 +373,17 @@ def plotly_data(page: Page, selector: str) -> list[dict[str, object]]:
     return page.evaluate(
         """(selector) => document.querySelector(selector).querySelector('.js-plotly-plot').data.map(
              (t) => ({type: t.type, name: t.name ?? null, x: t.x ?? null, y: t.y ?? null}))""",
-        selector)
+        selector,
+    )
 
 
 def plotly_traces(page: Page, selector: str, *, timeout_ms: int = 30_000) -> dict[str, int]:
     """Counts of drawn SVG traces/bars/markers/lines of the plotly chart under `selector`."""
-    page.wait_for_function(f"(s) => {{ const r = ({PLOTLY_JS})(s); return r && r.traces > 0; }}",
-                           arg=selector, timeout=timeout_ms)
+    page.wait_for_function(
+        f"(s) => {{ const r = ({PLOTLY_JS})(s); return r && r.traces > 0; }}",
+        arg=selector,
+        timeout=timeout_ms,
+    )
     return page.evaluate(PLOTLY_JS, selector)
 
 
@@ -411,7 +428,10 @@ def run_until_layers(page: Page, button_key: str, keys: Sequence[str]) -> list[d
               && keys.every((key) => {{
                 const rows = ({LAYER_ROWS_JS})(key);
                 return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—');
-              }})""", arg=list(keys), timeout=RUN_TIMEOUT_MS)
+              }})""",
+        arg=list(keys),
+        timeout=RUN_TIMEOUT_MS,
+    )
     wait_idle(page)
     return [layer_table(page, key) for key in keys]
 
@@ -422,7 +442,9 @@ def shown_chars(page: Page, key: str) -> int:
         """(key) => [...document.querySelector('.st-key-' + key)
                         .querySelectorAll('[data-testid="stElementContainer"]')]
              .filter((el) => el.getAttribute('data-stale') !== 'true')
-             .reduce((n, el) => n + el.textContent.length, 0)""", key)
+             .reduce((n, el) => n + el.textContent.length, 0)""",
+        key,
+    )
 
 
 def assert_layers_in_order(table: Mapping[str, Mapping[str, float | None]], shown: int) -> None:

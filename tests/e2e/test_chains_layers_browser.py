@@ -25,7 +25,6 @@ PROFILE = {"ttft": "100", "tps": "250", "jitter": "0", "seed": "1"}
 SEQUENCE_PROFILE = {**PROFILE, "tps": "120"}
 
 
-
 def run_until_browser_layers(page, button_key: str, prefix: str, lanes: int) -> dict[str, dict]:
     """{lane table key: its three-layer table} once the browser's report has filled every lane."""
     keys = [f"{prefix}_{i}" for i in range(lanes)]
@@ -83,8 +82,10 @@ def test_parallel_both_branch_lanes_reach_the_browser_side_by_side(page, app_url
         warn_rerun("par_run", late)
         lanes = run_until_browser_layers(page, "par_run", "par_layers", 2)
     assert sorted(lanes) == ["par_layers_0", "par_layers_1"], lanes
-    shown = {"par_layers_0": shown_chars(page, "par_text_short"),
-             "par_layers_1": shown_chars(page, "par_text_detailed")}
+    shown = {
+        "par_layers_0": shown_chars(page, "par_text_short"),
+        "par_layers_1": shown_chars(page, "par_text_detailed"),
+    }
     assert all(n > 20 for n in shown.values()), shown  # the report's rerun kept both answers
     assert_ordered(lanes, shown)
     short, detailed = lanes["par_layers_0"], lanes["par_layers_1"]

@@ -18,8 +18,6 @@ pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}  # short answers, < 1 s each
 
 
-
-
 def run_until_browser_layer(page, button_key: str, layers_key: str, lanes: int) -> list[dict]:
     """Click Run, wait for the probe's report and its rerun; each lane's table, in tab order."""
     tables = run_until_layers(page, button_key, [f"{layers_key}_{i}" for i in range(lanes)])
@@ -32,8 +30,11 @@ def shown_chars(page, text_key: str) -> int:
 
 
 def assert_layers_in_order(table: dict, text_chars: int) -> None:
-    sent, received, shown = table["sent by server"], table["received by LangChain"], \
-        table["shown in browser"]
+    sent, received, shown = (
+        table["sent by server"],
+        table["received by LangChain"],
+        table["shown in browser"],
+    )
     assert sent["first"] <= received["first"] <= shown["first"], table
     assert sent["last"] <= received["last"] <= shown["last"], table
     assert sent["chars"] == received["chars"] == shown["chars"] == text_chars > 50, (table, text_chars)
@@ -60,8 +61,10 @@ def test_overview_lanes_show_three_layers_and_keep_their_answers(page, app_url):
     assert_layers_in_order(streamed, shown_chars(page, "ov_text_stream"))
     assert_invoke_vs_stream(invoked, streamed)
     # After the report's rerun: both answers (the same text), both diagrams, six metric cards.
-    assert page.locator(".st-key-ov_text_invoke").inner_text() == \
-        page.locator(".st-key-ov_text_stream").inner_text()
+    assert (
+        page.locator(".st-key-ov_text_invoke").inner_text()
+        == page.locator(".st-key-ov_text_stream").inner_text()
+    )
     assert page.locator('[data-testid="stMetric"]').count() == 6
     assert page.get_by_text("The mental model, filled in by this run").count() == 1
 

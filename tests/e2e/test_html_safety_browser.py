@@ -7,8 +7,10 @@ import pytest
 from tests.e2e.conftest import assert_no_exception, open_lesson
 
 pytestmark = pytest.mark.browser
-PAYLOAD = ('Hello <img src=x onerror="window.__xss=1"> and '
-           '<script>window.__xss=2</script> <b onmouseover="window.__xss=3">bold</b> done')
+PAYLOAD = (
+    'Hello <img src=x onerror="window.__xss=1"> and '
+    '<script>window.__xss=2</script> <b onmouseover="window.__xss=3">bold</b> done'
+)
 
 
 def test_injected_html_in_the_answer_does_not_execute(page, app_url):

@@ -154,10 +154,18 @@ def test_sequence_streams_until_a_plain_function_blocks_it(app_page):
     open_from_sidebar(app_page, "RunnableSequence")
     # Variant outputs by position in recipes.VARIANTS: 0 seed chain, 1 "+ plain function",
     # 3 "+ RunnableGenerator" (all three are in the default selection).
-    outputs = {"seed": ".st-key-seq_out_0", "plain": ".st-key-seq_out_1",
-               "generator": ".st-key-seq_out_3"}
-    seen = run_watching(app_page, "seq_run", outputs, grows=["seed", "generator"],
-                        done=app_page.locator(".st-key-seq_timeline_chart"))
+    outputs = {
+        "seed": ".st-key-seq_out_0",
+        "plain": ".st-key-seq_out_1",
+        "generator": ".st-key-seq_out_3",
+    }
+    seen = run_watching(
+        app_page,
+        "seq_run",
+        outputs,
+        grows=["seed", "generator"],
+        done=app_page.locator(".st-key-seq_timeline_chart"),
+    )
     assert_grows(seen["seed"], what="seed chain")
     assert_grows(seen["generator"], what="+ RunnableGenerator")
     assert_appears_at_once(seen["plain"], what="+ plain function")
@@ -196,8 +204,11 @@ def test_astream_events_counts_live_and_draws_the_timeline(app_page, tmp_path):
     open_from_sidebar(app_page, "astream_events")
     watch_texts(app_page, {"status": ".st-key-ev_status"})
     click_run(app_page, "ev_run", done=app_page.locator(".st-key-ev_timeline"))
-    counts = [int(m.group(1)) for text in texts(app_page)["status"]
-              if (m := re.search(r"(\d+) events so far", text))]
+    counts = [
+        int(m.group(1))
+        for text in texts(app_page)["status"]
+        if (m := re.search(r"(\d+) events so far", text))
+    ]
     assert len(set(counts)) >= 3 and counts == sorted(counts), counts  # the counter moved on live
     chart = plotly_traces(app_page, ".st-key-ev_timeline")
     # One bar per run (RunnableSequence, RunnableLambda, ChatPromptTemplate, ChatOpenAI) and a
@@ -211,8 +222,11 @@ def test_can_cannot_stream_measures_the_rows_one_by_one(app_page):
     open_from_sidebar(app_page, "What can and cannot stream")
     watch_texts(app_page, {"status": '[data-testid="stMain"] [data-testid="stExpander"] summary'})
     click_run(app_page, "cc_run", done=app_page.locator(".st-key-cc_strip"))
-    measured = [int(m.group(1)) for text in texts(app_page)["status"]
-                if (m := re.search(r"Measured (\d+)/\d+", text))]
+    measured = [
+        int(m.group(1))
+        for text in texts(app_page)["status"]
+        if (m := re.search(r"Measured (\d+)/\d+", text))
+    ]
     assert len(measured) >= 5 and measured == sorted(measured), measured
     chart = plotly_traces(app_page, ".st-key-cc_strip")
     assert chart["traces"] >= 10, chart  # one row of ticks per runnable
@@ -259,10 +273,17 @@ def test_common_mistakes_plain_step_blocks_the_stream_and_the_fix_streams(app_pa
     open_from_sidebar(app_page, "Common mistakes")
     # The tabs rerun the page (on_change="rerun"): wait for it, or the Run click can be lost.
     rerun_after(app_page, app_page.get_by_role("tab", name="Plain step after the LLM").click)
-    sides = {side: f'.st-key-mist_plain_step_{side} [data-testid="stElementContainer"]'
-             for side in ("mistake", "fix")}
-    seen = run_watching(app_page, "mist_plain_step_run", sides, grows=["fix"],
-                        done=app_page.locator(".st-key-mist_plain_step_arrival"))
+    sides = {
+        side: f'.st-key-mist_plain_step_{side} [data-testid="stElementContainer"]'
+        for side in ("mistake", "fix")
+    }
+    seen = run_watching(
+        app_page,
+        "mist_plain_step_run",
+        sides,
+        grows=["fix"],
+        done=app_page.locator(".st-key-mist_plain_step_arrival"),
+    )
     assert_appears_at_once(seen["mistake"], what="plain function after the model")
     assert_grows(seen["fix"], what="generator step after the model")
     assert "1 chunk" in app_page.locator(".st-key-mist_plain_step_mistake").inner_text()
@@ -273,8 +294,13 @@ def test_common_mistakes_plain_step_blocks_the_stream_and_the_fix_streams(app_pa
 def test_tool_call_arguments_and_final_answer_grow(app_page):
     open_from_sidebar(app_page, "Streaming tool calls")
     outputs = {"args": '.st-key-tools_args [data-testid="stCode"]', "answer": ".st-key-tools_answer"}
-    seen = run_watching(app_page, "tools_run", outputs, grows=["args", "answer"],
-                        done=app_page.locator(".st-key-tools_answer"))
+    seen = run_watching(
+        app_page,
+        "tools_run",
+        outputs,
+        grows=["args", "answer"],
+        done=app_page.locator(".st-key-tools_answer"),
+    )
     assert_grows(seen["args"], what="tool-call arguments")
     assert_grows(seen["answer"], what="final answer")
     args = app_page.locator('.st-key-tools_args [data-testid="stCode"]').first.inner_text()
@@ -284,16 +310,24 @@ def test_tool_call_arguments_and_final_answer_grow(app_page):
 
 def test_fastapi_response_body_arrives_in_pieces(app_page):
     open_from_sidebar(app_page, "Streaming + FastAPI")
-    seen = run_watching(app_page, "fa_run", {"body": ".st-key-fa_body"}, grows=["body"],
-                        done=app_page.locator(".st-key-fa_timeline"))
+    seen = run_watching(
+        app_page,
+        "fa_run",
+        {"body": ".st-key-fa_body"},
+        grows=["body"],
+        done=app_page.locator(".st-key-fa_timeline"),
+    )
     assert_grows(seen["body"], what="/chat response body")
     plotly_traces(app_page, ".st-key-fa_timeline")
     # The paint probe's report (waited for by run_watching) fills "On your screen": after the
     # client got the first text, since the page shows what the client read.
-    cards = {m.split("\n")[0]: m.split("\n")[-1]
-             for m in app_page.get_by_test_id("stMetric").all_inner_texts()}
-    first_text, first_shown = (float(cards[k].split()[0].replace(",", ""))
-                               for k in ("First text", "First shown"))
+    cards = {
+        m.split("\n")[0]: m.split("\n")[-1]
+        for m in app_page.get_by_test_id("stMetric").all_inner_texts()
+    }
+    first_text, first_shown = (
+        float(cards[k].split()[0].replace(",", "")) for k in ("First text", "First shown")
+    )
     assert first_shown >= first_text, cards
     assert_no_exception(app_page)
 
@@ -309,8 +343,11 @@ def test_latency_lab_experiment_runs_trial_by_trial_to_a_verdict(app_page, tmp_p
     assert app_page.locator(".st-key-lab_prompts textarea").input_value().strip()
     watch_texts(app_page, {"progress": '[data-testid="stProgress"]'})
     click_run(app_page, "lab_run", done=app_page.locator(".st-key-lab_res_dist"))
-    done = [int(m.group(1)) for text in texts(app_page)["progress"]
-            if (m := re.match(r"(\d+) of 12 trials", text))]
+    done = [
+        int(m.group(1))
+        for text in texts(app_page)["progress"]
+        if (m := re.match(r"(\d+) of 12 trials", text))
+    ]
     assert len(set(done)) >= 3 and done == sorted(done) and done[-1] == 12, done
     verdict = app_page.get_by_test_id("stAlertContentSuccess").first.inner_text()
     assert "streaming showed first text" in verdict and "sooner" in verdict, verdict

@@ -62,10 +62,12 @@ def run_until_browser_layer(page) -> dict[str, tuple[float | None, float | None]
     page.wait_for_function(
         """() => [...document.querySelectorAll('.st-key-direct_layers table tbody tr')].some(
                  (tr) => tr.innerText.includes('shown in browser') && !tr.innerText.includes('—'))""",
-        timeout=30_000)
+        timeout=30_000,
+    )
     page.wait_for_function(
         """() => document.querySelector('[data-testid="stApp"]')
-                 .getAttribute('data-test-script-state') === 'notRunning'""")
+                 .getAttribute('data-test-script-state') === 'notRunning'"""
+    )
     assert_no_exception(page)
     return layer_times(page)
 
@@ -75,7 +77,10 @@ def test_three_layers_show_sent_received_and_painted_in_order(page, app_url):
     for _ in range(2):  # the second run must not count the first run's (stale) text as painted
         times = run_until_browser_layer(page)
         (sent, sent_last), (received, received_last), (shown, shown_last) = (
-            times["sent by server"], times["received by LangChain"], times["shown in browser"])
+            times["sent by server"],
+            times["received by LangChain"],
+            times["shown in browser"],
+        )
         assert sent <= received <= shown, times
         assert 200 <= sent <= 200 + 300, times  # configured TTFT 200 ms, plus the request setup
         assert received - sent <= 50, times

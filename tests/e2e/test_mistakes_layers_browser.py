@@ -28,12 +28,14 @@ def open_tab(page, app_url: str, title: str) -> None:
     page.get_by_role("tab", name=title).click()
 
 
-@pytest.mark.parametrize(("name", "tab"), [("plain_step", "Plain step after the LLM"),
-                                           ("streaming_flag", "streaming=True")])
+@pytest.mark.parametrize(
+    ("name", "tab"), [("plain_step", "Plain step after the LLM"), ("streaming_flag", "streaming=True")]
+)
 def test_the_mistake_reaches_the_screen_at_once_the_fix_while_the_server_sends(page, app_url, name, tab):
     open_tab(page, app_url, tab)
-    mistake, fix = run_until_layers(page, f"mist_{name}_run",
-                                    [f"mist_{name}_layers_0", f"mist_{name}_layers_1"])
+    mistake, fix = run_until_layers(
+        page, f"mist_{name}_run", [f"mist_{name}_layers_0", f"mist_{name}_layers_1"]
+    )
     assert_no_exception(page)
     assert_layers_in_order(mistake, shown_chars(page, f"mist_{name}_mistake_text"))
     assert_layers_in_order(fix, shown_chars(page, f"mist_{name}_fix_text"))

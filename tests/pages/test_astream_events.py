@@ -33,7 +33,7 @@ def test_v2_run_shows_chat_model_events_timeline_table_and_download():
     assert len(at.get("plotly_chart")) == 1
     download = at.get("download_button")[0]
     assert download.proto.label == "Download the events (JSON)"
-    assert "return RunnableLambda(lambda x: {\"topic\": x}) | prompt | llm" in texts(at)
+    assert 'return RunnableLambda(lambda x: {"topic": x}) | prompt | llm' in texts(at)
 
 
 def test_v1_run_shows_the_captured_deprecation_warning():

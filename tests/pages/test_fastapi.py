@@ -68,8 +68,10 @@ def test_gotcha_demos_measure_threadpool_disconnect_and_errors():
     at.button(key="fa_er_run").click().run()
     assert not at.exception
     pings = frame(at, "worst ping ms").set_index("endpoint")
-    assert pings.loc["/chat/blocking (anti-pattern)", "worst ping ms"] > 0.6 * pings.loc[
-        "/chat/blocking (anti-pattern)", "stream ms"]
+    assert (
+        pings.loc["/chat/blocking (anti-pattern)", "worst ping ms"]
+        > 0.6 * pings.loc["/chat/blocking (anti-pattern)", "stream ms"]
+    )
     assert pings.loc["/chat (seed, sync)", "chain ran in"] == "AnyIO worker thread"
     hangup = frame(at, "state +1 s").set_index("endpoint")
     assert hangup.loc["/chat (seed, sync)", "state +1 s"] == "running"
@@ -80,7 +82,7 @@ def test_gotcha_demos_measure_threadpool_disconnect_and_errors():
     assert hangup.loc["/chat (seed, sync)", "model: sent after"] > 10
     assert hangup.loc["/chat/async", "model: sent after"] <= 2
     page = texts(at)
-    assert "[error] OpenAIConnectionError" in page and 'event: error' in page
+    assert "[error] OpenAIConnectionError" in page and "event: error" in page
     assert any("client raised RemoteProtocolError" in m.value for m in at.markdown)
 
 

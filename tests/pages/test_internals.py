@@ -67,8 +67,16 @@ def test_empty_question_is_refused_with_a_clear_message():
 
 
 def test_forced_html_answer_is_shown_as_text_in_the_tables():
-    at = open_page(PAGE, profile={"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0,
-                                  "sim_seed": 1, "sim_text": "<b>bold</b>"})
+    at = open_page(
+        PAGE,
+        profile={
+            "sim_ttft_ms": 0.0,
+            "sim_tokens_per_s": 0.0,
+            "sim_jitter_ms": 0.0,
+            "sim_seed": 1,
+            "sim_text": "<b>bold</b>",
+        },
+    )
     at.button(key="int_run").click().run()
     assert not at.exception
     sse = _table(at, "line")

@@ -61,11 +61,14 @@ def test_a_five_trial_experiment_gives_a_verdict_a_summary_and_a_saved_history(d
     assert downloads == ["Trials CSV", "Chunks CSV", "Experiment JSON"]
 
 
-@pytest.mark.parametrize("key, value, message", [
-    ("lab_trials", 500, "Trials must be a whole number from 1 to 200; got 500."),
-    ("lab_trials", 0, "Trials must be a whole number from 1 to 200; got 0."),
-    ("lab_concurrency", 17, "Concurrency must be a whole number from 1 to 16; got 17."),
-])
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("lab_trials", 500, "Trials must be a whole number from 1 to 200; got 500."),
+        ("lab_trials", 0, "Trials must be a whole number from 1 to 200; got 0."),
+        ("lab_concurrency", 17, "Concurrency must be a whole number from 1 to 16; got 17."),
+    ],
+)
 def test_out_of_range_settings_are_refused_with_a_clear_error(db, key, value, message):
     at = open_lab()
     at.number_input(key=key).set_value(value)
@@ -76,14 +79,23 @@ def test_out_of_range_settings_are_refused_with_a_clear_error(db, key, value, me
 
 
 def test_a_shared_link_opens_the_same_experiment_and_warns_about_bad_params(db):
-    at = open_lab({"lab_n": "7", "lab_chain": "blocking", "lab_conc": "99", "lab_name": "workshop",
-                   "lab_v1": "label:fast,ttft:0,tps:0", "lab_v2": "label:slow,mode:invoke,ttft:0,tps:0"})
+    at = open_lab(
+        {
+            "lab_n": "7",
+            "lab_chain": "blocking",
+            "lab_conc": "99",
+            "lab_name": "workshop",
+            "lab_v1": "label:fast,ttft:0,tps:0",
+            "lab_v2": "label:slow,mode:invoke,ttft:0,tps:0",
+        }
+    )
     assert at.number_input(key="lab_trials").value == 7
     assert at.selectbox(key="lab_chain").value == "blocking"
     assert at.text_input(key="lab_name").value == "workshop"
     assert at.number_input(key="lab_concurrency").value == 4  # the bad value was ignored
     assert [w.value for w in at.warning if "Ignored" in w.value] == [
-        "Ignored ?lab_conc=`99`: concurrency must be a whole number from 1 to 16."]
+        "Ignored ?lab_conc=`99`: concurrency must be a whole number from 1 to 16."
+    ]
     editor = next(df.value for df in at.dataframe if "label" in df.value.columns)
     assert editor["label"].tolist() == ["fast", "slow"]
     assert "build_with_blocking_step" in texts(at)  # the code shown follows the chain
@@ -98,8 +110,13 @@ def test_an_openai_configuration_without_a_key_fails_clearly(db):
 
 
 def test_failed_trials_are_listed_with_their_error(db):
-    at = open_lab({"lab_n": "2", "lab_v1": "label:ok,ttft:0,tps:0",
-                   "lab_v2": "label:broken,ttft:0,tps:0,fault:drop_after%3A5"})
+    at = open_lab(
+        {
+            "lab_n": "2",
+            "lab_v1": "label:ok,ttft:0,tps:0",
+            "lab_v2": "label:broken,ttft:0,tps:0,fault:drop_after%3A5",
+        }
+    )
     at.button(key="lab_run").click().run()
     assert not at.exception
     assert any("2 trial(s) failed" in w.value for w in at.warning)
@@ -140,8 +157,9 @@ def test_history_reopens_compares_and_deletes(db):
     at.button(key="lab_hist_open").click().run()
     assert "Results: #1 first" in [s.value for s in at.subheader]
     # "Compare two" overlays both: every configuration appears as "#id · label".
-    configurations = set().union(*(set(df.value["configuration"]) for df in at.dataframe
-                                   if "metric" in df.value.columns))
+    configurations = set().union(
+        *(set(df.value["configuration"]) for df in at.dataframe if "metric" in df.value.columns)
+    )
     assert {"#1 · streaming", "#2 · streaming", "#1 · invoke"} <= configurations
     at.button(key="lab_hist_load").click().run()
     assert at.text_input(key="lab_name").value == "first"

@@ -42,8 +42,15 @@ def test_a_rerun_redraws_the_last_answer_metrics_and_layers():
 
 
 def test_other_providers_have_no_server_layer(sim_base_url):
-    at = open_page(PAGE, profile={**FAST_PROFILE, "provider_kind": "compatible",
-                                  "compat_url": sim_base_url, "compat_model": "sim-fast"})
+    at = open_page(
+        PAGE,
+        profile={
+            **FAST_PROFILE,
+            "provider_kind": "compatible",
+            "compat_url": sim_base_url,
+            "compat_model": "sim-fast",
+        },
+    )
     at.button(key="direct_run").click().run()
     assert not at.exception
     table = layer_table(at)

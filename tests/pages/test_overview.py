@@ -52,8 +52,17 @@ def test_empty_prompt_is_refused_with_a_clear_message():
 
 
 def test_a_dropped_stream_keeps_its_partial_text_and_explains_the_error():
-    at = open_page(PAGE, profile={"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0,
-                                  "sim_seed": 1, "sim_fault": "drop_after", "sim_drop_after": 5})
+    at = open_page(
+        PAGE,
+        profile={
+            "sim_ttft_ms": 0.0,
+            "sim_tokens_per_s": 0.0,
+            "sim_jitter_ms": 0.0,
+            "sim_seed": 1,
+            "sim_fault": "drop_after",
+            "sim_drop_after": 5,
+        },
+    )
     at.button(key="ov_run").click().run()
     assert not at.exception
     assert "connection broke" in at.error[0].value

@@ -15,7 +15,6 @@ PAGE = "pages/01_overview.py"
 ANSWER = "A short fixed answer for both lanes."
 
 
-
 def test_each_lane_has_its_own_table_invoke_sends_once_stream_many_times():
     at = open_page(PAGE)
     at.button(key="ov_run").click().run()
@@ -44,4 +43,3 @@ def test_a_rerun_redraws_both_answers_diagrams_metrics_and_layers():
     assert "invoke() → AIMessage(content=" in texts(at)
     assert [t.loc[LANGCHAIN, "chars"] for t in layer_tables(at)] == [len(ANSWER)] * 2
     assert len(at.get("plotly_chart")) == 3
-

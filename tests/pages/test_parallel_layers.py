@@ -17,8 +17,11 @@ PROFILE = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 400.0, "sim_jitter_ms": 0.0,
 
 
 def layer_tables(at) -> dict[str, pd.DataFrame]:
-    return {tab.label: next(t.value for t in tab.table if "first token (ms)" in t.value.columns)
-            for tab in at.tabs if any("first token (ms)" in t.value.columns for t in tab.table)}
+    return {
+        tab.label: next(t.value for t in tab.table if "first token (ms)" in t.value.columns)
+        for tab in at.tabs
+        if any("first token (ms)" in t.value.columns for t in tab.table)
+    }
 
 
 def run(at, *, baseline: bool = False):

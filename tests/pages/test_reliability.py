@@ -51,24 +51,41 @@ def test_connection_dropped_mid_stream_keeps_partial_text_and_marks_it_incomplet
 
 
 def test_unknown_model_on_a_compatible_url_is_a_404_message(sim_base_url):
-    at = open_page(PAGE, profile={**FAST_PROFILE, "provider_kind": "compatible",
-                                  "compat_url": sim_base_url, "compat_model": "no-such-model"})
+    at = open_page(
+        PAGE,
+        profile={
+            **FAST_PROFILE,
+            "provider_kind": "compatible",
+            "compat_url": sim_base_url,
+            "compat_model": "no-such-model",
+        },
+    )
     at.button(key="direct_run").click().run()
     assert "does not know this model (HTTP 404)" in errors(at)
 
 
 def test_unreachable_url_says_check_the_base_url():
-    at = open_page(PAGE, profile={**FAST_PROFILE, "provider_kind": "compatible",
-                                  "compat_url": "http://127.0.0.1:9/v1", "compat_model": "m"})
+    at = open_page(
+        PAGE,
+        profile={
+            **FAST_PROFILE,
+            "provider_kind": "compatible",
+            "compat_url": "http://127.0.0.1:9/v1",
+            "compat_model": "m",
+        },
+    )
     at.button(key="direct_run").click().run()
     assert "Cannot connect to the provider" in errors(at)
 
 
-@pytest.mark.parametrize("question, problem", [
-    ("", "prompt is empty"),
-    ("  \n ", "prompt is empty"),
-    ("x" * 100_000, "prompt is too long"),
-])
+@pytest.mark.parametrize(
+    "question, problem",
+    [
+        ("", "prompt is empty"),
+        ("  \n ", "prompt is empty"),
+        ("x" * 100_000, "prompt is too long"),
+    ],
+)
 def test_bad_prompts_are_refused_before_sending(question, problem):
     assert problem in errors(run_direct(question))
 
@@ -92,9 +109,16 @@ def test_forced_html_answer_is_shown_as_text_not_markup():
 def test_api_key_never_reaches_the_page_or_the_logs(caplog, sim_base_url):
     secret = "sk-live-THISISASECRETKEY1234567890"
     caplog.set_level(logging.DEBUG)
-    at = open_page(PAGE, profile={**FAST_PROFILE, "provider_kind": "compatible",
-                                  "compat_url": sim_base_url, "compat_model": "sim-fast",
-                                  "compat_key": secret})
+    at = open_page(
+        PAGE,
+        profile={
+            **FAST_PROFILE,
+            "provider_kind": "compatible",
+            "compat_url": sim_base_url,
+            "compat_model": "sim-fast",
+            "compat_key": secret,
+        },
+    )
     at.button(key="direct_run").click().run()
     assert not at.error
     everything = texts(at) + " ".join(str(e.value) for e in [*at.sidebar.caption, *at.sidebar.markdown])

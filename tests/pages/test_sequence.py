@@ -23,8 +23,13 @@ def test_run_all_variants_shows_which_ones_keep_streaming():
     generator_lambda = table.loc["+ RunnableLambda(generator)"]
     assert generator_lambda["with text"] > 10 and generator_lambda["verdict"].startswith("⚠️ partial")
     assert generator_lambda["first text (ms)"] >= generator_lambda["LLM done (ms)"]
-    for name in ("seed chain (ends in the LLM)", "+ RunnableGenerator", "+ bare generator function",
-                 "+ StrOutputParser()", "slow plain step before the LLM"):
+    for name in (
+        "seed chain (ends in the LLM)",
+        "+ RunnableGenerator",
+        "+ bare generator function",
+        "+ StrOutputParser()",
+        "slow plain step before the LLM",
+    ):
         assert table.loc[name, "verdict"] == "✅ streams"
         # ~73 tokens at 150 tokens/s: the model keeps generating for ~0.5 s after the first text
         assert table.loc[name, "LLM done (ms)"] - table.loc[name, "first text (ms)"] > 100

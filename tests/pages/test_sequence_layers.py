@@ -16,14 +16,20 @@ PAGE = "pages/05_sequence.py"
 # ~0.5 s streams, so "during" and "after the server finished" are far apart.
 TIMED = {"sim_ttft_ms": 40.0, "sim_tokens_per_s": 150.0, "sim_jitter_ms": 0.0, "sim_seed": 2}
 SEED, PLAIN, GEN_LAMBDA, RUNNABLE_GEN = (
-    "seed chain (ends in the LLM)", "+ plain function", "+ RunnableLambda(generator)",
-    "+ RunnableGenerator")
+    "seed chain (ends in the LLM)",
+    "+ plain function",
+    "+ RunnableLambda(generator)",
+    "+ RunnableGenerator",
+)
 
 
 def layer_tables(at) -> dict[str, pd.DataFrame]:
     """{tab label: its three-row table} of the layers section."""
-    return {tab.label: next(t.value for t in tab.table if "first token (ms)" in t.value.columns)
-            for tab in at.tabs if any("first token (ms)" in t.value.columns for t in tab.table)}
+    return {
+        tab.label: next(t.value for t in tab.table if "first token (ms)" in t.value.columns)
+        for tab in at.tabs
+        if any("first token (ms)" in t.value.columns for t in tab.table)
+    }
 
 
 def run(at, variants: list[str]):
@@ -58,8 +64,9 @@ def test_each_variant_has_its_own_lane_and_only_streaming_variants_follow_the_se
 
 
 def test_a_rerun_redraws_every_variant_text_metrics_table_and_layers():
-    at = run(open_page(PAGE, profile={**FAST_PROFILE, "sim_text": "A short fixed answer."}),
-             [SEED, PLAIN])
+    at = run(
+        open_page(PAGE, profile={**FAST_PROFILE, "sim_text": "A short fixed answer."}), [SEED, PLAIN]
+    )
     at.run()  # e.g. the browser's report
     assert not at.exception
     shown = [m.value for m in at.markdown]
@@ -68,6 +75,9 @@ def test_a_rerun_redraws_every_variant_text_metrics_table_and_layers():
     assert list(at.dataframe[0].value["run"]) == [SEED, PLAIN]
     tables = layer_tables(at)
     assert list(tables) == [SEED, PLAIN]
-    assert tables[SEED].loc[LANGCHAIN, "chars"] == tables[PLAIN].loc[LANGCHAIN, "chars"] == len(
-        "A short fixed answer.")
+    assert (
+        tables[SEED].loc[LANGCHAIN, "chars"]
+        == tables[PLAIN].loc[LANGCHAIN, "chars"]
+        == len("A short fixed answer.")
+    )
     assert len(at.get("plotly_chart")) == 2 + 2  # arrival + step timeline + one layer chart per lane

@@ -54,8 +54,17 @@ def test_empty_prompt_is_refused_with_a_clear_message():
 
 
 def test_failed_trials_are_reported_in_plain_words_and_the_rest_still_counts():
-    at = open_page(PAGE, profile={"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0,
-                                  "sim_seed": 1, "sim_fault": "drop_after", "sim_drop_after": 5})
+    at = open_page(
+        PAGE,
+        profile={
+            "sim_ttft_ms": 0.0,
+            "sim_tokens_per_s": 0.0,
+            "sim_jitter_ms": 0.0,
+            "sim_seed": 1,
+            "sim_fault": "drop_after",
+            "sim_drop_after": 5,
+        },
+    )
     at.slider(key="cmp_trials").set_value(2)
     at.button(key="cmp_run").click().run()
     assert not at.exception

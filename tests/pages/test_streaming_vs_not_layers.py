@@ -16,7 +16,6 @@ PAGE = "pages/09_streaming_vs_not.py"
 ANSWER = "Latency is the wait for an answer."
 
 
-
 def test_after_the_trials_each_mode_is_shown_once_with_its_own_layers():
     at = open_page(PAGE, profile=SMALL_PROFILE)
     at.slider(key="cmp_trials").set_value(1)
@@ -46,5 +45,8 @@ def test_a_rerun_redraws_the_verdict_both_answers_and_layers():
     assert "medians of 2 trials" in at.success[0].value
     assert [m.label for m in at.metric] == ["TTFT", "Total", "Chunks"]
     assert [t.loc[LANGCHAIN, "chars"] for t in layer_tables(at)] == [len(ANSWER)] * 2
-    assert [c.key for c in at.get("plotly_chart")] == ["cmp_chart", "cmp_layers_0_chart",
-                                                       "cmp_layers_1_chart"]
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "cmp_chart",
+        "cmp_layers_0_chart",
+        "cmp_layers_1_chart",
+    ]

@@ -18,7 +18,6 @@ PAGE = "pages/12_tool_calls.py"
 TOOL_LINE = "get_weather.invoke({'city': 'San Francisco', 'days': 3})"
 
 
-
 def answer_text(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("The tool returned"))
 

@@ -104,7 +104,8 @@ def test_rerun_after_a_stop_click_waits_for_the_stopped_run_to_save_its_reply():
     def stopped_run_finishes() -> None:
         time.sleep(0.3)
         at.session_state["uc_history"].append(
-            {"role": "assistant", "content": "Put simply,", "status": "stopped", "tokens": 3})
+            {"role": "assistant", "content": "Put simply,", "status": "stopped", "tokens": 3}
+        )
         turn.saved.set()
 
     threading.Thread(target=stopped_run_finishes).start()

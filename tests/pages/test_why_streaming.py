@@ -61,8 +61,16 @@ def test_empty_prompt_is_refused_with_a_clear_message():
 
 
 def test_a_server_error_is_explained_in_each_lane_without_a_verdict():
-    at = open_page(PAGE, profile={"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0,
-                                  "sim_seed": 1, "sim_fault": "500"})
+    at = open_page(
+        PAGE,
+        profile={
+            "sim_ttft_ms": 0.0,
+            "sim_tokens_per_s": 0.0,
+            "sim_jitter_ms": 0.0,
+            "sim_seed": 1,
+            "sim_fault": "500",
+        },
+    )
     at.button(key="why_run").click().run()
     assert not at.exception
     explained = "The provider had an internal error (HTTP 500). Try again."

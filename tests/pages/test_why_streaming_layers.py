@@ -15,7 +15,6 @@ PAGE = "pages/02_why_streaming.py"
 ANSWER = "Both lanes get this short answer."
 
 
-
 def test_each_lane_has_its_own_table_and_only_the_stream_arrives_early():
     at = open_page(PAGE, profile=SMALL_PROFILE)
     at.button(key="why_run").click().run()
@@ -47,5 +46,8 @@ def test_a_rerun_redraws_both_lanes_metrics_verdict_and_layers():
     assert texts(at).count("User sees text at") == 2 and "Race clock" in texts(at)
     assert "sooner" in at.success[0].value
     assert [t.loc[LANGCHAIN, "chars"] for t in layer_tables(at)] == [len(ANSWER)] * 2
-    assert [c.key for c in at.get("plotly_chart")] == ["why_arrival", "why_layers_0_chart",
-                                                       "why_layers_1_chart"]
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "why_arrival",
+        "why_layers_0_chart",
+        "why_layers_1_chart",
+    ]

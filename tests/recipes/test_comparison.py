@@ -28,8 +28,15 @@ PROMPT = "Explain latency in LLM apps"
 
 def test_streaming_shows_first_text_sooner_but_total_time_is_about_the_same(make_llm):
     llm = make_llm(profile=SMALL)
-    frame = to_frame(run_trials({"stream": lambda: measure_stream(llm, PROMPT),
-                                 "invoke": lambda: measure_invoke(llm, PROMPT)}, 3))
+    frame = to_frame(
+        run_trials(
+            {
+                "stream": lambda: measure_stream(llm, PROMPT),
+                "invoke": lambda: measure_invoke(llm, PROMPT),
+            },
+            3,
+        )
+    )
     table = medians(frame)
     stream, invoke = mode_row(table, "stream"), mode_row(table, "invoke")
     assert stream["ttft_ms"] * 3 < invoke["ttft_ms"]  # the seed's "Latency Low/High" is about THIS
@@ -58,6 +65,7 @@ def test_run_trials_alternates_which_mode_goes_first_and_keeps_failures_as_rows(
             if fail:
                 raise RuntimeError("boom")
             return Measurement(10.0 if mode == "stream" else 100.0, 100.0, 5 if mode == "stream" else 1)
+
         return measure
 
     trials = list(run_trials({"stream": fake("stream"), "invoke": fake("invoke", fail=True)}, 3))
@@ -70,30 +78,47 @@ def test_run_trials_alternates_which_mode_goes_first_and_keeps_failures_as_rows(
 
 
 def test_medians_ignore_failed_trials():
-    frame = to_frame([
-        Trial(1, "stream", 10, 100, 9), Trial(2, "stream", 30, 300, 9),
-        Trial(3, "stream", None, None, None, "x"),
-        Trial(1, "invoke", 100, 100, 1), Trial(2, "invoke", 120, 120, 1),
-    ])
+    frame = to_frame(
+        [
+            Trial(1, "stream", 10, 100, 9),
+            Trial(2, "stream", 30, 300, 9),
+            Trial(3, "stream", None, None, None, "x"),
+            Trial(1, "invoke", 100, 100, 1),
+            Trial(2, "invoke", 120, 120, 1),
+        ]
+    )
     rows = medians(frame).set_index("mode").to_dict("index")
     assert rows["stream"] == {"trials": 2, "ttft_ms": 20.0, "total_ms": 200.0, "chunks": 9.0}
     assert rows["invoke"]["ttft_ms"] == 110.0
 
 
-@pytest.mark.parametrize(("numbers", "expected"), [
-    ((100, 790, 1000, 1010), "Streaming showed first text 7.9× sooner (100 ms vs 790 ms); "
-                             "total time equal within 1% (1000 ms vs 1010 ms)."),
-    ((100, 790, 1020, 1000), "total time equal within 2%"),
-    ((100, 790, 1200, 1000), "total time 20% longer when streaming"),
-    ((90, 100, 100, 100), "only 1.1× sooner"),
-])
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        (
+            (100, 790, 1000, 1010),
+            "Streaming showed first text 7.9× sooner (100 ms vs 790 ms); "
+            "total time equal within 1% (1000 ms vs 1010 ms).",
+        ),
+        ((100, 790, 1020, 1000), "total time equal within 2%"),
+        ((100, 790, 1200, 1000), "total time 20% longer when streaming"),
+        ((90, 100, 100, 100), "only 1.1× sooner"),
+    ],
+)
 def test_verdict_wording(numbers, expected):
     assert expected in verdict(*numbers)
 
 
 def test_seed_table_calls_the_latency_row_misleading_and_adds_time_to_first_text():
-    table = pd.DataFrame({"mode": ["stream", "invoke"], "trials": [5, 5], "ttft_ms": [100.0, 790.0],
-                          "total_ms": [1000.0, 1010.0], "chunks": [60.0, 1.0]})
+    table = pd.DataFrame(
+        {
+            "mode": ["stream", "invoke"],
+            "trials": [5, 5],
+            "ttft_ms": [100.0, 790.0],
+            "total_ms": [1000.0, 1010.0],
+            "chunks": [60.0, 1.0],
+        }
+    )
     rows = seed_table(table).set_index("Aspect")
     assert rows.loc["Latency", "Seed (stream / invoke)"] == "Low / High"
     assert rows.loc["Latency", "Measured (stream / invoke)"] == "total 1000 ms / 1010 ms"

@@ -73,14 +73,18 @@ async def test_include_types_llm_matches_nothing_for_a_chat_model(chain):
     chat_only = await collect_events(chain, QUESTION, include_types=["chat_model"])
     assert llm_only.events == []
     assert set(event_names(chat_only)) == {
-        "on_chat_model_start", "on_chat_model_stream", "on_chat_model_end"}
+        "on_chat_model_start",
+        "on_chat_model_stream",
+        "on_chat_model_end",
+    }
 
 
 async def test_several_include_filters_combine_with_or(chain):
     prompt = await collect_events(chain, QUESTION, include_types=["prompt"])
     lam = await collect_events(chain, QUESTION, include_names=["RunnableLambda"])
     both = await collect_events(
-        chain, QUESTION, include_types=["prompt"], include_names=["RunnableLambda"])
+        chain, QUESTION, include_types=["prompt"], include_names=["RunnableLambda"]
+    )
     assert len(prompt.events) == 2 and len(lam.events) == 3
     assert set(_pairs(both)) == set(_pairs(prompt)) | set(_pairs(lam))
     assert len(both.events) == 5  # OR; AND would have given 0
@@ -99,8 +103,14 @@ async def test_on_event_sees_every_event_as_it_arrives(chain):
 
 async def test_v3_only_for_chat_models_and_yields_content_block_events(make_llm, chain):
     captured = await collect_model_events(make_llm(max_tokens=2), QUESTION)
-    assert event_names(captured) == ["message-start", "content-block-start", "content-block-delta",
-                                     "content-block-delta", "content-block-finish", "message-finish"]
+    assert event_names(captured) == [
+        "message-start",
+        "content-block-start",
+        "content-block-delta",
+        "content-block-delta",
+        "content-block-finish",
+        "message-finish",
+    ]
     with pytest.raises(ValueError, match="only works for chat models"):
         await collect_events(chain, QUESTION, version="v3")
 

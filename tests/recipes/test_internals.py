@@ -46,7 +46,12 @@ def test_raw_sse_lines_are_from_the_same_run_and_match_the_chunks(tapped_run):
     content_lines = [line for line in data if classify_sse_line(line.text) == "content"]
     assert len(content_lines) == sum(1 for c in chunks if c.content) == 5
     assert [classify_sse_line(line.text) for line in data] == [
-        "role", *["content"] * 5, "finish", "usage", "done"]
+        "role",
+        *["content"] * 5,
+        "finish",
+        "usage",
+        "done",
+    ]
     assert '"delta":{"role":"assistant","content":""}' in data[0].text
     assert all(line.text == "" for line in tap.lines if not line.text.startswith("data:"))  # separators
 
@@ -67,9 +72,12 @@ def test_kind_counts_show_done_without_chunk_and_last_without_line(tapped_run):
     result = ci.inspect_run(chunks, sums, recorder, tap)
     counts = result.counts.set_index("kind")[["SSE lines", "chunks"]].to_dict("index")
     assert counts == {
-        "role": {"SSE lines": 1, "chunks": 1}, "content": {"SSE lines": 5, "chunks": 5},
-        "finish": {"SSE lines": 1, "chunks": 1}, "usage": {"SSE lines": 1, "chunks": 1},
-        "done": {"SSE lines": 1, "chunks": 0}, "last": {"SSE lines": 0, "chunks": 1},
+        "role": {"SSE lines": 1, "chunks": 1},
+        "content": {"SSE lines": 5, "chunks": 5},
+        "finish": {"SSE lines": 1, "chunks": 1},
+        "usage": {"SSE lines": 1, "chunks": 1},
+        "done": {"SSE lines": 1, "chunks": 0},
+        "last": {"SSE lines": 0, "chunks": 1},
     }
     assert result.chunk_id.startswith("lc_run--") and result.sse_id.startswith("chatcmpl-")
     assert {c.id for c in chunks} == {result.chunk_id}  # every chunk carries LangChain's run id
@@ -90,8 +98,10 @@ def test_running_sum_merges_content_metadata_and_usage(tapped_run):
 
 def test_chunk_plus_chunk_adds_usage():
     usage = {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
-    merged = r.add_chunks(AIMessageChunk(content="a", usage_metadata=usage),
-                          AIMessageChunk(content="b", usage_metadata=usage))
+    merged = r.add_chunks(
+        AIMessageChunk(content="a", usage_metadata=usage),
+        AIMessageChunk(content="b", usage_metadata=usage),
+    )
     assert merged.content == "ab"
     assert merged.usage_metadata == {"input_tokens": 2, "output_tokens": 4, "total_tokens": 6}
 
@@ -113,23 +123,31 @@ def test_chunk_plus_message_raises_type_error():
 
 def test_usage_is_not_streamed_by_default_for_a_custom_base_url(sim_base_url):
     tap = SSETap()
-    llm = ChatOpenAI(model="sim-fast", base_url=sim_base_url, api_key="sk-x", http_client=tap.client(),
-                     extra_body={"sim": {"ttft_ms": 0, "tokens_per_s": 0, "text": TEXT}})
+    llm = ChatOpenAI(
+        model="sim-fast",
+        base_url=sim_base_url,
+        api_key="sk-x",
+        http_client=tap.client(),
+        extra_body={"sim": {"ttft_ms": 0, "tokens_per_s": 0, "text": TEXT}},
+    )
     chunks = list(llm.stream("x"))
     assert not any(c.usage_metadata for c in chunks)
     assert "usage" not in {classify_sse_line(line.text) for line in tap.lines}
     assert len(chunks) == 8  # role + 5 + finish + last
 
 
-@pytest.mark.parametrize(("line", "kind"), [
-    ('data: {"choices":[{"delta":{"role":"assistant","content":""},"finish_reason":null}]}', "role"),
-    ('data: {"choices":[{"delta":{"content":"Hi"},"finish_reason":null}]}', "content"),
-    ('data: {"choices":[{"delta":{},"finish_reason":"stop"}]}', "finish"),
-    ('data: {"choices":[],"usage":{"completion_tokens":2}}', "usage"),
-    ("data: [DONE]", "done"),
-    ("", "other"),
-    (": keep-alive comment", "other"),
-])
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ('data: {"choices":[{"delta":{"role":"assistant","content":""},"finish_reason":null}]}', "role"),
+        ('data: {"choices":[{"delta":{"content":"Hi"},"finish_reason":null}]}', "content"),
+        ('data: {"choices":[{"delta":{},"finish_reason":"stop"}]}', "finish"),
+        ('data: {"choices":[],"usage":{"completion_tokens":2}}', "usage"),
+        ("data: [DONE]", "done"),
+        ("", "other"),
+        (": keep-alive comment", "other"),
+    ],
+)
 def test_classify_sse_line(line, kind):
     assert classify_sse_line(line) == kind
 
@@ -137,10 +155,14 @@ def test_classify_sse_line(line, kind):
 def test_tap_joins_lines_split_across_network_reads():
     tap = SSETap(clock=iter(range(10)).__next__)
     tap.feed(b'data: {"a"')
-    tap.feed(b': 1}\n\ndata: [DO')
+    tap.feed(b": 1}\n\ndata: [DO")
     tap.feed(b"NE]\n\n")
     assert [(line.t_ns, line.text) for line in tap.lines] == [
-        (1, 'data: {"a": 1}'), (1, ""), (2, "data: [DONE]"), (2, "")]
+        (1, 'data: {"a": 1}'),
+        (1, ""),
+        (2, "data: [DONE]"),
+        (2, ""),
+    ]
 
 
 def test_sse_table_pulls_out_what_each_line_carries(tapped_run):
@@ -148,8 +170,11 @@ def test_sse_table_pulls_out_what_each_line_carries(tapped_run):
     table = ci.sse_table(tap.lines, recorder.start_ns)
     assert list(table["carries"]) == [
         'delta={"role":"assistant","content":""}',
-        'delta={"content":"Chunks"}', 'delta={"content":" are"}', 'delta={"content":" not"}',
-        'delta={"content":" tokens"}', 'delta={"content":"."}',
+        'delta={"content":"Chunks"}',
+        'delta={"content":" are"}',
+        'delta={"content":" not"}',
+        'delta={"content":" tokens"}',
+        'delta={"content":"."}',
         "delta={} finish_reason='stop'",
         'usage={"prompt_tokens":1,"completion_tokens":5,"total_tokens":6}',
         "[DONE]",

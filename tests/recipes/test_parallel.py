@@ -135,8 +135,10 @@ def test_board_when_many_chunks_then_log_is_capped_and_ttft_skips_empty_chunks()
 
 def test_branch_sims_when_sidebar_profile_then_detailed_is_slower():
     sims = branch_sims(LatencyProfile(ttft_ms=150, tokens_per_s=80))
-    assert sims == {"short": {"ttft_ms": 150, "tokens_per_s": 80},
-                    "detailed": {"ttft_ms": 600, "tokens_per_s": 32}}
+    assert sims == {
+        "short": {"ttft_ms": 150, "tokens_per_s": 80},
+        "detailed": {"ttft_ms": 600, "tokens_per_s": 32},
+    }
 
 
 def test_build_branch_models_when_embedded_then_sim_models_with_their_own_latency(sim_base_url):

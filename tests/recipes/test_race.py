@@ -25,8 +25,9 @@ def _texts(events: list[RaceEvent | RaceTick], lane: str) -> list[str]:
 
 def test_streamed_lane_shows_text_much_sooner_and_both_finish_about_together(make_llm):
     llm = make_llm(profile=SMALL)
-    race = Race({"stream": lambda: streamed_lane(llm, PROMPT),
-                 "invoke": lambda: invoked_lane(llm, PROMPT)})
+    race = Race(
+        {"stream": lambda: streamed_lane(llm, PROMPT), "invoke": lambda: invoked_lane(llm, PROMPT)}
+    )
     events = _drain(race)
     stream, invoke = race.summaries()["stream"], race.summaries()["invoke"]
     assert stream["ttft_ms"] * 3 < invoke["ttft_ms"]
@@ -47,8 +48,12 @@ def test_lanes_run_concurrently_not_one_after_the_other():
     race = Race({"a": lambda: slow("a"), "b": lambda: slow("b")})
     events = [e for e in _drain(race) if isinstance(e, RaceEvent)]
     assert time.perf_counter() - started < 0.35
-    assert {(e.lane, e.kind) for e in events} == {("a", "text"), ("b", "text"),
-                                                  ("a", "done"), ("b", "done")}
+    assert {(e.lane, e.kind) for e in events} == {
+        ("a", "text"),
+        ("b", "text"),
+        ("a", "done"),
+        ("b", "done"),
+    }
 
 
 def test_a_failing_lane_reports_an_error_event_and_the_other_lane_finishes(make_llm):

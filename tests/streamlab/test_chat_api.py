@@ -80,8 +80,10 @@ def test_full_endpoint_sends_one_body_after_the_chain_finished(chat):
 
 
 def test_sse_parses_with_httpx_sse_into_token_events_then_end(chat):
-    with httpx.Client(timeout=30) as client, connect_sse(client, "GET", chat.base_url + "/chat/sse",
-                                                         params=Q) as source:
+    with (
+        httpx.Client(timeout=30) as client,
+        connect_sse(client, "GET", chat.base_url + "/chat/sse", params=Q) as source,
+    ):
         headers = source.response.headers
         events = [(event.event, event.json()) for event in source.iter_sse()]
     assert headers["content-type"].startswith("text/event-stream")
@@ -97,8 +99,10 @@ def test_sse_parses_with_httpx_sse_into_token_events_then_end(chat):
 
 def test_model_error_mid_stream_becomes_an_sse_error_event(chat):
     params = {**Q, "fault": "drop_after:5"}
-    with httpx.Client(timeout=30) as client, connect_sse(client, "GET", chat.base_url + "/chat/sse",
-                                                         params=params) as source:
+    with (
+        httpx.Client(timeout=30) as client,
+        connect_sse(client, "GET", chat.base_url + "/chat/sse", params=params) as source,
+    ):
         events = [(event.event, event.json()) for event in source.iter_sse()]
     names = [name for name, _ in events]
     assert names[-1] == "error" and "end" not in names
@@ -131,8 +135,14 @@ def test_fault_parameter_is_validated(chat):
 
 @pytest.mark.parametrize("path", ["/chat/async", "/chat/sse"])
 def test_disconnect_cancels_async_generators_and_the_upstream_stream(chat, sim_server, path):
-    report = wire.disconnect_demo(chat.base_url, path, {**Q, "tokens_per_s": 50}, after_chunks=5,
-                                  settle_s=0.5, sim_url=sim_server.base_url)
+    report = wire.disconnect_demo(
+        chat.base_url,
+        path,
+        {**Q, "tokens_per_s": 50},
+        after_chunks=5,
+        settle_s=0.5,
+        sim_url=sim_server.base_url,
+    )
     assert report.recording.disconnected and report.received_chunks == 5
     # Cancelled at its pending await, or aclose()d by sse-starlette after a failed send: both prompt.
     assert report.outcome_after in {"cancelled", "closed"}
@@ -143,8 +153,14 @@ def test_disconnect_cancels_async_generators_and_the_upstream_stream(chat, sim_s
 
 
 def test_disconnect_leaves_the_seed_generator_running_until_garbage_collection(chat, sim_server):
-    report = wire.disconnect_demo(chat.base_url, "/chat", {**Q, "tokens_per_s": 50}, after_chunks=5,
-                                  settle_s=0.5, sim_url=sim_server.base_url)
+    report = wire.disconnect_demo(
+        chat.base_url,
+        "/chat",
+        {**Q, "tokens_per_s": 50},
+        after_chunks=5,
+        settle_s=0.5,
+        sim_url=sim_server.base_url,
+    )
     assert report.outcome_after == "running"  # not closed, not cancelled: abandoned
     # The worker thread finishes the next() it was blocked in, then nobody pulls again...
     assert report.chain_chunks_after - report.chain_chunks_at_disconnect <= 1
@@ -176,8 +192,9 @@ def test_gzip_middleware_skips_event_streams(chat):
 
 
 def test_gzip_option_wraps_the_whole_app(sim_server):
-    server = start_chat_server(embedded_config(sim_server.base_url, profile=INSTANT), gzip=True,
-                               lab_mounts=False)
+    server = start_chat_server(
+        embedded_config(sim_server.base_url, profile=INSTANT), gzip=True, lab_mounts=False
+    )
     try:
         rec = wire.record(server.base_url + "/chat", params=Q)
         assert rec.headers["content-encoding"] == "gzip" and "Retrieval" in rec.text

@@ -39,8 +39,12 @@ def get_weather(city: str, days: int) -> str:
 def chunk_shape(chunk: AIMessageChunk) -> tuple:
     """The parts of a chunk a lesson talks about, without ids and timings."""
     usage = chunk.usage_metadata
-    return (chunk.content, chunk.response_metadata.get("finish_reason"),
-            usage and usage["output_tokens"], chunk.chunk_position)
+    return (
+        chunk.content,
+        chunk.response_metadata.get("finish_reason"),
+        usage and usage["output_tokens"],
+        chunk.chunk_position,
+    )
 
 
 def test_stream_when_joined_then_equals_invoke_text_for_same_seed(make_llm):
@@ -206,7 +210,8 @@ def test_bound_tool_when_streamed_then_args_arrive_as_partial_json(make_llm):
     full = reduce(operator.add, chunks)
     assert full.content == ""
     assert [(c["name"], c["args"]) for c in full.tool_calls] == [
-        ("get_weather", {"city": "Paris", "days": 3})]
+        ("get_weather", {"city": "Paris", "days": 3})
+    ]
     assert full.tool_calls[0]["id"].startswith("call_")
     assert full.response_metadata["finish_reason"] == "tool_calls"
 
@@ -214,7 +219,8 @@ def test_bound_tool_when_streamed_then_args_arrive_as_partial_json(make_llm):
 def test_bound_tool_when_invoked_then_tool_calls_are_parsed(make_llm):
     reply = make_llm().bind_tools([get_weather]).invoke("Weather in San Francisco over 5 days?")
     assert [(c["name"], c["args"]) for c in reply.tool_calls] == [
-        ("get_weather", {"city": "San Francisco", "days": 5})]
+        ("get_weather", {"city": "San Francisco", "days": 5})
+    ]
 
 
 def test_bound_tool_when_prompt_is_unrelated_then_answers_in_text(make_llm):

@@ -189,7 +189,6 @@ async def test_capture_events_sync_when_a_loop_already_runs_then_uses_a_worker_t
 # --- v3 -----------------------------------------------------------------------------------------
 
 
-
 async def test_capture_events_when_v3_on_chat_model_then_content_block_protocol():
     captured = await capture_events(fake_model(), "topic", version="v3")
     rows = to_rows(captured)

@@ -35,26 +35,42 @@ def endpoints(sim_base_url) -> Endpoints:
 # --- configuration ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"trials": 0}, "Trials must be a whole number from 1 to 200; got 0."),
-    ({"trials": 201}, "Trials must be a whole number from 1 to 200; got 201."),
-    ({"concurrency": 17}, "Concurrency must be a whole number from 1 to 16; got 17."),
-    ({"warmup": -1}, "Warm-up runs must be a whole number from 0 to 20; got -1."),
-    ({"prompts": ("  ",)}, "Add at least one prompt."),
-    ({"variants": ()}, "Compare 1 to 8 configurations; got 0."),
-    ({"variants": (Variant("a"), Variant("a"))}, "Each configuration needs its own label"),
-    ({"variants": (Variant("x", mode="fast"),)}, "Configuration x: mode must be one of stream, invoke."),
-    ({"variants": (Variant("x", provider="compatible", base_url="localhost"),)}, "must start with http"),
-    ({"variants": (Variant("x", fault="explode"),)}, "fault must be empty, 401, 429, 500 or drop_after"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"trials": 0}, "Trials must be a whole number from 1 to 200; got 0."),
+        ({"trials": 201}, "Trials must be a whole number from 1 to 200; got 201."),
+        ({"concurrency": 17}, "Concurrency must be a whole number from 1 to 16; got 17."),
+        ({"warmup": -1}, "Warm-up runs must be a whole number from 0 to 20; got -1."),
+        ({"prompts": ("  ",)}, "Add at least one prompt."),
+        ({"variants": ()}, "Compare 1 to 8 configurations; got 0."),
+        ({"variants": (Variant("a"), Variant("a"))}, "Each configuration needs its own label"),
+        (
+            {"variants": (Variant("x", mode="fast"),)},
+            "Configuration x: mode must be one of stream, invoke.",
+        ),
+        (
+            {"variants": (Variant("x", provider="compatible", base_url="localhost"),)},
+            "must start with http",
+        ),
+        (
+            {"variants": (Variant("x", fault="explode"),)},
+            "fault must be empty, 401, 429, 500 or drop_after",
+        ),
+    ],
+)
 def test_problems_name_what_to_fix(change, message):
     problems = replace(config(Variant("s")), **change).problems()
     assert any(message in p for p in problems), problems
 
 
 def test_valid_config_has_no_problems_and_survives_a_dict_round_trip():
-    original = config(Variant("s"), Variant("i", mode="invoke", api="async", ttft_ms=10.0, fault="500"),
-                      prompts=("one", "two"), seed=9)
+    original = config(
+        Variant("s"),
+        Variant("i", mode="invoke", api="async", ttft_ms=10.0, fault="500"),
+        prompts=("one", "two"),
+        seed=9,
+    )
     assert original.problems() == []
     assert ExperimentConfig.from_dict(original.to_dict()) == original
 
@@ -67,13 +83,16 @@ def test_from_dict_drops_unknown_keys_such_as_an_api_key():
     assert "sk-should" not in repr(loaded) and "sk-should" not in str(loaded.to_dict())
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda d: d.update(trials="many"), "'trials' must be a whole number; got 'many'"),
-    (lambda d: d.update(variants=[]), "non-empty list 'variants'"),
-    (lambda d: d["variants"][0].update(ttft_ms="fast"), "Variant 1: 'ttft_ms' must be a number"),
-    (lambda d: d["variants"][0].pop("label"), "Variant 1 needs a text 'label'"),
-    (lambda d: d.update(trials=500), "Trials must be a whole number from 1 to 200; got 500."),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d.update(trials="many"), "'trials' must be a whole number; got 'many'"),
+        (lambda d: d.update(variants=[]), "non-empty list 'variants'"),
+        (lambda d: d["variants"][0].update(ttft_ms="fast"), "Variant 1: 'ttft_ms' must be a number"),
+        (lambda d: d["variants"][0].pop("label"), "Variant 1 needs a text 'label'"),
+        (lambda d: d.update(trials=500), "Trials must be a whole number from 1 to 200; got 500."),
+    ],
+)
 def test_from_dict_when_a_field_is_wrong_then_says_which(mutate, message):
     data = config(Variant("s")).to_dict()
     mutate(data)
@@ -140,8 +159,9 @@ def test_concurrency_overlaps_trials(endpoints):
 
 def test_concurrency_one_runs_trials_back_to_back(endpoints):
     slow = {"ttft_ms": 40.0, "tokens_per_s": 0.0, "jitter_ms": 0.0}
-    frame = trials_frame(run_experiment(config(Variant("s", **slow), trials=4, concurrency=1),
-                                        endpoints).trials).sort_values("started_ms")
+    frame = trials_frame(
+        run_experiment(config(Variant("s", **slow), trials=4, concurrency=1), endpoints).trials
+    ).sort_values("started_ms")
     assert (frame["started_ms"].to_numpy()[1:] >= frame["ended_ms"].to_numpy()[:-1]).all()
 
 
@@ -158,8 +178,9 @@ def test_a_fault_mid_stream_is_recorded_as_a_failure_with_partial_timings(endpoi
 
 
 def test_an_http_fault_is_a_failed_trial_not_a_crash(endpoints):
-    frame = trials_frame(run_experiment(config(Variant("x", fault="500", **FAST), trials=1),
-                                        endpoints).trials)
+    frame = trials_frame(
+        run_experiment(config(Variant("x", fault="500", **FAST), trials=1), endpoints).trials
+    )
     assert frame.loc[0, "status"] == "failed" and "internal error (HTTP 500)" in frame.loc[0, "error"]
 
 
@@ -189,8 +210,12 @@ def test_stop_before_any_trial_records_nothing(endpoints):
 def test_stop_mid_experiment_keeps_finished_trials(endpoints):
     stop = threading.Event()
     slow = {"ttft_ms": 30.0, "tokens_per_s": 200.0, "jitter_ms": 0.0}
-    experiment = run_experiment(config(Variant("s", **slow), trials=20, concurrency=2), endpoints,
-                                on_trial=lambda _: stop.set(), stop=stop)
+    experiment = run_experiment(
+        config(Variant("s", **slow), trials=20, concurrency=2),
+        endpoints,
+        on_trial=lambda _: stop.set(),
+        stop=stop,
+    )
     assert experiment.status == "stopped"
     assert 1 <= len(experiment.trials) < 20
     assert {t.status for t in experiment.trials} <= {"ok", "stopped"}
@@ -221,10 +246,13 @@ def test_combined_frames_prefix_each_experiment(endpoints):
     assert set(chunks["variant"]) == {"#1 · s", "#2 · s"}
 
 
-@pytest.mark.parametrize("args, expected", [
-    ((0, 40, 0.5, 1, 2), "Warming up: 1 of 2 runs (not recorded)…"),
-    ((10, 40, 5.0), "10 of 40 trials · 5.0 s elapsed · about 15 s left"),
-    ((40, 40, 20.0), "40 of 40 trials · 20.0 s elapsed"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((0, 40, 0.5, 1, 2), "Warming up: 1 of 2 runs (not recorded)…"),
+        ((10, 40, 5.0), "10 of 40 trials · 5.0 s elapsed · about 15 s left"),
+        ((40, 40, 20.0), "40 of 40 trials · 20.0 s elapsed"),
+    ],
+)
 def test_progress_text_gives_an_eta_from_the_pace_so_far(args, expected):
     assert progress_text(*args) == expected

@@ -14,12 +14,25 @@ from streamlab.lab_presets import (
 )
 
 CONFIG = ExperimentConfig(
-    name="workshop: TTFT, total", chain="blocking", prompts=("Explain RAG", "Explain LCEL"), trials=30,
-    concurrency=8, warmup=2, seed=42, max_tokens=64,
-    variants=(Variant("streaming", ttft_ms=200.0, tokens_per_s=40.0, jitter_ms=0.0),
-              Variant("invoke, async", mode="invoke", api="async", fault="drop_after:5"),
-              Variant("ollama", provider="compatible", base_url="http://localhost:11434/v1?x=1,2",
-                      model="llama3.2:1b")))
+    name="workshop: TTFT, total",
+    chain="blocking",
+    prompts=("Explain RAG", "Explain LCEL"),
+    trials=30,
+    concurrency=8,
+    warmup=2,
+    seed=42,
+    max_tokens=64,
+    variants=(
+        Variant("streaming", ttft_ms=200.0, tokens_per_s=40.0, jitter_ms=0.0),
+        Variant("invoke, async", mode="invoke", api="async", fault="drop_after:5"),
+        Variant(
+            "ollama",
+            provider="compatible",
+            base_url="http://localhost:11434/v1?x=1,2",
+            model="llama3.2:1b",
+        ),
+    ),
+)
 
 
 def test_config_survives_encode_then_decode():
@@ -32,8 +45,9 @@ def test_params_are_prefixed_and_readable():
     params = to_lab_params(CONFIG)
     assert all(name.startswith("lab_") for name in params)
     assert params["lab_n"] == "30" and params["lab_conc"] == "8" and params["lab_chain"] == "blocking"
-    assert params["lab_v1"] == ("label:streaming,mode:stream,api:sync,provider:embedded,model:sim-fast,"
-                                "ttft:200,tps:40,jitter:0")
+    assert params["lab_v1"] == (
+        "label:streaming,mode:stream,api:sync,provider:embedded,model:sim-fast,ttft:200,tps:40,jitter:0"
+    )
 
 
 def test_sidebar_params_are_left_alone():
@@ -44,22 +58,34 @@ def test_sidebar_params_are_left_alone():
 WHOLE = "must be a whole number from"
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"lab_n": "500"}, "Ignored ?lab_n=`500`: trials must be a whole number from 1 to 200."),
-    ({"lab_n": "2.5"}, "Ignored ?lab_n=`2.5`: trials must be a whole number from 1 to 200."),
-    ({"lab_conc": "lots"}, f"Ignored ?lab_conc=`lots`: concurrency {WHOLE} 1 to 16."),
-    ({"lab_warmup": "-1"}, f"Ignored ?lab_warmup=`-1`: warm-up runs {WHOLE} 0 to 20."),
-    ({"lab_chain": "graph"}, "Ignored ?lab_chain=`graph`: choose one of llm, sequence, parallel, "
-                             "blocking."),
-    ({"lab_v1": "label:a,mode:fast"}, "Ignored ?lab_v1: mode must be one of stream, invoke; got "
-                                      "`fast`."),
-    ({"lab_v2": "label:a,ttft:-5"}, "Ignored ?lab_v2: ttft must be a number from 0 to 120000; got "
-                                    "`-5`."),
-    ({"lab_v1": "mode:stream"}, "Ignored ?lab_v1: every configuration needs a label"),
-    ({"lab_v1": "label:a,provider:compatible,url:ftp%3A%2F%2Fx"}, "must start with http:// or https://"),
-    ({"lab_prompts": "\n \n"}, "Ignored ?lab_prompts: it holds no prompt"),
-    ({"lab_turbo": "1"}, "Ignored ?lab_turbo: not a lab setting. Allowed: lab_name, lab_chain"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"lab_n": "500"}, "Ignored ?lab_n=`500`: trials must be a whole number from 1 to 200."),
+        ({"lab_n": "2.5"}, "Ignored ?lab_n=`2.5`: trials must be a whole number from 1 to 200."),
+        ({"lab_conc": "lots"}, f"Ignored ?lab_conc=`lots`: concurrency {WHOLE} 1 to 16."),
+        ({"lab_warmup": "-1"}, f"Ignored ?lab_warmup=`-1`: warm-up runs {WHOLE} 0 to 20."),
+        (
+            {"lab_chain": "graph"},
+            "Ignored ?lab_chain=`graph`: choose one of llm, sequence, parallel, blocking.",
+        ),
+        (
+            {"lab_v1": "label:a,mode:fast"},
+            "Ignored ?lab_v1: mode must be one of stream, invoke; got `fast`.",
+        ),
+        (
+            {"lab_v2": "label:a,ttft:-5"},
+            "Ignored ?lab_v2: ttft must be a number from 0 to 120000; got `-5`.",
+        ),
+        ({"lab_v1": "mode:stream"}, "Ignored ?lab_v1: every configuration needs a label"),
+        (
+            {"lab_v1": "label:a,provider:compatible,url:ftp%3A%2F%2Fx"},
+            "must start with http:// or https://",
+        ),
+        ({"lab_prompts": "\n \n"}, "Ignored ?lab_prompts: it holds no prompt"),
+        ({"lab_turbo": "1"}, "Ignored ?lab_turbo: not a lab setting. Allowed: lab_name, lab_chain"),
+    ],
+)
 def test_bad_values_are_dropped_with_a_message_naming_the_param(params, message):
     preset = parse_lab_params(params)
     assert preset.values == {}
@@ -97,4 +123,8 @@ def test_templates_start_from_the_base_variant_and_are_valid(name):
 def test_stream_vs_invoke_template_differs_only_in_mode():
     streaming, invoke = template_variants("stream_vs_invoke", Variant("base"))
     assert (streaming.label, streaming.mode, invoke.label, invoke.mode) == (
-        "streaming", "stream", "invoke", "invoke")
+        "streaming",
+        "stream",
+        "invoke",
+        "invoke",
+    )

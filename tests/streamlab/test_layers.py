@@ -64,8 +64,12 @@ def test_frame_puts_all_three_layers_on_the_request_start_origin():
 
 def test_browser_report_without_samples_uses_first_and_last_paint():
     start_ms = START_NS / MS
-    paint = {"first_paint_ms": start_ms + 240, "last_paint_ms": start_ms + 900, "chars": 42,
-             "samples": []}
+    paint = {
+        "first_paint_ms": start_ms + 240,
+        "last_paint_ms": start_ms + 900,
+        "chars": 42,
+        "samples": [],
+    }
     frame = to_layers_frame(received(), START_NS, browser=paint)
     assert frame["t_ms"].tolist() == [240.0, 900.0]
     assert frame["cum_chars"].tolist() == [42, 42]
@@ -77,8 +81,13 @@ def test_summary_lists_every_layer_in_order_and_marks_unmeasured_ones():
     assert [s["layer"] for s in summary] == list(LAYERS)
     server, langchain, browser = summary
     assert server == {"layer": SERVER, "first_ms": None, "last_ms": None, "updates": 0, "chars": 0}
-    assert langchain == {"layer": LANGCHAIN, "first_ms": 201.0, "last_ms": 260.0, "updates": 2,
-                         "chars": 8}
+    assert langchain == {
+        "layer": LANGCHAIN,
+        "first_ms": 201.0,
+        "last_ms": 260.0,
+        "updates": 2,
+        "chars": 8,
+    }
     assert browser["first_ms"] is None
 
 
@@ -93,8 +102,9 @@ def test_browser_last_token_is_when_the_whole_answer_showed_not_the_final_markdo
 def test_summary_table_says_how_far_each_layer_is_behind_the_one_above():
     server = ServerTrace(sent_ns=(START_NS + 200 * MS,), texts=("Hi",))
     start_ms = START_NS / MS
-    frame = to_layers_frame(received((201.25, "Hi")), START_NS, server=server,
-                            browser={"samples": [[start_ms + 231.25, 2]]})
+    frame = to_layers_frame(
+        received((201.25, "Hi")), START_NS, server=server, browser={"samples": [[start_ms + 231.25, 2]]}
+    )
     table = to_summary_table(summarize_layers(frame)).set_index("layer")
     behind = table["first token: + ms after layer above"]
     assert pd.isna(behind[SERVER])

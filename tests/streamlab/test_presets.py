@@ -6,10 +6,16 @@ from streamlab.presets import parse_profile_params, to_profile_params
 
 
 def test_valid_params_become_sidebar_values():
-    preset = parse_profile_params({"ttft": "800", "tps": "25", "jitter": "10", "seed": "3",
-                                   "model": "sim-detailed"})
-    assert preset.values == {"ttft_ms": 800.0, "tokens_per_s": 25.0, "jitter_ms": 10.0, "seed": 3,
-                             "model": "sim-detailed"}
+    preset = parse_profile_params(
+        {"ttft": "800", "tps": "25", "jitter": "10", "seed": "3", "model": "sim-detailed"}
+    )
+    assert preset.values == {
+        "ttft_ms": 800.0,
+        "tokens_per_s": 25.0,
+        "jitter_ms": 10.0,
+        "seed": 3,
+        "model": "sim-detailed",
+    }
     assert preset.problems == []
 
 

@@ -36,8 +36,9 @@ def test_embedded_config_when_url_lacks_v1_then_adds_it(sim_server):
 def test_embedded_model_sends_profile_and_sim_controls_as_extra_body(sim_base_url):
     profile = LatencyProfile(ttft_ms=5, tokens_per_s=0, jitter_ms=1, seed=3)
     llm = build_chat_model(embedded_config(sim_base_url, profile=profile), sim={"text": "Exactly this."})
-    assert llm.extra_body == {"sim": {"ttft_ms": 5, "tokens_per_s": 0, "jitter_ms": 1, "seed": 3,
-                                      "text": "Exactly this."}}
+    assert llm.extra_body == {
+        "sim": {"ttft_ms": 5, "tokens_per_s": 0, "jitter_ms": 1, "seed": 3, "text": "Exactly this."}
+    }
     assert llm.invoke("anything").content == "Exactly this."  # the server honoured it
 
 
@@ -55,11 +56,17 @@ def test_real_providers_never_get_the_sim_field(kind, base_url):
 @pytest.mark.parametrize(
     "config, base_url, retries",
     [
-        (ProviderConfig("embedded", "http://127.0.0.1:1/v1", "sim-fast", SecretStr(EMBEDDED_KEY)),
-         "http://127.0.0.1:1/v1", 0),
+        (
+            ProviderConfig("embedded", "http://127.0.0.1:1/v1", "sim-fast", SecretStr(EMBEDDED_KEY)),
+            "http://127.0.0.1:1/v1",
+            0,
+        ),
         (ProviderConfig("openai", "", "gpt-4o-mini", SecretStr(SECRET)), OPENAI_URL, 2),
-        (ProviderConfig("compatible", "http://localhost:11434/v1", "llama3.2"),
-         "http://localhost:11434/v1", 2),
+        (
+            ProviderConfig("compatible", "http://localhost:11434/v1", "llama3.2"),
+            "http://localhost:11434/v1",
+            2,
+        ),
     ],
 )
 def test_every_provider_streams_usage_and_is_loop_safe(config, base_url, retries):
@@ -92,10 +99,17 @@ def test_mask_key(key, expected):
 def test_api_key_never_appears_in_reprs_or_serialisations():
     config = ProviderConfig("openai", "", "gpt-4o-mini", SecretStr(SECRET))
     llm = build_chat_model(config)
-    assert repr(config) == ("ProviderConfig(kind='openai', base_url='', model='gpt-4o-mini', "
-                            "api_key='sk-…1234')")
-    shown = [repr(config), str(config), repr(llm), str(llm), llm.model_dump_json(),
-             json.dumps(dumpd(llm))]
+    assert repr(config) == (
+        "ProviderConfig(kind='openai', base_url='', model='gpt-4o-mini', api_key='sk-…1234')"
+    )
+    shown = [
+        repr(config),
+        str(config),
+        repr(llm),
+        str(llm),
+        llm.model_dump_json(),
+        json.dumps(dumpd(llm)),
+    ]
     assert all(SECRET not in text for text in shown)
     assert config.key() == SECRET  # still usable where it is needed
 
@@ -139,8 +153,9 @@ def test_check_connection_when_nothing_listens_then_cannot_reach(closed_port):
     url = f"http://127.0.0.1:{closed_port}/v1"
     status = check_connection(ProviderConfig("compatible", url, "llama3.2"))
     assert not status.ok
-    assert status.message == (f"Cannot reach {url}: ConnectError. "
-                              "Is the server running, and is the address right?")
+    assert status.message == (
+        f"Cannot reach {url}: ConnectError. Is the server running, and is the address right?"
+    )
 
 
 def test_check_connection_when_server_never_answers_then_says_so():
@@ -166,8 +181,9 @@ def test_check_connection_when_key_rejected_then_401_message_with_masked_key(sim
     config = replace(embedded_config(sim_base_url), api_key=SecretStr(bad))
     status = check_connection(config)
     assert not status.ok
-    assert status.message == (f"{sim_base_url} rejected the API key (HTTP 401). "
-                              "Check the key (sk-…6789).")
+    assert status.message == (
+        f"{sim_base_url} rejected the API key (HTTP 401). Check the key (sk-…6789)."
+    )
     assert bad not in status.message
 
 

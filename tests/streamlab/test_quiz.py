@@ -160,7 +160,7 @@ def test_claim_config(make_llm):
 
 
 def test_claim_tool_call_args(make_llm):
-    assert "{\"cit" in right("tool_call_args")
+    assert '{"cit' in right("tool_call_args")
     chunks = list(stream_tool_call(bind_weather_tool(make_llm()), "Weather in Paris for 2 days?"))
     pieces = [c.tool_call_chunks[0]["args"] for c in chunks if c.tool_call_chunks]
     assert '{"cit' in pieces

@@ -98,9 +98,18 @@ def test_compute_metrics_when_stall_factor_lowered_then_more_stalls():
 def test_compute_metrics_when_no_chunks_then_everything_empty():
     m = compute_metrics([], start_ns=0, end_ns=50 * MS)
     assert m == {
-        "ttft_ms": None, "total_ms": 50.0, "chunks": 0, "content_chunks": 0, "output_tokens": 0,
-        "tokens_source": "chunks", "output_speed_tps": None, "throughput_tps": 0.0,
-        "gap_p50_ms": None, "gap_p95_ms": None, "gap_max_ms": None, "stalls": 0,
+        "ttft_ms": None,
+        "total_ms": 50.0,
+        "chunks": 0,
+        "content_chunks": 0,
+        "output_tokens": 0,
+        "tokens_source": "chunks",
+        "output_speed_tps": None,
+        "throughput_tps": 0.0,
+        "gap_p50_ms": None,
+        "gap_p95_ms": None,
+        "gap_max_ms": None,
+        "stalls": 0,
     }
 
 
@@ -121,7 +130,9 @@ def test_compute_metrics_when_all_chunks_at_same_instant_then_speed_none_and_gap
 
 def test_compute_metrics_when_usage_reported_then_tokens_come_from_usage():
     chunks = [
-        ChunkRecord(10 * MS, ""), ChunkRecord(20 * MS, "Hello"), ChunkRecord(40 * MS, " world"),
+        ChunkRecord(10 * MS, ""),
+        ChunkRecord(20 * MS, "Hello"),
+        ChunkRecord(40 * MS, " world"),
         ChunkRecord(41 * MS, "", output_tokens=9),
     ]
     m = compute_metrics(chunks, 0, 50 * MS)
@@ -132,7 +143,8 @@ def test_compute_metrics_when_usage_reported_then_tokens_come_from_usage():
 
 def test_compute_metrics_when_only_one_branch_reports_usage_then_falls_back_to_chunks():
     chunks = [
-        ChunkRecord(10 * MS, "a", "x"), ChunkRecord(11 * MS, "", "x", output_tokens=7),
+        ChunkRecord(10 * MS, "a", "x"),
+        ChunkRecord(11 * MS, "", "x", output_tokens=7),
         ChunkRecord(12 * MS, "b", "y"),
     ]
     assert compute_metrics(chunks, 0, 20 * MS)["tokens_source"] == "chunks"
@@ -143,8 +155,13 @@ def test_compute_metrics_when_only_one_branch_reports_usage_then_falls_back_to_c
 
 def test_compute_branch_metrics_when_two_branches_then_each_has_its_own_schedule():
     chunks = schedule(
-        (50, "a", "short"), (60, "b", "short"), (70, "c", "short"),
-        (200, "x", "long"), (300, "y", "long"), (400, "z", "long"), (500, "w", "long"),
+        (50, "a", "short"),
+        (60, "b", "short"),
+        (70, "c", "short"),
+        (200, "x", "long"),
+        (300, "y", "long"),
+        (400, "z", "long"),
+        (500, "w", "long"),
     )
     branches = compute_branch_metrics(chunks, 0)
     assert set(branches) == {"short", "long"}
@@ -164,7 +181,10 @@ def test_compute_branch_metrics_when_plain_stream_then_empty():
 @pytest.mark.parametrize(
     "values, q, expected",
     [
-        ([], 50, None), ([4.0], 95, 4.0), ([1, 2, 3, 4], 50, 2.5), ([1, 2, 3, 4, 5], 95, 4.8),
+        ([], 50, None),
+        ([4.0], 95, 4.0),
+        ([1, 2, 3, 4], 50, 2.5),
+        ([1, 2, 3, 4, 5], 95, 4.8),
         ([7, 1], 0, 1),
     ],
 )
@@ -339,8 +359,10 @@ def test_record_invoke_when_result_returned_then_one_chunk_at_the_end():
 
     def invoke() -> AIMessage:
         clock.advance(800)
-        return AIMessage(content="The whole answer", usage_metadata={
-            "input_tokens": 4, "output_tokens": 3, "total_tokens": 7})
+        return AIMessage(
+            content="The whole answer",
+            usage_metadata={"input_tokens": 4, "output_tokens": 3, "total_tokens": 7},
+        )
 
     rec = StreamRecorder(label="invoke", clock=clock)
     result = rec.record_invoke(invoke)

@@ -19,8 +19,13 @@ def test_key_used_for_a_run_is_absent_from_json_csv_url_and_sqlite(sim_base_url,
     config = ExperimentConfig(variants=(variant,), trials=2, concurrency=1, warmup=0)
     experiment = run_experiment(config, Endpoints(compatible_key=SecretStr(SECRET)))
     assert [t.status for t in experiment.trials] == ["ok", "ok"]
-    exports = [to_json(experiment), trials_csv(experiment), chunks_csv(experiment),
-               repr(to_lab_params(config)), repr(experiment)]
+    exports = [
+        to_json(experiment),
+        trials_csv(experiment),
+        chunks_csv(experiment),
+        repr(to_lab_params(config)),
+        repr(experiment),
+    ]
     assert all(SECRET not in text for text in exports)
     store = ExperimentStore(tmp_path / "history.sqlite3")
     store.save(experiment)

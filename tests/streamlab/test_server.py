@@ -79,15 +79,19 @@ def test_max_tokens_cuts_the_answer_with_finish_reason_length(client, field):
 
 
 def test_stop_sequence_truncates(client):
-    reply = client.chat.completions.create(model="sim-fast", messages=MESSAGES, stop=["Retrieval"],
-                                           extra_body={"sim": FAST})
+    reply = client.chat.completions.create(
+        model="sim-fast", messages=MESSAGES, stop=["Retrieval"], extra_body={"sim": FAST}
+    )
     assert "Retrieval" not in reply.choices[0].message.content
 
 
 def test_temperature_zero_ignores_seed_variation(client):
     texts = {
-        client.chat.completions.create(model="sim-fast", messages=MESSAGES, temperature=0, seed=s,
-                                       extra_body={"sim": FAST}).choices[0].message.content
+        client.chat.completions.create(
+            model="sim-fast", messages=MESSAGES, temperature=0, seed=s, extra_body={"sim": FAST}
+        )
+        .choices[0]
+        .message.content
         for s in range(6)
     }
     assert len(texts) == 1
@@ -97,7 +101,10 @@ def test_streaming_timing_follows_requested_profile(client):
     start = time.perf_counter()
     arrivals = []
     for chunk in client.chat.completions.create(
-        model="sim-fast", messages=MESSAGES, stream=True, max_tokens=11,
+        model="sim-fast",
+        messages=MESSAGES,
+        stream=True,
+        max_tokens=11,
         extra_body={"sim": {"ttft_ms": 300, "tokens_per_s": 50}},
     ):
         if chunk.choices and chunk.choices[0].delta.content:
@@ -142,8 +149,14 @@ def test_timeout_fault_sends_no_body_until_client_gives_up(sim_base_url):
     short = openai.OpenAI(base_url=sim_base_url, api_key="x", max_retries=0, timeout=0.5)
     start = time.perf_counter()
     with pytest.raises(openai.APITimeoutError):
-        list(short.chat.completions.create(model="sim-fast", messages=MESSAGES, stream=True,
-                                           extra_body={"sim": {"fault": "timeout"}}))
+        list(
+            short.chat.completions.create(
+                model="sim-fast",
+                messages=MESSAGES,
+                stream=True,
+                extra_body={"sim": {"fault": "timeout"}},
+            )
+        )
     assert 0.4 <= time.perf_counter() - start < 3
 
 
@@ -151,7 +164,9 @@ def test_drop_after_fault_cuts_connection_without_done(client):
     received = []
     with pytest.raises(openai.APIError):
         for chunk in client.chat.completions.create(
-            model="sim-fast", messages=MESSAGES, stream=True,
+            model="sim-fast",
+            messages=MESSAGES,
+            stream=True,
             extra_body={"sim": {**FAST, "fault": "drop_after:4"}},
         ):
             received.append(chunk)
@@ -160,8 +175,12 @@ def test_drop_after_fault_cuts_connection_without_done(client):
 
 def test_disconnect_stops_generation(sim_base_url, server_stats):
     before = server_stats()
-    body = {"model": "sim-fast", "messages": MESSAGES, "stream": True,
-            "sim": {"ttft_ms": 0, "tokens_per_s": 20}}
+    body = {
+        "model": "sim-fast",
+        "messages": MESSAGES,
+        "stream": True,
+        "sim": {"ttft_ms": 0, "tokens_per_s": 20},
+    }
     with httpx.stream("POST", sim_base_url + "/chat/completions", json=body) as response:
         for _ in zip(range(3), response.iter_lines(), strict=False):
             pass
@@ -198,8 +217,11 @@ def test_bad_requests_get_openai_style_errors(sim_base_url, body, status, code):
 
 
 def test_malformed_json_is_a_400(sim_base_url):
-    response = httpx.post(sim_base_url + "/chat/completions", content=b"{not json",
-                          headers={"content-type": "application/json"})
+    response = httpx.post(
+        sim_base_url + "/chat/completions",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
 
@@ -210,11 +232,27 @@ def test_sdk_raises_not_found_for_unknown_model(client):
 
 
 def test_tool_call_streams_partial_json_arguments(client):
-    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {
-        "type": "object", "properties": {"city": {"type": "string"}, "days": {"type": "integer"}}}}}]
-    chunks = list(client.chat.completions.create(
-        model="sim-fast", stream=True, tools=tools, extra_body={"sim": FAST},
-        messages=[{"role": "user", "content": "Use get_weather for Paris over 3 days"}]))
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
+                },
+            },
+        }
+    ]
+    chunks = list(
+        client.chat.completions.create(
+            model="sim-fast",
+            stream=True,
+            tools=tools,
+            extra_body={"sim": FAST},
+            messages=[{"role": "user", "content": "Use get_weather for Paris over 3 days"}],
+        )
+    )
     first = chunks[0].choices[0].delta.tool_calls[0]
     assert first.function.name == "get_weather" and first.id.startswith("call_")
     pieces = [c.choices[0].delta.tool_calls[0].function.arguments for c in chunks[1:-1]]
@@ -225,14 +263,26 @@ def test_tool_call_streams_partial_json_arguments(client):
 
 def test_tool_call_forced_through_sim_field(client):
     tools = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
-    reply = client.chat.completions.create(model="sim-fast", tools=tools, messages=MESSAGES,
-                                           extra_body={"sim": {**FAST, "tool_call": "lookup"}})
+    reply = client.chat.completions.create(
+        model="sim-fast",
+        tools=tools,
+        messages=MESSAGES,
+        extra_body={"sim": {**FAST, "tool_call": "lookup"}},
+    )
     assert reply.choices[0].message.tool_calls[0].function.name == "lookup"
     assert reply.choices[0].finish_reason == "tool_calls"
 
 
-@pytest.mark.parametrize("host, ok", [("127.0.0.1", True), ("::1", True), ("localhost", True),
-                                      ("0.0.0.0", False), ("192.168.1.5", False)])
+@pytest.mark.parametrize(
+    "host, ok",
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+    ],
+)
 def test_loopback_guard(host, ok):
     assert is_loopback(host) is ok
 

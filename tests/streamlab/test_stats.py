@@ -21,18 +21,47 @@ from streamlab.stats import (
 )
 
 
-def trial(variant: str, i: int, ttft: float | None, total: float | None, *, status: str = "ok",
-          error: str | None = None, tokens: int = 50) -> TrialResult:
+def trial(
+    variant: str,
+    i: int,
+    ttft: float | None,
+    total: float | None,
+    *,
+    status: str = "ok",
+    error: str | None = None,
+    tokens: int = 50,
+) -> TrialResult:
     return TrialResult(
-        variant=variant, trial=i, prompt_index=0, status=status, started_ms=0.0, ended_ms=total or 0.0,
-        ttft_ms=ttft, total_ms=total, output_speed_tps=None, throughput_tps=None, chunks=tokens + 3,
-        content_chunks=tokens, output_tokens=tokens, tokens_source="usage", gap_p50_ms=10.0,
-        gap_p95_ms=20.0, gap_max_ms=30.0, error_type="APIError" if error else None, error=error)
+        variant=variant,
+        trial=i,
+        prompt_index=0,
+        status=status,
+        started_ms=0.0,
+        ended_ms=total or 0.0,
+        ttft_ms=ttft,
+        total_ms=total,
+        output_speed_tps=None,
+        throughput_tps=None,
+        chunks=tokens + 3,
+        content_chunks=tokens,
+        output_tokens=tokens,
+        tokens_source="usage",
+        gap_p50_ms=10.0,
+        gap_p95_ms=20.0,
+        gap_max_ms=30.0,
+        error_type="APIError" if error else None,
+        error=error,
+    )
 
 
 def frame(**groups: list[tuple[float | None, float | None]]) -> pd.DataFrame:
-    return trials_frame([trial(name, i, ttft, total)
-                         for name, rows in groups.items() for i, (ttft, total) in enumerate(rows)])
+    return trials_frame(
+        [
+            trial(name, i, ttft, total)
+            for name, rows in groups.items()
+            for i, (ttft, total) in enumerate(rows)
+        ]
+    )
 
 
 def test_describe_on_one_to_ten_matches_textbook_values():
@@ -42,8 +71,9 @@ def test_describe_on_one_to_ten_matches_textbook_values():
     assert d.std == pytest.approx(3.0276503540974917)  # sample std (n − 1)
 
 
-@pytest.mark.parametrize("given, n, std", [([], 0, None), ([None, float("nan"), 4.0], 1, None),
-                                            ([2.0, 4.0], 2, math.sqrt(2))])
+@pytest.mark.parametrize(
+    "given, n, std", [([], 0, None), ([None, float("nan"), 4.0], 1, None), ([2.0, 4.0], 2, math.sqrt(2))]
+)
 def test_describe_when_values_are_missing_then_ignores_them(given, n, std):
     d = describe(given)
     assert d.n == n
@@ -79,8 +109,9 @@ def test_ecdf_gives_sorted_values_and_cumulative_shares():
 
 
 def test_summary_table_has_one_row_per_configuration_and_metric_with_deltas_vs_baseline():
-    data = frame(streaming=[(100, 1000), (110, 1010), (90, 990)],
-                 invoke=[(1000, 1000), (1010, 1010), (990, 990)])
+    data = frame(
+        streaming=[(100, 1000), (110, 1010), (90, 990)], invoke=[(1000, 1000), (1010, 1010), (990, 990)]
+    )
     table = summary_table(data, seed=0)
     assert list(table.columns) == SUMMARY_COLUMNS
     assert len(table) == 2 * 8
@@ -98,11 +129,15 @@ def test_summary_uses_only_successful_trials():
 
 
 def test_verdict_says_how_much_sooner_text_arrived_and_that_totals_are_equal():
-    data = frame(streaming=[(100, 1000), (101, 1001), (99, 999), (100, 1002)],
-                 invoke=[(790, 1000), (791, 1001), (789, 999), (790, 1002)])
+    data = frame(
+        streaming=[(100, 1000), (101, 1001), (99, 999), (100, 1002)],
+        invoke=[(790, 1000), (791, 1001), (789, 999), (790, 1002)],
+    )
     text = verdict(data, "streaming", "invoke")
-    assert text == ("streaming showed first text 7.9× sooner than invoke (median 100 ms vs 790 ms); "
-                    "total time equal within 1%.")
+    assert text == (
+        "streaming showed first text 7.9× sooner than invoke (median 100 ms vs 790 ms); "
+        "total time equal within 1%."
+    )
 
 
 def test_verdict_when_totals_clearly_differ_then_names_the_faster_one():
@@ -118,8 +153,13 @@ def test_verdict_when_ttft_overlaps_then_says_no_clear_difference():
 
 
 def test_verdict_mentions_failed_trials_with_their_message():
-    data = trials_frame([trial("s", 0, 100, 1000), trial("i", 0, 900, 1000),
-                         trial("i", 1, None, 40, status="failed", error="The connection broke.")])
+    data = trials_frame(
+        [
+            trial("s", 0, 100, 1000),
+            trial("i", 0, 900, 1000),
+            trial("i", 1, None, 40, status="failed", error="The connection broke."),
+        ]
+    )
     assert verdict(data, "s", "i").endswith("1 of 2 trials of i failed: The connection broke.")
 
 
@@ -138,8 +178,13 @@ def test_verdicts_compare_the_first_configuration_with_each_other():
 
 
 def test_live_table_and_median_summary():
-    data = trials_frame([trial("s", 0, 100, 1000), trial("s", 1, 120, 1100),
-                         trial("s", 2, None, 5, status="failed", error="x")])
+    data = trials_frame(
+        [
+            trial("s", 0, 100, 1000),
+            trial("s", 1, 120, 1100),
+            trial("s", 2, None, 5, status="failed", error="x"),
+        ]
+    )
     row = live_table(data).iloc[0]
     assert (row["done"], row["failed"], row["TTFT median (ms)"]) == (3, 1, 110)
     assert median_summary(data, "s")["total_ms"] == 1050

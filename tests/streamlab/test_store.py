@@ -29,16 +29,82 @@ from streamlab.store import (
 
 
 def make_experiment(name: str = "stream vs invoke") -> Experiment:
-    config = ExperimentConfig(name=name, chain="parallel", trials=2, seed=3, variants=(
-        Variant("streaming"), Variant("invoke", mode="invoke", provider="openai", model="gpt-4o-mini")))
-    points = (ChunkPoint(0, 101.5, "short", ""), ChunkPoint(1, 120.25, "short", "Hé"),
-              ChunkPoint(2, 130.0, "detailed", "llo"))
-    ok = TrialResult("streaming", 0, 0, "ok", 0.0, 900.5, 120.25, 900.5, 80.1, 70.2, 3, 2, 2, "usage",
-                     9.75, 10.0, 10.0, points=points)
-    failed = TrialResult("invoke", 1, 1, "failed", 3.0, 50.0, None, 47.0, None, None, 0, 0, 0, "chunks",
-                         None, None, None, "APIConnectionError", "The connection broke.")
-    stopped = TrialResult("streaming", 1, 1, "stopped", 5.0, 60.0, 30.0, 55.0, None, None, 2, 1, 1,
-                          "chunks", None, None, None, points=(ChunkPoint(0, 30.0, None, "x"),))
+    config = ExperimentConfig(
+        name=name,
+        chain="parallel",
+        trials=2,
+        seed=3,
+        variants=(
+            Variant("streaming"),
+            Variant("invoke", mode="invoke", provider="openai", model="gpt-4o-mini"),
+        ),
+    )
+    points = (
+        ChunkPoint(0, 101.5, "short", ""),
+        ChunkPoint(1, 120.25, "short", "Hé"),
+        ChunkPoint(2, 130.0, "detailed", "llo"),
+    )
+    ok = TrialResult(
+        "streaming",
+        0,
+        0,
+        "ok",
+        0.0,
+        900.5,
+        120.25,
+        900.5,
+        80.1,
+        70.2,
+        3,
+        2,
+        2,
+        "usage",
+        9.75,
+        10.0,
+        10.0,
+        points=points,
+    )
+    failed = TrialResult(
+        "invoke",
+        1,
+        1,
+        "failed",
+        3.0,
+        50.0,
+        None,
+        47.0,
+        None,
+        None,
+        0,
+        0,
+        0,
+        "chunks",
+        None,
+        None,
+        None,
+        "APIConnectionError",
+        "The connection broke.",
+    )
+    stopped = TrialResult(
+        "streaming",
+        1,
+        1,
+        "stopped",
+        5.0,
+        60.0,
+        30.0,
+        55.0,
+        None,
+        None,
+        2,
+        1,
+        1,
+        "chunks",
+        None,
+        None,
+        None,
+        points=(ChunkPoint(0, 30.0, None, "x"),),
+    )
     return Experiment(config, [failed, ok, stopped], "2026-01-02T03:04:05+00:00", 1234.5, "stopped")
 
 
@@ -54,7 +120,11 @@ def test_save_then_load_gives_identical_frames_and_config(store):
     loaded = store.load(exp_id)
     assert loaded.config == original.config
     assert (loaded.created_at, loaded.status, loaded.wall_ms, loaded.id) == (
-        original.created_at, original.status, original.wall_ms, exp_id)
+        original.created_at,
+        original.status,
+        original.wall_ms,
+        exp_id,
+    )
     assert loaded.trials == original.trials  # finishing order, None values and chunk text included
     assert_frame_equal(trials_frame(loaded.trials), trials_frame(original.trials))
     assert_frame_equal(chunks_frame(loaded.trials), chunks_frame(original.trials))
@@ -67,7 +137,12 @@ def test_list_shows_name_date_config_and_counts_newest_first(store):
     assert table["id"].tolist() == [second, first]
     row = table.iloc[0]
     assert (row["name"], row["chain"], row["configurations"], row["trials"], row["failed"]) == (
-        "two", "parallel", "streaming, invoke", 3, 1)
+        "two",
+        "parallel",
+        "streaming, invoke",
+        3,
+        1,
+    )
 
 
 def test_delete_removes_the_experiment_with_its_trials_and_chunks(store):
@@ -102,7 +177,7 @@ def test_a_corrupted_file_gives_a_clear_error_and_can_be_replaced(tmp_path):
 def test_a_truncated_history_file_is_reported_not_crashed(tmp_path):
     path = tmp_path / "history.sqlite3"
     ExperimentStore(path).save(make_experiment())
-    path.write_bytes(path.read_bytes()[: 2000])
+    path.write_bytes(path.read_bytes()[:2000])
     with pytest.raises(StoreError, match="damaged"):
         ExperimentStore(path).list()
 
@@ -144,8 +219,11 @@ def test_no_api_key_ever_reaches_the_file(store):
     store.save(Experiment(config, [], "2026-01-01T00:00:00+00:00", 1.0, "complete"))
     assert b"SECRET123" not in Path(store.path).read_bytes()
     with sqlite3.connect(store.path) as conn:
-        columns = {row[1] for table in ("experiments", "trials", "chunks")
-                   for row in conn.execute(f"PRAGMA table_info({table})")}
+        columns = {
+            row[1]
+            for table in ("experiments", "trials", "chunks")
+            for row in conn.execute(f"PRAGMA table_info({table})")
+        }
     assert not any("key" in c for c in columns)
 
 
