@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from streamlab.net import bind_loopback_socket
+from streamlab.sim.net import bind_loopback_socket
 
 __all__ = [
     "CHROMIUM_ARGS",

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from streamlab.experiments import ExperimentConfig, Variant, trials_frame
-from streamlab.lab_runner import Endpoints, run_experiment
-from streamlab.server import start_embedded
+from streamlab.lab.experiments import ExperimentConfig, Variant, trials_frame
+from streamlab.lab.runner import Endpoints, run_experiment
+from streamlab.sim.server import start_embedded
 
 GOAL = 5.0
 

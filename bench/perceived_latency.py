@@ -3,7 +3,7 @@
 Usage:
     .venv/bin/python -m bench.perceived_latency [--runs 10] [--modes coalesced,plain] [--flush-ms 30]
 
-For each live-output rendering mode (`STREAMLAB_LIVE_RENDER`, see components/live_output.py) it
+For each live-output rendering mode (`STREAMLAB_LIVE_RENDER`, see components/run/live_output.py) it
 starts `streamlit run app.py`, opens "Streaming an LLM directly" in Debian's chromium and
 presses Run `--runs` times (after one warm-up run, 1 s apart) in two embedded-simulator
 profiles; the modes take turns run by run, so load from other processes hits them alike:
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, sync_playwright
 
 from bench._browser import CHROMIUM_ARGS, PAINT_WATCH_JS, chromium_path, lesson_url, streamlit_app
-from streamlab.layers import fetch_server_trace
+from streamlab.measure.layers import fetch_server_trace
 
 TTFT_MS = 200
 PROFILES = {
@@ -47,7 +47,7 @@ LONG_ANSWER = "".join(
     for n in range(1, 61)
 )
 GOAL_FIRST_MS, GOAL_END_MS = 50.0, 100.0
-MODES = ("coalesced", "every-chunk", "markdown", "plain")  # see components/live_output.py
+MODES = ("coalesced", "every-chunk", "markdown", "plain")  # see components/run/live_output.py
 
 
 @dataclass(frozen=True, slots=True)

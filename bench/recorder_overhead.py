@@ -19,7 +19,7 @@ from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.runnables import Runnable, RunnableGenerator
 
-from streamlab.recorder import StreamRecorder
+from streamlab.measure.recorder import StreamRecorder
 
 GOAL = 1.05
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import statistics
 import time
 
-from streamlab.providers import build_chat_model, embedded_config
-from streamlab.server import start_embedded
-from streamlab.simulator import LatencyProfile
+from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.sim.answers import LatencyProfile
+from streamlab.sim.server import start_embedded
 
 LONG_TEXT = "token " * 4000  # 4,000 content chunks per request
 

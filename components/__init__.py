@@ -1,6 +1,1 @@
-"""Reusable Streamlit UI for the lessons."""
-
-from components.shell import use_navigation_mode
-
-# A lesson opened by deep link on a fresh server imports this package before app.py ever ran.
-use_navigation_mode()
+"""Streamlit UI for the lessons: the sidebar, the one Run protocol (run/), figures, per-lesson views."""

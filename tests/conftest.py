@@ -6,32 +6,12 @@ import os
 
 import httpx
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 
-from streamlab.providers import build_chat_model, embedded_config
-from streamlab.server import start_embedded
-from streamlab.simulator import LatencyProfile
+from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.sim.answers import LatencyProfile
+from streamlab.sim.server import start_embedded
 
 INSTANT = LatencyProfile(ttft_ms=0, tokens_per_s=0, jitter_ms=0, seed=7)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def navigation_mode():
-    """Run AppTests the way the served app runs once `st.navigation` is active.
-
-    AppTest resets Streamlit's legacy "pages/ folder" flag before every run, which makes its
-    reruns drop the sidebar (see components/shell.py); production clears it for good on the
-    first run, so tests start from that state.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
-    yield
-    PagesManager.__init__ = original
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_openai import ChatOpenAI
 
-from streamlab.providers import ProviderConfig, build_chat_model
-from streamlab.sse_capture import SSETap
+from streamlab.client.providers import ProviderConfig, build_chat_model
+from streamlab.measure.sse_capture import SSETap
 
 
 def build_tapped_llm(config: ProviderConfig, tap: SSETap, max_tokens: int) -> ChatOpenAI:

@@ -12,7 +12,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 
-from streamlab.recorder import chunk_text
+from streamlab.measure.recorder import chunk_text
 
 
 def build_llm_alone(llm: ChatOpenAI) -> Runnable:

@@ -10,14 +10,14 @@ from langchain_core.messages import AIMessage
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda, RunnableParallel
 
-from components.charts import (
+from components.figures.charts import (
     RUN_TYPE_COLORS,
     arrival_figure,
     event_timeline_figure,
     gap_histogram_figure,
     line_keys,
 )
-from streamlab.events import SPAN_COLUMNS, capture_events_sync, to_dataframe, to_spans
+from streamlab.measure.events import SPAN_COLUMNS, capture_events_sync, to_dataframe, to_spans
 
 
 def bars(fig: go.Figure) -> list[go.Bar]:
@@ -183,7 +183,7 @@ def test_arrival_figure_when_frame_uses_label_and_only_cum_chars_then_still_plot
 
 
 def test_arrival_figure_when_recorder_frame_then_one_line_per_run():
-    from streamlab.recorder import StreamRecorder
+    from streamlab.measure.recorder import StreamRecorder
 
     model = GenericFakeChatModel(messages=iter([AIMessage(content="chunks arrive early")]))
     recorder = StreamRecorder("streaming")

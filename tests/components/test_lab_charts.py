@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from components.lab_charts import (
+from components.figures.lab import (
     distribution_figure,
     ecdf_figure,
     sample_arrival_figure,
     sample_trials,
     timeline_figure,
 )
-from streamlab.experiments import ChunkPoint, TrialResult, chunks_frame, trials_frame
+from streamlab.lab.experiments import ChunkPoint, TrialResult, chunks_frame, trials_frame
 
 
 def trial(variant: str, i: int, total: float, *, status: str = "ok") -> TrialResult:

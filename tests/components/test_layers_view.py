@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from components.layers_view import LAYER_COLORS, layers_figure, layers_notes
-from streamlab.layers import BROWSER, LANGCHAIN, LAYER_COLUMNS, LAYERS, SERVER, summarize_layers
+from components.run.layers_view import LAYER_COLORS, layers_figure, layers_notes
+from streamlab.measure.layers import BROWSER, LANGCHAIN, LAYER_COLUMNS, LAYERS, SERVER, summarize_layers
 
 
 def frame(*rows: tuple[str, float, int]) -> pd.DataFrame:
@@ -53,8 +53,8 @@ def test_render_layers_shows_a_three_row_table_and_the_chart():
     def page() -> None:
         import pandas as pd
 
-        from components.layers_view import render_layers
-        from streamlab.layers import LAYER_COLUMNS, summarize_layers
+        from components.run.layers_view import render_layers
+        from streamlab.measure.layers import LAYER_COLUMNS, summarize_layers
 
         rows = [
             {"layer": "received by LangChain", "t_ms": 201.0, "text": "Hi", "chars": 2, "cum_chars": 2}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from components.count_chart import AT_ONCE, STREAMED, count_bars_figure
-from components.loop_chart import ticks_figure
+from components.figures.counts import AT_ONCE, STREAMED, count_bars_figure
+from components.figures.loop import ticks_figure
 
 
 def test_ticks_figure_draws_a_step_line_per_run_and_the_free_loop_reference():

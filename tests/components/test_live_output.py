@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.live_output import (
+from components.run.live_output import (
     DEFAULT_RENDER_MODE,
     FLUSH_EVERY_S,
     RENDER_MODES,
@@ -17,7 +17,7 @@ from components.live_output import (
 def page() -> None:
     import streamlit as st
 
-    from components.live_output import render_text_stream
+    from components.run.live_output import render_text_stream
 
     def chunks():
         yield from ["**Stream", "ing** runs ", "in ", "pieces."]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.metric_cards import MetricCard, to_metric_cards
+from components.run.metric_cards import MetricCard, to_metric_cards
 
 SUMMARY = {"ttft_ms": 123.4, "total_ms": 1534.0, "output_speed_tps": 48.3, "chunks": 12}
 
@@ -59,7 +59,7 @@ def test_to_metric_cards_when_unknown_key_then_shown_under_its_own_name():
 
 def test_render_metric_cards_when_rendered_then_one_metric_per_column():
     def page() -> None:
-        from components.metric_cards import render_metric_cards
+        from components.run.metric_cards import render_metric_cards
 
         render_metric_cards(
             {"ttft_ms": 120.0, "total_ms": None, "tokens_per_s": 50.0, "chunks": 9},

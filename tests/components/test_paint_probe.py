@@ -10,13 +10,13 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.paint_probe import PROBE_JS, PaintProbe
+from components.run.probe import PROBE_JS, PaintProbe
 
 
 def mount_page() -> None:
     import streamlit as st
 
-    from components.paint_probe import PaintProbe
+    from components.run.probe import PaintProbe
 
     probe = PaintProbe("t")
     probe.mount(target_key="t_output", run_id="abc123")
@@ -47,7 +47,7 @@ def test_probe_script_waits_for_the_end_marker_and_an_idle_app_before_reporting(
 def receive_page() -> None:
     import streamlit as st
 
-    from components.paint_probe import PaintProbe
+    from components.run.probe import PaintProbe
 
     probe = PaintProbe("t")
     for i in range(10):
@@ -72,8 +72,8 @@ def test_results_are_kept_per_run_id_and_only_the_last_few():
 def replay_page() -> None:
     import streamlit as st
 
-    from components.live_output import LiveText
-    from components.paint_probe import LastRun
+    from components.run.live_output import LiveText
+    from components.run.probe import LastRun
 
     last = LastRun("t_last")
     if st.session_state.get("first", True):
@@ -100,7 +100,7 @@ def test_ids_that_would_break_a_css_selector_are_refused(run_id):
 def lanes_page() -> None:
     import streamlit as st
 
-    from components.paint_probe import PaintProbe
+    from components.run.probe import PaintProbe
 
     probe = PaintProbe("t")
     probe.mount(run_id="run2", targets={"stream": "t_left", "invoke": "t_right"})

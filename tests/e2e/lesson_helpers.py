@@ -170,7 +170,7 @@ def start_run(page: Page, action: Callable[[], object]) -> None:
     action()
 
 
-# Paint probes (components/paint_probe.py) on the page whose run has not reported yet. A probe
+# Paint probes (components/run/probe.py) on the page whose run has not reported yet. A probe
 # reports once its run is over, and the report is one more rerun that redraws the page.
 PROBES_PENDING_JS = r"""
 () => {
@@ -387,7 +387,7 @@ def plotly_traces(page: Page, selector: str, *, timeout_ms: int = 30_000) -> dic
     return page.evaluate(PLOTLY_JS, selector)
 
 
-# --- three-layer tables (components/layers_view.py) ------------------------------------------
+# --- three-layer tables (components/run/layers_view.py) ------------------------------------------
 
 SERVER, LANGCHAIN, BROWSER = "sent by server", "received by LangChain", "shown in browser"
 # The rows of the table in `.st-key-<key>` of this run (the previous run's stay data-stale until

@@ -14,7 +14,7 @@ SMALL_PROFILE = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms"
 
 
 def open_page(page: str, *, profile: dict | None = None, timeout: float = 60) -> AppTest:
-    """Run app.py, then switch to `page` (e.g. "pages/04_llm_direct.py")."""
+    """Run app.py, then switch to `page` (e.g. "lessons/04_llm_direct.py")."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in (FAST_PROFILE if profile is None else profile).items():
         at.session_state[key] = value
@@ -37,6 +37,6 @@ def texts(at: AppTest) -> str:
 
 
 def layer_tables(at: AppTest) -> list:
-    """Every three-layer table on the page (components/layers_view.py), in page order, indexed by
+    """Every three-layer table on the page (components/run/layers_view.py), in page order, indexed by
     layer: sent by server, received by LangChain, shown in browser."""
     return [t.value for t in at.table if "first token (ms)" in t.value.columns]

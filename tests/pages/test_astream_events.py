@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import json
 
-from streamlab.events import to_json
+from streamlab.measure.events import to_json
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/07_astream_events.py"
+PAGE = "lessons/07_astream_events.py"
 
 
 def _metrics(at) -> dict[str, str]:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from streamlab.streamability import VERDICT_LABELS
+from streamlab.measure.streamability import VERDICT_LABELS
 from tests.pages.conftest import open_page, texts
 from tests.recipes.test_components_table import EXPECTED
 
-PAGE = "pages/08_can_cannot_stream.py"
+PAGE = "lessons/08_can_cannot_stream.py"
 
 
 def test_run_measures_every_row_and_shows_langchains_real_verdicts():

@@ -4,7 +4,7 @@ import pytest
 
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/11_common_mistakes.py"
+PAGE = "lessons/11_common_mistakes.py"
 NAMES = ["print", "lambda", "plain_step", "config", "sync_in_async", "async_for", "streaming_flag"]
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/11_common_mistakes.py"
+PAGE = "lessons/11_common_mistakes.py"
 FIRST, LAST, UPDATES, CHARS = "first token (ms)", "last token (ms)", "updates", "chars"
 # Slow enough that "while the server still sends" is measurable (60 tokens take ~150 ms).
 STREAMING = {**FAST_PROFILE, "sim_tokens_per_s": 400.0}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/13_fastapi.py"
+PAGE = "lessons/13_fastapi.py"
 
 
 def metrics(at) -> dict[str, str]:
@@ -123,8 +123,8 @@ def test_on_your_screen_waits_for_the_browser_and_survives_its_rerun():
 
 
 def test_screen_times_are_put_on_the_clients_clock():
-    from components.fastapi_lesson import ScreenTimes
-    from streamlab.layers import EpochAnchor
+    from components.views.fastapi import ScreenTimes
+    from streamlab.measure.layers import EpochAnchor
 
     anchor = EpochAnchor(epoch_ns=1_000_000_000_000, perf_ns=5_000_000)  # epoch 1,000,000 ms
     times = ScreenTimes(anchor, {"first_paint_ms": 1_000_250.0})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/03_internals.py"
+PAGE = "lessons/03_internals.py"
 
 
 def _run(max_tokens: int = 12):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.sse_wire import WIRE
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from components.views.internals import WIRE
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/03_internals.py"
+PAGE = "lessons/03_internals.py"
 ANSWER = "Chunks travel as SSE lines."
 
 

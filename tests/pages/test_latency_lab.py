@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from streamlab.lab_io import to_json
-from streamlab.store import ExperimentStore
+from streamlab.lab.files import to_json
+from streamlab.lab.store import ExperimentStore
 from tests.pages.conftest import ROOT, texts
 from tests.streamlab.test_store import make_experiment
 
-PAGE = "pages/14_latency_lab.py"
+PAGE = "lessons/14_latency_lab.py"
 # Small but non-zero latency (TTFT 30 ms, ~45 tokens at 100 tok/s): the verdict must hold under load.
 PROFILE = {"sim_ttft_ms": 30.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 ZERO = {"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0, "sim_seed": 1}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/04_llm_direct.py"
+PAGE = "lessons/04_llm_direct.py"
 
 
 def test_streaming_run_shows_text_metrics_and_the_code_that_ran():

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/04_llm_direct.py"
+PAGE = "lessons/04_llm_direct.py"
 
 
 def layer_table(at) -> pd.DataFrame:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/01_overview.py"
+PAGE = "lessons/01_overview.py"
 
 
 def test_run_shows_both_modes_the_flow_and_the_filled_in_mental_model():

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, layer_tables, open_page, texts
 
-PAGE = "pages/01_overview.py"
+PAGE = "lessons/01_overview.py"
 ANSWER = "A short fixed answer for both lanes."
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/06_parallel.py"
+PAGE = "lessons/06_parallel.py"
 # Small but overlapping latencies: `detailed` waits 4× longer and streams at 0.4× the speed.
 PROFILE = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 400.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/06_parallel.py"
+PAGE = "lessons/06_parallel.py"
 PROFILE = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 400.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 
 

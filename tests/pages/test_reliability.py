@@ -9,7 +9,7 @@ import pytest
 
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/04_llm_direct.py"
+PAGE = "lessons/04_llm_direct.py"
 
 
 def run_direct(question: str = "Explain RAG", **state):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from streamlab.recipes.sequence import VARIANTS
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/05_sequence.py"
+PAGE = "lessons/05_sequence.py"
 # ~0.5 s streams: a loaded machine stalling for 100 ms cannot make a stream look like a burst
 TIMED = {"sim_ttft_ms": 40.0, "sim_tokens_per_s": 150.0, "sim_jitter_ms": 0.0, "sim_seed": 2}
 

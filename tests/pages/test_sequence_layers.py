@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/05_sequence.py"
+PAGE = "lessons/05_sequence.py"
 # ~0.5 s streams, so "during" and "after the server finished" are far apart.
 TIMED = {"sim_ttft_ms": 40.0, "sim_tokens_per_s": 150.0, "sim_jitter_ms": 0.0, "sim_seed": 2}
 SEED, PLAIN, GEN_LAMBDA, RUNNABLE_GEN = (

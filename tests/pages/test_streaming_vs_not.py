@@ -4,7 +4,7 @@ import re
 
 from tests.pages.conftest import SMALL_PROFILE, open_page, texts
 
-PAGE = "pages/09_streaming_vs_not.py"
+PAGE = "lessons/09_streaming_vs_not.py"
 
 
 def test_trials_give_medians_a_verdict_a_chart_and_the_measured_seed_table():
@@ -42,7 +42,7 @@ def test_seed_latency_claim_is_corrected_and_the_latency_lab_is_linked():
     at = open_page(PAGE)
     assert "Latency" in at.warning[0].value and "Actually" in at.warning[0].value
     links = at.get("page_link")
-    assert any(link.proto.page == "latency_lab" for link in links)  # pages/14_latency_lab.py
+    assert any(link.proto.page == "latency_lab" for link in links)  # lessons/14_latency_lab.py
 
 
 def test_empty_prompt_is_refused_with_a_clear_message():

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, texts
 
-PAGE = "pages/09_streaming_vs_not.py"
+PAGE = "lessons/09_streaming_vs_not.py"
 ANSWER = "Latency is the wait for an answer."
 
 

@@ -4,7 +4,7 @@ import json
 
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/12_tool_calls.py"
+PAGE = "lessons/12_tool_calls.py"
 
 
 def test_run_shows_growing_args_the_parsed_call_the_tool_result_and_the_answer():

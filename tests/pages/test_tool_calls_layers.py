@@ -11,10 +11,10 @@ import json
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, layer_tables, open_page, texts
 
-PAGE = "pages/12_tool_calls.py"
+PAGE = "lessons/12_tool_calls.py"
 TOOL_LINE = "get_weather.invoke({'city': 'San Francisco', 'days': 3})"
 
 

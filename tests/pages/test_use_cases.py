@@ -4,10 +4,10 @@ import re
 import threading
 import time
 
-from streamlab.chat_turn import ChatTurn
+from streamlab.demos.use_cases.chat_turn import ChatTurn
 from tests.pages.conftest import open_page, texts
 
-PAGE = "pages/10_use_cases.py"
+PAGE = "lessons/10_use_cases.py"
 # Some latency, so a stopped reply really has something left to stop.
 STREAMING = {"sim_ttft_ms": 0.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 

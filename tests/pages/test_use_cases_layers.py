@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, open_page, texts
 
-PAGE = "pages/10_use_cases.py"
+PAGE = "lessons/10_use_cases.py"
 ARTICLE = "Streams carry long articles. " * 12  # forced by the simulator: a known text
 
 

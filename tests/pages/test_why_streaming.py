@@ -4,7 +4,7 @@ import re
 
 from tests.pages.conftest import SMALL_PROFILE, open_page, texts
 
-PAGE = "pages/02_why_streaming.py"
+PAGE = "lessons/02_why_streaming.py"
 # Small but real latency: the race needs time for text to arrive in steps.
 
 

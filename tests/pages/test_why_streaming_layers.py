@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from streamlab.layers import BROWSER, LANGCHAIN, SERVER
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from tests.pages.conftest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, texts
 
-PAGE = "pages/02_why_streaming.py"
+PAGE = "lessons/02_why_streaming.py"
 ANSWER = "Both lanes get this short answer."
 
 

@@ -7,10 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from components.trials_chart import trials_figure
-from streamlab.recipes.comparison import measure_invoke, measure_stream
-from streamlab.simulator import LatencyProfile
-from streamlab.trials import (
+from components.figures.trials import trials_figure
+from streamlab.measure.trials import (
     Measurement,
     Trial,
     medians,
@@ -21,6 +19,8 @@ from streamlab.trials import (
     verdict,
     verdict_for,
 )
+from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
+from streamlab.sim.answers import LatencyProfile
 
 SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=100, jitter_ms=0, seed=1)
 PROMPT = "Explain latency in LLM apps"

@@ -8,10 +8,10 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.prompt_values import ChatPromptValue
 
-from streamlab.providers import build_chat_model, embedded_config
-from streamlab.recipes import components_table as recipes
-from streamlab.simulator import LatencyProfile
-from streamlab.stream_table import COLUMNS, measure_cases, to_components_table
+from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.demos.can_cannot_stream import COLUMNS, measure_cases, to_components_table
+from streamlab.recipes import can_cannot_stream as recipes
+from streamlab.sim.answers import LatencyProfile
 
 # ~0.5 s streams: a loaded machine stalling for 100 ms cannot make a stream look like a burst
 TIMED = LatencyProfile(ttft_ms=40, tokens_per_s=150, jitter_ms=0, seed=5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from streamlab.event_checks import (
+from streamlab.demos.astream_events import (
     capture_claim_runs,
     describe,
     event_names,
@@ -15,8 +15,8 @@ from streamlab.event_checks import (
     seed_claims,
     to_claims_table,
 )
-from streamlab.events import to_dataframe
-from streamlab.recipes.events_demo import build_seed_chain, collect_events, collect_model_events
+from streamlab.measure.events import to_dataframe
+from streamlab.recipes.astream_events import build_seed_chain, collect_events, collect_model_events
 
 QUESTION = "Runnable streaming"
 # 2 tokens → 6 model chunks: role '', 2 × text, finish '', usage '', last ''.

@@ -7,11 +7,11 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_openai import ChatOpenAI
 
-from streamlab import chunk_inspector as ci
-from streamlab.providers import build_chat_model, embedded_config
+from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.demos import internals as ci
+from streamlab.measure.recorder import StreamRecorder
+from streamlab.measure.sse_capture import SSETap, classify_sse_line
 from streamlab.recipes import internals as r
-from streamlab.recorder import StreamRecorder
-from streamlab.sse_capture import SSETap, classify_sse_line
 from tests.conftest import INSTANT
 
 TEXT = "Chunks are not tokens."  # 5 tokens for the simulator: Chunks/ are/ not/ tokens/ .

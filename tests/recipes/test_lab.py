@@ -7,7 +7,8 @@ import threading
 
 from langchain_core.messages import AIMessageChunk
 
-from streamlab.recipes.lab import (
+from streamlab.measure.recorder import StreamRecorder
+from streamlab.recipes.latency_lab import (
     atime_invoke,
     atime_stream,
     build_llm_only,
@@ -17,8 +18,7 @@ from streamlab.recipes.lab import (
     time_invoke,
     time_stream,
 )
-from streamlab.recorder import StreamRecorder
-from streamlab.simulator import LatencyProfile
+from streamlab.sim.answers import LatencyProfile
 
 TEXT = "Streaming shows the first words early while the answer is still being generated."
 

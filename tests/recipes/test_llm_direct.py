@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from components.flag_chart import flag_chart_figure
-from streamlab.flag_table import FLAGS, METHODS, measure_flags, to_flag_table
+from components.figures.flags import flag_chart_figure
+from streamlab.demos.llm_direct import FLAGS, METHODS, measure_flags, to_flag_table
 from streamlab.recipes.llm_direct import (
     astream_counting,
     invoke_counting,
@@ -20,7 +20,7 @@ QUESTION = "Explain streaming"
 
 @pytest.fixture(scope="module")
 def table(sim_base_url):
-    from streamlab.providers import build_chat_model, embedded_config
+    from streamlab.client.providers import build_chat_model, embedded_config
     from tests.conftest import INSTANT
 
     config = embedded_config(sim_base_url, profile=INSTANT)

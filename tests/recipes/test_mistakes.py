@@ -14,9 +14,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.prompt_values import ChatPromptValue
 from langchain_core.runnables import RunnableConfig, RunnableGenerator, RunnableLambda
 
-from streamlab.async_bridge import catch_error, iterate_sync, run_sync
-from streamlab.recipes import mistakes
-from streamlab.simulator import LatencyProfile
+from streamlab.client.async_bridge import catch_error, iterate_sync, run_sync
+from streamlab.recipes import common_mistakes as mistakes
+from streamlab.sim.answers import LatencyProfile
 
 ANSWER = "Streaming sends partial output early."
 SLOW = LatencyProfile(ttft_ms=100, tokens_per_s=100, jitter_ms=0, seed=3)

@@ -6,10 +6,10 @@ import time
 
 from langchain_core.messages import AIMessage, AIMessageChunk
 
-from components.flow_diagram import arrow_markdown, box_markdown
-from streamlab.flow import STAGES, FlowTracker, arrow_chain, invoke_as_stream, mental_model
+from components.views.overview import arrow_markdown, box_markdown
+from streamlab.demos.overview import STAGES, FlowTracker, arrow_chain, invoke_as_stream, mental_model
+from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.overview import invoke_result, stream_chunks
-from streamlab.recorder import StreamRecorder
 
 TEXT = "Streams show text early."
 

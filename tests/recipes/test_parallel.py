@@ -8,7 +8,8 @@ import pytest
 from langchain_core.messages import AIMessageChunk
 from langchain_core.runnables.utils import AddableDict
 
-from streamlab.branches import (
+from streamlab.client.providers import ProviderConfig, embedded_config
+from streamlab.demos.parallel import (
     BranchBoard,
     branch_sims,
     build_branch_models,
@@ -17,15 +18,14 @@ from streamlab.branches import (
     for_sim_model,
     parallel_checks,
 )
-from streamlab.providers import ProviderConfig, embedded_config
+from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.parallel import (
     add_up,
     build_parallel,
     stream_one_after_the_other,
     stream_parallel,
 )
-from streamlab.recorder import StreamRecorder
-from streamlab.simulator import LatencyProfile
+from streamlab.sim.answers import LatencyProfile
 
 QUESTION = "Explain RAG"
 FAST = {"ttft_ms": 30, "tokens_per_s": 100}  # `short`: first text early

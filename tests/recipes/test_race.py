@@ -7,9 +7,9 @@ import time
 
 import openai
 
-from streamlab.race import Race, RaceEvent, RaceTick
-from streamlab.recipes.race import invoked_lane, streamed_lane
-from streamlab.simulator import LatencyProfile
+from streamlab.demos.why_streaming import Race, RaceEvent, RaceTick
+from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
+from streamlab.sim.answers import LatencyProfile
 
 SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=100, jitter_ms=0, seed=1)
 PROMPT = "Explain why streaming tokens matters"

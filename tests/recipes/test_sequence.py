@@ -10,10 +10,10 @@ import pytest
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
-from streamlab.providers import build_chat_model, embedded_config
+from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.measure.streamability import measure
 from streamlab.recipes import sequence as recipes
-from streamlab.simulator import LatencyProfile
-from streamlab.streamability import measure
+from streamlab.sim.answers import LatencyProfile
 
 # ~73 tokens at 150 tokens/s: a ~0.5 s stream, long enough that a loaded CI machine stalling for
 # 100 ms cannot make a stream look like a burst.

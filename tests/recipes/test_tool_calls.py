@@ -7,6 +7,7 @@ import json
 import pytest
 from langchain_core.messages import AIMessageChunk, ToolMessage
 
+from streamlab.demos.tool_calls import TABLE_COLUMNS, ToolCallLog, is_json
 from streamlab.recipes.tool_calls import (
     add_up,
     bind_weather_tool,
@@ -15,7 +16,6 @@ from streamlab.recipes.tool_calls import (
     stream_final_answer,
     stream_tool_call,
 )
-from streamlab.tool_call_log import TABLE_COLUMNS, ToolCallLog, is_json
 
 QUESTION = "What's the weather in San Francisco for the next 3 days?"
 EXPECTED_ARGS = {"city": "San Francisco", "days": 3}

@@ -10,12 +10,12 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from streamlab import stop_probe
-from streamlab.agent_steps import AgentTrace
-from streamlab.chat_turn import ChatTurn, to_messages
+from streamlab.demos.use_cases import stop_probe
+from streamlab.demos.use_cases.agent_steps import AgentTrace
+from streamlab.demos.use_cases.chat_turn import ChatTurn, to_messages
+from streamlab.demos.use_cases.stop_probe import measure_early_close, prove_stopped
+from streamlab.demos.use_cases.word_meter import WordMeter
 from streamlab.recipes import use_cases as uc
-from streamlab.stop_probe import measure_early_close, prove_stopped
-from streamlab.word_meter import WordMeter
 
 SLOW = {"ttft_ms": 0, "tokens_per_s": 40}  # ~3 s for a full answer: plenty left to stop
 

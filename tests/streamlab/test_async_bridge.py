@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from streamlab.async_bridge import catch_error, iterate_sync, run_sync
+from streamlab.client.async_bridge import catch_error, iterate_sync, run_sync
 
 
 async def numbers(n: int, closed: list[bool]):

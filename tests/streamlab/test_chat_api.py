@@ -11,10 +11,10 @@ import pytest
 from httpx_sse import connect_sse
 from langchain_core.language_models import FakeListChatModel
 
-from streamlab import wire
-from streamlab.chat_api import create_chat_app, main, start_chat_server
-from streamlab.providers import embedded_config
-from streamlab.simulator import LatencyProfile
+from streamlab.client.providers import embedded_config
+from streamlab.demos.fastapi.server import create_chat_app, main, start_chat_server
+from streamlab.measure import wire
+from streamlab.sim.answers import LatencyProfile
 
 INSTANT = LatencyProfile(ttft_ms=0, tokens_per_s=0, jitter_ms=0, seed=7)
 PACED = {"q": "Explain RAG", "tokens_per_s": 100}  # ~75 chunks in ~0.75 s

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from streamlab.errors import BROKEN_STREAM, explain_error
+from streamlab.client.errors import BROKEN_STREAM, explain_error
 
 
 def failure(llm, prompt: str = "Explain RAG") -> BaseException:

@@ -1,4 +1,4 @@
-"""astream_events as the installed langchain-core really emits it, captured by streamlab.events.
+"""astream_events as the installed langchain-core really emits it, captured by streamlab.measure.events.
 
 The seed chain is `RunnableLambda | ChatPromptTemplate | model`; the fake model streams its
 answer word by word ("chunks", " ", "arrive", " ", "early": 5 chunks).
@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel
 
-from streamlab.events import (
+from streamlab.measure.events import (
     ROW_COLUMNS,
     SPAN_COLUMNS,
     CapturedEvents,

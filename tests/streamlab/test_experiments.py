@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 from pydantic import SecretStr
 
-from streamlab.experiments import (
+from streamlab.lab.background import progress_text, start_experiment
+from streamlab.lab.experiments import (
     ConfigError,
     ExperimentConfig,
     Variant,
@@ -16,8 +17,7 @@ from streamlab.experiments import (
     combined_frames,
     trials_frame,
 )
-from streamlab.lab_background import progress_text, start_experiment
-from streamlab.lab_runner import Endpoints, plan_jobs, run_experiment, unusable
+from streamlab.lab.runner import Endpoints, plan_jobs, run_experiment, unusable
 
 FAST = {"ttft_ms": 0.0, "tokens_per_s": 0.0, "jitter_ms": 0.0}
 

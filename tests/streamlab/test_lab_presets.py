@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.experiments import ExperimentConfig, Variant
-from streamlab.lab_presets import (
+from streamlab.lab.experiments import ExperimentConfig, Variant
+from streamlab.lab.links import (
     TEMPLATES,
     apply_preset,
     parse_lab_params,

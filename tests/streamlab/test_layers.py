@@ -7,7 +7,8 @@ import time
 import pandas as pd
 import pytest
 
-from streamlab.layers import (
+from streamlab.client.providers import ProviderConfig, embedded_config
+from streamlab.measure.layers import (
     BROWSER,
     LANGCHAIN,
     LAYERS,
@@ -22,9 +23,8 @@ from streamlab.layers import (
     to_layers_frame,
     to_summary_table,
 )
-from streamlab.providers import ProviderConfig, embedded_config
-from streamlab.recorder import StreamRecorder
-from streamlab.simulator import LatencyProfile
+from streamlab.measure.recorder import StreamRecorder
+from streamlab.sim.answers import LatencyProfile
 
 START_NS = 1_700_000_000_000_000_000  # request start, epoch ns
 MS = 1_000_000

@@ -7,10 +7,10 @@ import gc
 
 import pytest
 
-from streamlab.load import open_fds, run_sessions, thread_count, ttft_ms
-from streamlab.providers import build_chat_model, embedded_config
-from streamlab.server import start_embedded
-from streamlab.simulator import LatencyProfile
+from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.measure.load import open_fds, run_sessions, thread_count, ttft_ms
+from streamlab.sim.answers import LatencyProfile
+from streamlab.sim.server import start_embedded
 
 PROFILE = LatencyProfile(ttft_ms=150, tokens_per_s=50, jitter_ms=0, seed=1)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.presets import parse_profile_params, to_profile_params
+from streamlab.client.presets import parse_profile_params, to_profile_params
 
 
 def test_valid_params_become_sidebar_values():

@@ -12,7 +12,7 @@ import pytest
 from langchain_core.load import dumpd
 from pydantic import SecretStr
 
-from streamlab.providers import (
+from streamlab.client.providers import (
     EMBEDDED_KEY,
     OPENAI_URL,
     ProviderConfig,
@@ -22,8 +22,8 @@ from streamlab.providers import (
     loop_safe_async_client,
     mask_key,
 )
-from streamlab.server import BAD_KEY_PREFIX
-from streamlab.simulator import LatencyProfile
+from streamlab.sim.answers import LatencyProfile
+from streamlab.sim.server import BAD_KEY_PREFIX
 
 SECRET = "sk-proj-THIS-IS-A-SECRET-1234"
 

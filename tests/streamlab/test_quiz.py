@@ -17,12 +17,12 @@ from langchain_core.outputs import GenerationChunk
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableParallel
 
-from components.progress import LESSONS
-from streamlab.async_bridge import catch_error, run_sync
-from streamlab.quiz import QUESTIONS, Question, Score, is_correct, score
-from streamlab.recipes import mistakes
+from components.views.takeaways import TIMED
+from streamlab.client.async_bridge import catch_error, run_sync
+from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
+from streamlab.recipes import common_mistakes as mistakes
 from streamlab.recipes.tool_calls import add_up, bind_weather_tool, stream_tool_call
-from streamlab.simulator import LatencyProfile
+from streamlab.sim.answers import LatencyProfile
 
 BY_ID = {q.id: q for q in QUESTIONS}
 SLOW = LatencyProfile(ttft_ms=50, tokens_per_s=100, jitter_ms=0, seed=3)
@@ -58,7 +58,7 @@ def test_quiz_has_six_to_ten_well_formed_questions():
         assert q.id.isidentifier()
         assert 0 <= q.answer < len(q.options) and len(set(q.options)) == len(q.options) >= 3
         assert q.explanation and q.prompt
-        assert q.lesson in LESSONS
+        assert q.lesson in {x.id for x in TIMED}
 
 
 def test_right_answers_are_not_always_in_the_same_place():

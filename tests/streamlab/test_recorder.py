@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableGenerator, RunnableParallel
 
-from streamlab.metrics import (
+from streamlab.measure.metrics import (
     ROW_COLUMNS,
     ChunkRecord,
     compute_branch_metrics,
@@ -22,7 +22,7 @@ from streamlab.metrics import (
     percentile,
     to_rows,
 )
-from streamlab.recorder import StreamRecorder, chunk_text
+from streamlab.measure.recorder import StreamRecorder, chunk_text
 
 MS = 1_000_000
 

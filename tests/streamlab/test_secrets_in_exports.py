@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from streamlab.experiments import ExperimentConfig, Variant
-from streamlab.lab_io import chunks_csv, to_json, trials_csv
-from streamlab.lab_presets import to_lab_params
-from streamlab.lab_runner import Endpoints, run_experiment
-from streamlab.store import ExperimentStore
+from streamlab.lab.experiments import ExperimentConfig, Variant
+from streamlab.lab.files import chunks_csv, to_json, trials_csv
+from streamlab.lab.links import to_lab_params
+from streamlab.lab.runner import Endpoints, run_experiment
+from streamlab.lab.store import ExperimentStore
 
 SECRET = "sk-live-EXPORTSECRET0123456789"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from streamlab.send_traces import SendTrace, TraceStore
+from streamlab.sim.traces import SendTrace, TraceStore
 
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
 

@@ -9,8 +9,8 @@ import httpx
 import openai
 import pytest
 
-from streamlab.net import is_loopback, require_loopback
-from streamlab.server import main
+from streamlab.sim.net import is_loopback, require_loopback
+from streamlab.sim.server import main
 
 FAST = {"ttft_ms": 0, "tokens_per_s": 0}
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]

@@ -5,7 +5,7 @@ import statistics
 
 import pytest
 
-from streamlab.simulator import LatencyProfile, compose_answer, resolve_model, schedule, tokenize
+from streamlab.sim.answers import LatencyProfile, compose_answer, resolve_model, schedule, tokenize
 
 
 def test_compose_answer_when_same_seed_then_same_text():

@@ -14,8 +14,8 @@ import pytest
 from langchain_openai import ChatOpenAI
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 
-from streamlab.providers import loop_safe_async_client
-from streamlab.server import start_embedded
+from streamlab.client.providers import loop_safe_async_client
+from streamlab.sim.server import start_embedded
 
 pytestmark = [
     # Library noise, not simulator behaviour: the SDK's parsed-message model warns when
@@ -53,7 +53,7 @@ class TestChatOpenAIOnSimulator(ChatModelIntegrationTests):
             "http_async_client": loop_safe_async_client(),
         }
 
-    # --- on: the simulator implements these (see streamlab/completions.py) ---
+    # --- on: the simulator implements these (see streamlab/sim/protocol.py) ---
     @property
     def has_tool_calling(self) -> bool:
         return True

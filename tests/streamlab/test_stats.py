@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from streamlab.experiments import TrialResult, trials_frame
-from streamlab.stats import (
+from streamlab.lab.experiments import TrialResult, trials_frame
+from streamlab.lab.stats import (
     SUMMARY_COLUMNS,
     bootstrap_median_diff,
     describe,

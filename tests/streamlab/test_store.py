@@ -10,7 +10,7 @@ import platformdirs
 import pytest
 from pandas.testing import assert_frame_equal
 
-from streamlab.experiments import (
+from streamlab.lab.experiments import (
     ChunkPoint,
     Experiment,
     ExperimentConfig,
@@ -19,7 +19,7 @@ from streamlab.experiments import (
     chunks_frame,
     trials_frame,
 )
-from streamlab.store import (
+from streamlab.lab.store import (
     LIST_COLUMNS,
     ExperimentStore,
     StoreError,

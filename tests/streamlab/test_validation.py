@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.validation import prompt_problem
+from streamlab.client.validation import prompt_problem
 
 
 @pytest.mark.parametrize(

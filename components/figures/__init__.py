@@ -1,0 +1,1 @@
+"""Plotly figure builders (pure: data in, figure out), all drawn with one theme."""

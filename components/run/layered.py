@@ -1,0 +1,102 @@
+"""One Run of a lesson, measured in three layers: sent by server → received by LangChain → shown
+in browser, for each lane (one LLM request each: a race's two sides, a chain variant, a branch).
+
+Usage on a page (the run panel should be an `st.fragment`, so the probe's rerun is cheap):
+
+    layered = LayeredRun("why")
+    if st.button("Run"):
+        lanes = layered.start({"stream": "why_text_stream", "invoke": "why_text_invoke"})
+        llm = build_chat_model(config, sim=lanes["stream"].sim)   # one request per lane
+        ...stream into the containers keyed why_text_stream / why_text_invoke...
+        layered.finish("stream", recorder, config)
+        layered.end()            # after everything is drawn: the browser may now report
+    ...redraw the last result from st.session_state (the report is a rerun)...
+    layered.render(key="why_layers")
+
+The browser's numbers arrive on the rerun its report causes, so `render` shows "—" for that
+layer until then (and always under AppTest, which runs no JavaScript).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import pandas as pd
+import streamlit as st
+
+from components.run.layers_view import render_layers
+from components.run.probe import PaintProbe
+from streamlab.client.providers import ProviderConfig
+from streamlab.measure.layers import RunLayers, new_trace_id, simulator_url, summarize_layers
+
+__all__ = ["LAYERS_INTRO", "LayeredRun"]
+
+LAYERS_INTRO = (
+    "**Sent by server → received by LangChain → shown in browser.** Three clocks, one per layer, "
+    "all counted from the request start. **Notice** that LangChain gets each chunk a few "
+    "milliseconds after the server sent it, while reaching your screen takes longer: every update "
+    "travels from this script over Streamlit's websocket and is rendered by your browser."
+)
+
+
+class Recorded(Protocol):
+    """What `finish` needs from a recorder (`StreamRecorder` has both)."""
+
+    start_ns: int | None
+
+    def to_dataframe(self) -> pd.DataFrame: ...
+
+
+class LayeredRun:
+    """A page's last run: per-lane `RunLayers` kept in `st.session_state`, plus the paint probe."""
+
+    def __init__(self, name: str) -> None:
+        self.probe = PaintProbe(name)
+        self._key = f"_layered_run_{name}"
+
+    def start(self, targets: Mapping[str, str]) -> dict[str, RunLayers]:
+        """Call right before the requests: `targets` maps each lane to its output container key.
+
+        Returns a `RunLayers` per lane; send its `.sim` with that lane's request, so the
+        simulator records when it sent each chunk.
+        """
+        lanes = {lane: RunLayers.start() for lane in targets}
+        # One request: the run id is its trace id, so tools can look up the server's trace.
+        run_id = next(iter(lanes.values())).trace_id if len(lanes) == 1 else new_trace_id()
+        self.probe.mount(run_id=run_id, targets=targets)
+        st.session_state[self._key] = {"run_id": run_id, "lanes": lanes}
+        return lanes
+
+    def finish(self, lane: str, recorder: Recorded, config: ProviderConfig) -> None:
+        """The lane's stream ended: keep what LangChain received, fetch what the server sent."""
+        run = st.session_state[self._key]
+        run["lanes"][lane].finish(recorder.to_dataframe(), recorder.start_ns, simulator_url(config))
+
+    def end(self) -> None:
+        """Everything of the run is drawn: the browser may report (and rerun) now."""
+        self.probe.mark_end(st.session_state[self._key]["run_id"])
+
+    def lanes(self) -> dict[str, RunLayers]:
+        run = st.session_state.get(self._key)
+        return dict(run["lanes"]) if run else {}
+
+    def render(
+        self, *, key: str, intro: str | None = LAYERS_INTRO, titles: Mapping[str, str] | None = None
+    ) -> None:
+        """The three-layer table and curves of each lane (tabs when there are several)."""
+        run = st.session_state.get(self._key)
+        if not run:
+            return
+        if intro:
+            st.markdown(intro)
+        paints = self.probe.results(run["run_id"])
+        names = list(run["lanes"])
+        titles = titles or {}
+        places = st.tabs([titles.get(n, n) for n in names]) if len(names) > 1 else [st.container()]
+        for index, (name, place) in enumerate(zip(names, places, strict=True)):
+            layers, paint = run["lanes"][name], paints.get(name)
+            frame = layers.frame(paint)  # built once: the summary is derived from it
+            with place:
+                lane_key = key if len(names) == 1 else f"{key}_{index}"
+                render_layers(summarize_layers(frame), frame, key=lane_key)

@@ -1,0 +1,192 @@
+"""Sidebar: which model endpoint every lesson talks to, and the simulator's latency profile.
+
+Runs from app.py on every page, so the choice is shared through `st.session_state`.
+API keys stay inside password widgets and `SecretStr`; only masked forms are ever shown.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import streamlit as st
+from pydantic import SecretStr
+
+from components.servers import embedded_server
+from streamlab.client.presets import PROFILE_LIMITS, parse_profile_params, to_profile_params
+from streamlab.client.providers import (
+    ProviderConfig,
+    check_connection,
+    embedded_config,
+    mask_key,
+)
+from streamlab.sim.answers import MODELS, LatencyProfile
+
+KINDS = {
+    "embedded": "Embedded simulator (no key)",
+    "openai": "OpenAI",
+    "compatible": "OpenAI-compatible URL (Ollama, vLLM, LM Studio)",
+}
+DEFAULTS = {
+    "sim_model": "sim-fast",
+    "sim_ttft_ms": 150.0,
+    "sim_tokens_per_s": 80.0,
+    "sim_jitter_ms": 5.0,
+    "sim_seed": 0,
+}
+PRESET_KEYS = {
+    "model": "sim_model",
+    "ttft_ms": "sim_ttft_ms",
+    "tokens_per_s": "sim_tokens_per_s",
+    "jitter_ms": "sim_jitter_ms",
+    "seed": "sim_seed",
+}
+
+
+def _apply_url_preset() -> None:
+    # Only once per session: afterwards the widgets own their values.
+    if st.session_state.get("_preset_applied"):
+        return
+    st.session_state["_preset_applied"] = True
+    preset = parse_profile_params(dict(st.query_params))
+    st.session_state["_preset_problems"] = preset.problems
+    for attr, value in preset.values.items():
+        st.session_state[PRESET_KEYS[attr]] = value
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+
+
+def _range(name: str) -> tuple[float, float]:
+    _, low, high = PROFILE_LIMITS[name]
+    return float(low), float(high)
+
+
+def _profile_controls() -> LatencyProfile:
+    st.selectbox(
+        "Model",
+        list(MODELS),
+        key="sim_model",
+        help="sim-fast: short answers, quick; sim-detailed: longer, slower (like gpt-4).",
+    )
+    # Slider ranges come from the URL preset limits, so any valid shared link fits them.
+    st.slider("Time to first token (ms)", *_range("ttft"), step=10.0, key="sim_ttft_ms")
+    st.slider(
+        "Tokens per second (0 = as fast as possible)", *_range("tps"), step=5.0, key="sim_tokens_per_s"
+    )
+    st.slider("Jitter (± ms per token)", *_range("jitter"), step=1.0, key="sim_jitter_ms")
+    st.number_input(
+        "Seed",
+        0,
+        2**31 - 1,
+        step=1,
+        key="sim_seed",
+        help="Same seed → same text and same timing: demos repeat exactly.",
+    )
+    state = st.session_state
+    return LatencyProfile(
+        ttft_ms=state.sim_ttft_ms,
+        tokens_per_s=state.sim_tokens_per_s,
+        jitter_ms=state.sim_jitter_ms,
+        seed=int(state.sim_seed),
+    )
+
+
+def _openai_key() -> SecretStr | None:
+    typed = st.text_input(
+        "OpenAI API key",
+        type="password",
+        key="openai_key",
+        help="Kept in this browser session only; never shown, logged or exported.",
+    )
+    return SecretStr(typed.strip()) if typed else configured_openai_key()
+
+
+def configured_openai_key() -> SecretStr | None:
+    """OPENAI_API_KEY from `st.secrets`, else the environment (never displayed)."""
+    try:
+        from_secrets = st.secrets.get("OPENAI_API_KEY")
+    except Exception:  # no secrets.toml is the normal case
+        from_secrets = None
+    key = from_secrets or os.environ.get("OPENAI_API_KEY")
+    return SecretStr(key) if key else None
+
+
+def _provider_config(kind: str) -> ProviderConfig:
+    if kind == "openai":
+        key = _openai_key()
+        model = st.text_input("Model", "gpt-4o-mini", key="openai_model")
+        st.caption(f"Key in use: {mask_key(key.get_secret_value() if key else None)}")
+        return ProviderConfig("openai", "https://api.openai.com/v1", model.strip(), key)
+    if kind == "compatible":
+        url = st.text_input("Base URL", "http://localhost:11434/v1", key="compat_url")
+        model = st.text_input("Model", "llama3.2", key="compat_model")
+        key = st.text_input("API key (optional)", type="password", key="compat_key")
+        return ProviderConfig(
+            "compatible", url.strip(), model.strip(), SecretStr(key.strip()) if key.strip() else None
+        )
+    profile = _profile_controls()
+    server = embedded_server()
+    config = embedded_config(server.base_url, model=st.session_state.sim_model, profile=profile)
+    return replace(config, sim_overrides=_fault_controls())
+
+
+FAULTS = {
+    "": "none",
+    "401": "401 wrong API key",
+    "429": "429 rate limit",
+    "500": "500 server error",
+    "timeout": "timeout (no answer)",
+    "drop_after": "connection dropped mid-stream",
+}
+
+
+def _fault_controls() -> dict[str, object]:
+    """Fault injection for workshops and tests: every lesson's next request misbehaves."""
+    with st.expander("Inject a fault"):
+        fault = st.selectbox("Fault", list(FAULTS), format_func=FAULTS.get, key="sim_fault")
+        if fault == "drop_after":
+            after = st.number_input("Drop after N chunks", 1, 10_000, 10, key="sim_drop_after")
+            fault = f"drop_after:{after}"
+        text = st.text_area(
+            "Force the answer text (optional)",
+            key="sim_text",
+            help="The simulator streams exactly this text, e.g. to test escaping.",
+        )
+    overrides: dict[str, object] = {"fault": fault} if fault else {}
+    if text:
+        overrides["text"] = text
+    return overrides
+
+
+def _share_profile() -> None:
+    values = {attr: st.session_state[key] for attr, key in PRESET_KEYS.items()}
+    st.query_params.update(to_profile_params(values))
+
+
+def render_provider_sidebar() -> ProviderConfig:
+    """Draw the provider settings and return (and store) the resulting config."""
+    _apply_url_preset()
+    with st.sidebar:
+        st.header("Model provider")
+        for problem in st.session_state.get("_preset_problems", []):
+            st.warning(problem)
+        kind = st.radio("Provider", list(KINDS), format_func=KINDS.get, key="provider_kind")
+        config = _provider_config(kind)
+        timeout = st.number_input("Request timeout (s)", 1, 600, 60, key="request_timeout")
+        config = replace(config, timeout_s=float(timeout))
+        if kind == "embedded":
+            _share_profile()
+        if st.button("Check connection", key="check_connection"):
+            status = check_connection(config)
+            (st.success if status.ok else st.error)(status.message)
+    st.session_state["provider_config"] = config
+    return config
+
+
+def current_provider() -> ProviderConfig:
+    """The config the sidebar produced on this run (pages call this)."""
+    config = st.session_state.get("provider_config")
+    if config is None:
+        st.error("No provider configured: open the app through app.py so the sidebar can run.")
+        st.stop()
+    return config

@@ -1,0 +1,208 @@
+"""The latency lab's experiment form, its shareable link, and the run-time endpoints.
+
+The form's widgets own their values through `st.session_state` keys (prefix `lab_`), so a URL
+preset, a reopened experiment or an imported file can all fill the form the same way:
+`load_into_form(config)`, called before the widgets are drawn or from a button callback.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, fields
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components.servers import embedded_server
+from components.sidebar import configured_openai_key, current_provider
+from streamlab.lab.experiments import CHAIN_NAMES, CHOICES, FAULTS, ExperimentConfig, Variant
+from streamlab.lab.links import (
+    TEMPLATES,
+    apply_preset,
+    parse_lab_params,
+    template_variants,
+    to_lab_params,
+)
+from streamlab.lab.runner import Endpoints
+from streamlab.recipes.latency_lab import (
+    CHAINS,
+    build_seed_sequence,
+    build_with_blocking_step,
+    check_answer,
+)
+
+__all__ = ["chain_source", "experiment_form", "lab_endpoints", "load_into_form", "share_link"]
+
+_VARIANT_COLUMNS = [f.name for f in fields(Variant)]
+_NUMBERS = {"ttft_ms", "tokens_per_s", "jitter_ms"}
+
+
+def _base_variant() -> Variant:
+    # The sidebar's embedded profile is where a learner's lab starts.
+    state = st.session_state
+    return Variant(
+        "base",
+        model=str(state.get("sim_model", "sim-fast")),
+        ttft_ms=float(state.get("sim_ttft_ms", 150.0)),
+        tokens_per_s=float(state.get("sim_tokens_per_s", 80.0)),
+        jitter_ms=float(state.get("sim_jitter_ms", 5.0)),
+    )
+
+
+def load_into_form(config: ExperimentConfig) -> None:
+    """Put `config` into the form's widget state (before the widgets run, or in a callback)."""
+    state = st.session_state
+    state.update(
+        lab_name=config.name,
+        lab_chain=config.chain,
+        lab_prompts="\n".join(config.prompts),
+        lab_trials=config.trials,
+        lab_concurrency=config.concurrency,
+        lab_warmup=config.warmup,
+        lab_seed=config.seed,
+        lab_max_tokens=config.max_tokens,
+    )
+    state["lab_rows"] = [asdict(v) for v in config.variants]
+    state["lab_rows_version"] = state.get("lab_rows_version", 0) + 1  # a fresh editor, not old edits
+
+
+def _apply_url_preset_once() -> None:
+    if st.session_state.get("_lab_preset_applied"):
+        # Streamlit drops the values of widgets a run did not draw (another lesson was open):
+        # refill the form as it was last drawn instead of leaving it empty.
+        if "lab_trials" not in st.session_state and "_lab_last_form" in st.session_state:
+            load_into_form(st.session_state["_lab_last_form"])
+        return
+    st.session_state["_lab_preset_applied"] = True
+    preset = parse_lab_params(st.query_params.to_dict())
+    st.session_state["_lab_preset_problems"] = preset.problems
+    base = ExperimentConfig(variants=template_variants("stream_vs_invoke", _base_variant()))
+    load_into_form(apply_preset(base, preset))
+
+
+def _use_template() -> None:
+    variants = template_variants(st.session_state["lab_template"], _base_variant())
+    st.session_state["lab_rows"] = [asdict(v) for v in variants]
+    st.session_state["lab_rows_version"] = st.session_state.get("lab_rows_version", 0) + 1
+
+
+def _variant_editor() -> pd.DataFrame:
+    rows = pd.DataFrame(st.session_state["lab_rows"], columns=_VARIANT_COLUMNS)
+    choice = st.column_config.SelectboxColumn
+    return st.data_editor(
+        rows,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=f"lab_variants_{st.session_state['lab_rows_version']}",
+        column_config={
+            "label": st.column_config.TextColumn("label", required=True),
+            "mode": choice("mode", options=list(CHOICES["mode"]), required=True),
+            "api": choice("api", options=list(CHOICES["api"]), required=True),
+            "provider": choice("provider", options=list(CHOICES["provider"]), required=True),
+            "base_url": st.column_config.TextColumn("custom URL", help="provider = compatible only"),
+            "ttft_ms": st.column_config.NumberColumn("TTFT ms", help="embedded only", min_value=0),
+            "tokens_per_s": st.column_config.NumberColumn("tok/s", help="embedded only", min_value=0),
+            "jitter_ms": st.column_config.NumberColumn("jitter ms", help="embedded only", min_value=0),
+            "fault": st.column_config.TextColumn(
+                "fault",
+                help=f"embedded only, to see failures recorded: {', '.join(FAULTS)} or "
+                "drop_after:N (cut the stream after N chunks)",
+            ),
+        },
+    )
+
+
+def _to_variant(row: dict[str, Any]) -> Variant:
+    defaults = Variant("")
+    values = {}
+    for name in _VARIANT_COLUMNS:
+        value = row.get(name)
+        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        if name in _NUMBERS:
+            values[name] = getattr(defaults, name) if missing else float(value)
+        else:
+            values[name] = "" if missing else str(value).strip()
+    return Variant(**values)
+
+
+def _whole(key: str, label: str, help_text: str) -> int:
+    # No min/max on purpose: an out-of-range value gets a clear message at Run, not a silent clamp.
+    return int(st.number_input(label, step=1, key=key, help=help_text))
+
+
+def experiment_form() -> ExperimentConfig:
+    """Draw the form; return the config it describes (check `.problems()` before running)."""
+    _apply_url_preset_once()
+    for problem in st.session_state.get("_lab_preset_problems", []):
+        st.warning(problem)
+    left, middle, right = st.columns([2, 2, 2])
+    name = left.text_input("Experiment name", key="lab_name")
+    chain = middle.selectbox("Chain", list(CHAIN_NAMES), format_func=CHAIN_NAMES.get, key="lab_chain")
+    right.selectbox(
+        "Start from a comparison",
+        list(TEMPLATES),
+        format_func=TEMPLATES.get,
+        key="lab_template",
+        on_change=_use_template,
+        help="Replaces the table below; the first row is the baseline.",
+    )
+    edited = _variant_editor()
+    prompts = st.text_area(
+        "Prompts (one per line; trial i uses prompt i mod n)", key="lab_prompts", height=68
+    )
+    cols = st.columns(5)
+    with cols[0]:
+        trials = _whole("lab_trials", "Trials per configuration", "1–200")
+    with cols[1]:
+        concurrency = _whole("lab_concurrency", "Concurrency", "1–16 trials in flight at once")
+    with cols[2]:
+        warmup = _whole("lab_warmup", "Warm-up runs", "0–20 per configuration, not recorded")
+    with cols[3]:
+        seed = _whole("lab_seed", "Seed", "Fixes the trial order, the simulated jitter and the CI")
+    with cols[4]:
+        max_tokens = _whole("lab_max_tokens", "Max tokens (0 = no limit)", "0–4096")
+    config = ExperimentConfig(
+        name=name.strip() or "experiment",
+        chain=chain,
+        variants=tuple(_to_variant(r) for r in edited.to_dict("records")),
+        prompts=tuple(p.strip() for p in prompts.splitlines() if p.strip()),
+        trials=trials,
+        concurrency=concurrency,
+        warmup=warmup,
+        seed=seed,
+        max_tokens=max_tokens,
+    )
+    st.session_state["_lab_last_form"] = config  # not a widget key: survives other pages' runs
+    return config
+
+
+def share_link(config: ExperimentConfig) -> None:
+    """Keep the page address in sync with a valid config, so copying the URL shares the experiment."""
+    if config.problems():
+        return
+    params = to_lab_params(config)
+    for stale in [k for k in st.query_params if k.startswith("lab_") and k not in params]:
+        del st.query_params[stale]
+    st.query_params.update(params)
+    st.caption(
+        "The page address now holds this experiment: copy it to share the exact setup "
+        "(API keys are never part of it)."
+    )
+
+
+def chain_source(chain: str) -> tuple[Callable[..., object], ...]:
+    """The recipe functions that build `chain`, helpers included, for show_source."""
+    if chain == "blocking":
+        return build_seed_sequence, check_answer, build_with_blocking_step
+    return (CHAINS.get(chain, CHAINS["llm"]),)
+
+
+def lab_endpoints() -> Endpoints:
+    """Where configurations run now: the embedded server, plus keys from the sidebar or environment."""
+    provider = current_provider()
+    openai_key = provider.api_key if provider.kind == "openai" else configured_openai_key()
+    compatible_key = provider.api_key if provider.kind == "compatible" else None
+    return Endpoints(embedded_server().base_url, openai_key, compatible_key)

@@ -1,0 +1,209 @@
+"""The latency lab's history: where it is saved, the saved list, reopen/compare/delete, JSON import.
+
+Store failures are shown as messages and never stop the page: with a damaged file the lab
+still runs experiments and offers to start a fresh file (the old one is kept, renamed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from components.views.latency_lab.controls import load_into_form
+from components.views.latency_lab.results import render_comparison
+from streamlab.lab.experiments import Experiment
+from streamlab.lab.files import ImportProblem, from_json
+from streamlab.lab.store import ExperimentStore, StoreError, default_db_path, quarantine
+
+__all__ = [
+    "current_experiment",
+    "keeper",
+    "lab_box",
+    "pick_store",
+    "render_compare",
+    "render_import",
+    "render_saved",
+    "show_notice",
+]
+
+_BOX = "_lab"
+
+
+def lab_box() -> dict:
+    """The lab's state: a plain dict inside st.session_state.
+
+    Fetch it before a run: writing to this dict never yields to Streamlit, so an
+    interrupted run (Stop) can still leave its results here.
+    """
+    return st.session_state.setdefault(_BOX, {})
+
+
+def current_experiment() -> Experiment | None:
+    return lab_box().get("current")
+
+
+def _notice(kind: str, text: str, box: dict | None = None) -> None:
+    (lab_box() if box is None else box)["notice"] = (kind, text)
+
+
+def show_notice() -> None:
+    """A message left by a button callback or an interrupted run."""
+    kind, text = lab_box().pop("notice", ("", ""))
+    if text:
+        {"error": st.error, "success": st.success}.get(kind, st.info)(text)
+
+
+def _fresh(path: str) -> None:
+    try:
+        moved = quarantine(path)
+    except OSError as exc:
+        _notice("error", f"Could not move {path} aside: {exc.strerror}. Choose another path.")
+        return
+    _notice("success", f"Started a fresh history at {path}; the damaged file is kept as {moved.name}.")
+
+
+def pick_store() -> ExperimentStore | None:
+    """The history-file field and the store it opens; None (with a message) if it cannot be used."""
+    default = str(default_db_path())
+    st.session_state.setdefault("lab_db", default)
+    path = st.text_input(
+        "History file (SQLite)",
+        key="lab_db",
+        help=f"Default: {default}. Set $STREAMLAB_DB to change the default.",
+    ).strip()
+    try:
+        return ExperimentStore(path or default)
+    except StoreError as exc:
+        st.error(str(exc))
+        if exc.damaged and Path(path).is_file():
+            st.button("Start a fresh history file", key="lab_db_fresh", on_click=_fresh, args=(path,))
+        st.caption("Experiments still run meanwhile; they are just not saved.")
+        return None
+
+
+def keeper(store: ExperimentStore | None) -> Callable[[Experiment], None]:
+    """A `keep` for run_live: show the experiment next and save it if the store works.
+
+    Safe inside an interrupted run: it touches only the box and SQLite, never Streamlit.
+    """
+    box = lab_box()
+
+    def keep(experiment: Experiment) -> None:
+        box["current"] = experiment
+        if store is None or experiment.id is not None:
+            return
+        try:
+            store.save(experiment)
+        except StoreError as exc:
+            _notice("error", f"The results are shown but could not be saved: {exc}", box)
+            return
+        if experiment.status == "stopped":
+            _notice(
+                "info",
+                f"Stopped: {len(experiment.trials)} of {experiment.planned} trials "
+                f"finished and were saved as #{experiment.id}.",
+                box,
+            )
+
+    return keep
+
+
+def _picked() -> int:
+    # Read in the callback, not bound as an argument: the selection may have changed in this rerun.
+    return int(st.session_state["lab_hist_pick"])
+
+
+def _open(store: ExperimentStore, into_form: bool) -> None:
+    exp_id = _picked()
+    try:
+        experiment = store.load(exp_id)
+    except StoreError as exc:
+        _notice("error", str(exc))
+        return
+    lab_box()["current"] = experiment
+    if into_form:
+        load_into_form(experiment.config)
+        _notice("success", f"Loaded the configuration of #{exp_id} into the form: press Run to repeat.")
+
+
+def _delete(store: ExperimentStore) -> None:
+    exp_id = _picked()
+    try:
+        store.delete(exp_id)
+    except StoreError as exc:
+        _notice("error", str(exc))
+        return
+    current = current_experiment()
+    if current is not None and current.id == exp_id:
+        del lab_box()["current"]
+    _notice("success", f"Deleted experiment #{exp_id}.")
+
+
+def _listing(store: ExperimentStore):
+    try:
+        return store.list()
+    except StoreError as exc:
+        st.error(str(exc))
+        return None
+
+
+def render_saved(store: ExperimentStore | None) -> None:
+    if store is None:
+        st.caption("No working history file (see the message above).")
+        return
+    table = _listing(store)
+    if table is None or table.empty:
+        st.caption("No saved experiments yet: run one above.")
+        return
+    st.dataframe(table, hide_index=True, key="lab_hist_table")
+    names = {row.id: f"#{row.id} {row.name} ({row.created_at})" for row in table.itertuples()}
+    st.selectbox("Experiment", list(names), format_func=names.get, key="lab_hist_pick")
+    left, middle, right = st.columns(3)
+    left.button("Open results", key="lab_hist_open", on_click=_open, args=(store, False))
+    middle.button("Load config into the form", key="lab_hist_load", on_click=_open, args=(store, True))
+    right.button("Delete", key="lab_hist_delete", on_click=_delete, args=(store,))
+
+
+def render_compare(store: ExperimentStore | None) -> None:
+    table = _listing(store) if store is not None else None
+    if table is None or len(table) < 2:
+        st.caption("Save at least two experiments to compare them.")
+        return
+    names = {row.id: f"#{row.id} {row.name} ({row.created_at})" for row in table.itertuples()}
+    ids = list(names)
+    left, right = st.columns(2)
+    first = left.selectbox("First (baseline)", ids, index=1, format_func=names.get, key="lab_cmp_a")
+    second = right.selectbox("Second", ids, index=0, format_func=names.get, key="lab_cmp_b")
+    if first == second:
+        st.info("Pick two different experiments.")
+        return
+    try:
+        a, b = store.load(first), store.load(second)  # type: ignore[union-attr]
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.caption(
+        "Every configuration of both experiments, named “#id · label”; the first one listed "
+        "is the baseline for the verdicts and Δ columns."
+    )
+    render_comparison(a, b, key="lab_cmp")
+
+
+def render_import(store: ExperimentStore | None) -> None:
+    upload = st.file_uploader(
+        "Import an experiment JSON (exported by this lab)", type=["json"], key="lab_import"
+    )
+    if upload is None or st.session_state.get("_lab_imported") == upload.file_id:
+        return
+    try:
+        experiment = from_json(upload.getvalue())
+    except ImportProblem as exc:
+        st.error(f"Cannot import {upload.name}: {exc}")
+        return
+    st.session_state["_lab_imported"] = upload.file_id  # once per upload, not once per rerun
+    keeper(store)(experiment)
+    where = f" and saved as #{experiment.id}" if experiment.id else ""
+    _notice("success", f"Imported “{experiment.config.name}” ({len(experiment.trials)} trials){where}.")
+    st.rerun()  # draw its results in the results section, above this one

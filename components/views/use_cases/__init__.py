@@ -1,0 +1,1 @@
+"""Views of the "Use cases" lesson: chat, agent status, long-form."""

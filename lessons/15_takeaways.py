@@ -1,0 +1,66 @@
+import streamlit as st
+
+from components.code_panel import show_source
+from components.figures.counts import render_count_bars
+from components.run.live_output import render_run_error
+from components.run.progress import lessons_run
+from components.sidebar import current_provider
+from components.views.takeaways import render_progress, render_question, render_score
+from streamlab.client.async_bridge import catch_error
+from streamlab.client.providers import build_chat_model
+from streamlab.demos.takeaways import QUESTIONS
+from streamlab.recipes.takeaways import CHAINS, count_text_chunks, message_text
+
+st.title("Takeaways & quiz")
+st.caption("What the lessons proved live, a quiz to check it stuck, and how far you have got.")
+st.markdown(
+    """
+- **`stream()` instead of `invoke()`**: same call, but the answer arrives as `AIMessageChunk`s you
+  can show at once. Chunks are not tokens: the stream opens and closes with empty chunks.
+- **Nothing to switch on.** `.stream()` streams with `streaming` unset; only `streaming=False` stops it.
+- **Every step after the model must pass chunks on.** Parsers and generator functions do; one plain
+  function turns the chain's stream into one chunk at the end. A prompt before the model does no harm.
+- **Parallel branches stream side by side**, as one-key dicts such as `{'short': chunk}`.
+- **`astream_events(version="v2")`** shows every step; a chat model's tokens are `on_chat_model_stream`.
+- **Async code needs async streams**: `async for` over `.astream()`; a sync `.stream()` inside
+  `async def` freezes the event loop.
+- **Pass `config` on** when your code calls a model from its own thread, or its tokens never reach
+  `astream_events`.
+- **Tool calls stream too**, as partial-JSON `tool_call_chunks`: add the chunks up, then run the tool.
+"""
+)
+st.warning(
+    '**The seed says** streaming is "enabled at the **LLM level**". **Actually** nothing needs '
+    "enabling, and the model alone does not decide: every step *after* it must stream as well. "
+    "**Notice** below: four chains, none with `streaming=True`, and only the one with a plain "
+    "function after the model arrives as a single chunk."
+)
+question = st.text_input("Question", "Explain streaming runnables", key="takeaways_question")
+show_source(*CHAINS.values(), message_text, count_text_chunks)
+if st.button("Run", key="takeaways_run", type="primary"):
+    if not question.strip():
+        st.error("Type a question first: the prompt is empty.")
+        st.stop()
+    llm = build_chat_model(current_provider(), max_tokens=40)
+    with st.spinner("Streaming four chains…"):
+        counts, error = catch_error(
+            lambda: {name: count_text_chunks(build(llm), question) for name, build in CHAINS.items()}
+        )
+    if error is not None:
+        render_run_error(error, partial=False)
+    else:
+        st.session_state["takeaways_counts"] = counts
+if counts := st.session_state.get("takeaways_counts"):
+    render_count_bars(counts, key="takeaways_counts_chart")
+    st.caption("Red: the whole answer arrived as one chunk, at the end. No chain set `streaming=True`.")
+
+st.header("Your progress")
+st.caption("A lesson counts once you have pressed its Run button in this session.")
+render_progress(lessons_run())
+
+st.header("Quiz")
+st.caption("Every answer was shown running in a lesson. Pick one, then press Check.")
+for number, question_ in enumerate(QUESTIONS, start=1):
+    render_question(number, question_)
+    st.divider()
+render_score()

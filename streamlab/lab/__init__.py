@@ -1,0 +1,1 @@
+"""The latency lab: experiments, runner, history store, files, shareable links, statistics."""

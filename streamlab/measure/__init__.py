@@ -1,0 +1,1 @@
+"""Measuring streams: recorder, metrics, `astream_events` capture, three-layer timing, wire taps."""
