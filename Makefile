@@ -40,4 +40,4 @@ browser:
 
 # Every benchmark except helpers (bench/_*.py) and the README screenshot generator.
 bench: $(VENV)/.dev
-	for b in bench/[!_]*.py; do [ "$$b" = bench/screenshots.py ] || $(PY) -m bench.$$(basename $$b .py); done
+	for b in bench/[!_]*.py; do [ "$$b" = tools/screenshots.py ] || $(PY) -m bench.$$(basename $$b .py); done

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, sync_playwright
 
-from bench._browser import CHROMIUM_ARGS, PAINT_WATCH_JS, chromium_path, lesson_url, streamlit_app
 from streamlab.measure.layers import fetch_server_trace
+from tools.browser import CHROMIUM_ARGS, PAINT_WATCH_JS, chromium_path, lesson_url, streamlit_app
 
 TTFT_MS = 200
 PROFILES = {

@@ -2,10 +2,10 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.figures.charts import render_arrival, render_event_timeline
+from components.run.last_run import LastRun
 from components.run.layered import LayeredRun
 from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards
-from components.run.probe import LastRun
 from components.run.progress import mark_ran
 from components.sidebar import current_provider
 from streamlab.client.providers import build_chat_model

@@ -2,9 +2,9 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.figures.charts import render_arrival
+from components.run.last_run import LastRun
 from components.run.layered import LayeredRun
 from components.run.metric_cards import render_metric_cards
-from components.run.probe import LastRun
 from components.run.progress import mark_ran
 from components.sidebar import current_provider
 from components.views.parallel import (

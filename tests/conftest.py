@@ -10,8 +10,7 @@ import pytest
 from streamlab.client.providers import build_chat_model, embedded_config
 from streamlab.sim.answers import LatencyProfile
 from streamlab.sim.server import start_embedded
-
-INSTANT = LatencyProfile(ttft_ms=0, tokens_per_s=0, jitter_ms=0, seed=7)
+from tests.support.factories import INSTANT
 
 
 @pytest.fixture(scope="session", autouse=True)

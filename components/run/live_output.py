@@ -111,6 +111,6 @@ def render_text_stream(chunks: Iterable[object], *, key: str | None = None) -> L
 
 
 def render_run_error(error: BaseException, *, partial: bool) -> None:
-    st.error(explain_error(error, partial=partial), icon="⚠️")
+    st.error(explain_error(error, partial=partial), icon=":material/warning:")
     if partial:
-        st.caption("⚠️ Incomplete: the text above is what arrived before the error.")
+        st.caption("Incomplete: the text above is what arrived before the error.")

@@ -10,7 +10,7 @@ Reporting back to Python causes a rerun, and a rerun while the script streams wo
 stream off. So the probe stays silent until (1) the page rendered its end marker
 (`mark_end(run_id)`, after streaming) and (2) the app says the script run finished
 (`data-test-script-state` on `stApp`), then reports once per run id. The page must therefore
-re-render its last result from `st.session_state` on that rerun: `LastRun` does that.
+re-render its last result from `st.session_state` on that rerun: `run.last_run.LastRun` does that.
 
 Elements left over from the previous run stay in the DOM (marked `data-stale="true"`) until
 the new run replaces them; the probe ignores them, so a rerun never counts old text as painted.
@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import streamlit as st
 
-from components.run.live_output import LiveText, render_run_error
-
-__all__ = ["DEFAULT_LANE", "LastRun", "PaintProbe", "PaintResult"]
+__all__ = ["DEFAULT_LANE", "PaintProbe", "PaintResult"]
 
 MAX_SAMPLES = 4000  # paint samples kept per lane (one per painted change of the text length)
 DEFAULT_LANE = "output"  # the lane of a probe mounted with a single `target_key`
@@ -213,34 +211,3 @@ class PaintProbe:
                     del results[old]
 
         return receive
-
-
-class LastRun:
-    """The last run's results in `st.session_state`, so any rerun can draw them again.
-
-    The probe's report is a rerun: without this, the streamed answer would vanish the moment
-    the browser layer arrives. `save()` after a live run; on other reruns `replay_text()` draws
-    the saved text where the live output was, and `get()` gives everything else.
-    """
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    def save(self, **values: Any) -> dict[str, Any]:
-        st.session_state[self.key] = values
-        return values
-
-    def get(self) -> dict[str, Any] | None:
-        return st.session_state.get(self.key)
-
-    def replay_text(self, *, key: str, field: str = "live") -> None:
-        """Draw the saved `LiveText` (and its error) in a container keyed like the live one."""
-        saved = self.get()
-        live = saved.get(field) if saved else None
-        if not isinstance(live, LiveText):
-            return
-        with st.container(key=key):
-            if live.text:
-                st.markdown(live.text)
-        if live.error is not None:
-            render_run_error(live.error, partial=bool(live.text))

@@ -2,16 +2,14 @@
 
 Playwright's own browser download does not work on these machines, so the tests launch
 the system chromium through `executable_path` (launch code shared with the benches:
-bench/_browser.py). A missing browser is a failure, never a skip: `make test` installs it.
+tools/browser.py). A missing browser is a failure, never a skip: `make test` installs it.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from bench._browser import CHROMIUM_ARGS, PAINT_WATCH_JS, chromium_path, lesson_url, streamlit_app
-
-__all__ = ["PAINT_WATCH_JS", "WATCH_JS", "assert_no_exception", "open_lesson"]
+from tools.browser import CHROMIUM_ARGS, chromium_path, streamlit_app
 
 
 @pytest.fixture(scope="session")
@@ -35,30 +33,3 @@ def app_url():
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
-
-
-# Records (t, innerText length) of the watched element on every DOM mutation, in the page.
-WATCH_JS = """
-(selector) => {
-  window.__samples = [];
-  const start = performance.now();
-  const record = () => {
-    const el = document.querySelector(selector);
-    const len = el ? el.innerText.length : 0;
-    const last = window.__samples[window.__samples.length - 1];
-    if (!last || last[1] !== len) window.__samples.push([performance.now() - start, len]);
-  };
-  const options = {subtree: true, childList: true, characterData: true};
-  new MutationObserver(record).observe(document.body, options);
-  record();
-}
-"""
-
-
-def open_lesson(page, app_url: str, path: str, **params: str) -> None:
-    page.goto(lesson_url(app_url, path, **params))
-    page.get_by_role("button", name="Run").first.wait_for(timeout=30_000)
-
-
-def assert_no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0

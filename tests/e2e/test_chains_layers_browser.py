@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, open_lesson
-from tests.e2e.lesson_helpers import (
+from tests.support.browser import (
     BROWSER,
     SERVER,
     assert_layers_in_order,
+    assert_no_exception,
+    open_lesson,
     press_slider,
     rerun_after,
     run_until_layers,

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, open_lesson
-from tests.e2e.lesson_helpers import REPORTS_JS, press_slider, run_until_layers
+from tests.support.browser import (
+    REPORTS_JS,
+    assert_no_exception,
+    open_lesson,
+    press_slider,
+    run_until_layers,
+)
 
 pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}  # short answers, < 1 s each

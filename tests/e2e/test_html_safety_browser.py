@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, open_lesson
+from tests.support.browser import assert_no_exception, open_lesson
 
 pytestmark = pytest.mark.browser
 PAYLOAD = (

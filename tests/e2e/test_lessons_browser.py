@@ -4,7 +4,7 @@ Streamed text must grow in the DOM in several steps; invoked (non-streamed) text
 one or two (a placeholder, then the answer); parallel branches both grow; charts draw their
 traces; no page shows a Streamlit exception. Text lengths are sampled in the page on every DOM
 mutation (lesson_helpers.MULTI_WATCH_JS). Three tests also take the README screenshots (into a
-temporary folder here; `python -m bench.screenshots` writes docs/screenshots/).
+temporary folder here; `python -m tools.screenshots` writes docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import re
 import pytest
 from PIL import Image
 
-from bench import screenshots
-from tests.e2e.conftest import assert_no_exception
-from tests.e2e.lesson_helpers import (
+from tests.support.browser import (
     assert_appears_at_once,
     assert_grows,
+    assert_no_exception,
     click_run,
     go_to_lesson,
     growth,
@@ -40,6 +39,7 @@ from tests.e2e.lesson_helpers import (
     watch,
     watch_texts,
 )
+from tools import screenshots
 
 pytestmark = pytest.mark.browser
 

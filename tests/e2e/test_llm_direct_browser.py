@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import WATCH_JS, assert_no_exception, open_lesson
+from tests.support.browser import WATCH_JS, assert_no_exception, open_lesson
 
 pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "200", "tps": "60", "jitter": "0", "seed": "1"}

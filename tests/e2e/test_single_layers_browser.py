@@ -11,21 +11,21 @@ import re
 
 import pytest
 
-from bench._browser import lesson_url
-from tests.e2e.conftest import assert_no_exception
-from tests.e2e.lesson_helpers import (
+from tests.support.browser import (
     BROWSER,
     LANGCHAIN,
     LAYER_ROWS_JS,
     RUN_TIMEOUT_MS,
     SERVER,
     assert_layers_in_order,
+    assert_no_exception,
     plotly_traces,
     press_slider,
     run_until_layers,
     shown_chars,
     wait_idle,
 )
+from tools.browser import lesson_url
 
 pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}

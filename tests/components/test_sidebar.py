@@ -1,0 +1,69 @@
+"""The shared sidebar: provider choice, URL presets, connection check, key masking."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.support.apptest import ROOT
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+
+
+def test_url_preset_sets_the_latency_profile():
+    at = app()
+    at.query_params.update({"ttft": "800", "tps": "25", "model": "sim-detailed", "seed": "4"})
+    at.run()
+    assert not at.exception
+    config = at.session_state["provider_config"]
+    assert config.kind == "embedded" and config.model == "sim-detailed"
+    assert (config.profile.ttft_ms, config.profile.tokens_per_s, config.profile.seed) == (800, 25, 4)
+
+
+def test_bad_url_preset_warns_and_keeps_defaults():
+    at = app()
+    at.query_params.update({"ttft": "soon", "model": "gpt-99"})
+    at.run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.sidebar.warning)
+    assert "?ttft='soon'" in warnings and "?model='gpt-99'" in warnings
+    assert at.session_state["provider_config"].profile.ttft_ms == 150
+
+
+def test_embedded_connection_check_succeeds():
+    at = app().run()
+    at.sidebar.button(key="check_connection").click().run()
+    assert "Connected to http://127.0.0.1:" in at.sidebar.success[0].value
+
+
+def test_unreachable_compatible_url_gives_a_clear_error():
+    at = app().run()
+    at.sidebar.radio(key="provider_kind").set_value("compatible").run()
+    at.sidebar.text_input(key="compat_url").set_value("http://127.0.0.1:9/v1").run()
+    at.sidebar.button(key="check_connection").click().run()
+    assert not at.exception
+    assert "Cannot reach http://127.0.0.1:9/v1" in at.sidebar.error[0].value
+
+
+def test_malformed_url_gives_a_clear_error():
+    at = app().run()
+    at.sidebar.radio(key="provider_kind").set_value("compatible").run()
+    at.sidebar.text_input(key="compat_url").set_value("localhost:11434").run()
+    at.sidebar.button(key="check_connection").click().run()
+    assert "not a valid base URL" in at.sidebar.error[0].value
+
+
+def test_openai_key_is_only_ever_shown_masked(monkeypatch):
+    secret = "sk-test-0123456789abcdefSECRET"
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    at = app().run()
+    at.sidebar.radio(key="provider_kind").set_value("openai").run()
+    at.sidebar.text_input(key="openai_key").set_value(secret).run()
+    elements = [*at.sidebar.caption, *at.sidebar.markdown, *at.main.markdown]
+    shown = " ".join(str(e.value) for e in elements)
+    assert "sk-…CRET" in shown
+    assert secret not in shown
+    assert secret not in repr(at.session_state["provider_config"])
+    assert secret not in repr(dict(at.query_params))
+    assert at.session_state["provider_config"].key() == secret

@@ -1,0 +1,161 @@
+"""The SQLite experiment store: round-trips, listing, deleting, damaged files, and no secrets on disk."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import platformdirs
+import pytest
+from pandas.testing import assert_frame_equal
+
+from streamlab.lab.experiments import (
+    Experiment,
+    ExperimentConfig,
+    chunks_frame,
+    trials_frame,
+)
+from streamlab.lab.store import (
+    LIST_COLUMNS,
+    ExperimentStore,
+    StoreError,
+    default_db_path,
+    quarantine,
+)
+from tests.support.factories import make_experiment
+
+
+@pytest.fixture
+def store(tmp_path) -> ExperimentStore:
+    return ExperimentStore(tmp_path / "nested" / "history.sqlite3")
+
+
+def test_save_then_load_gives_identical_frames_and_config(store):
+    original = make_experiment()
+    exp_id = store.save(original)
+    assert original.id == exp_id
+    loaded = store.load(exp_id)
+    assert loaded.config == original.config
+    assert (loaded.created_at, loaded.status, loaded.wall_ms, loaded.id) == (
+        original.created_at,
+        original.status,
+        original.wall_ms,
+        exp_id,
+    )
+    assert loaded.trials == original.trials  # finishing order, None values and chunk text included
+    assert_frame_equal(trials_frame(loaded.trials), trials_frame(original.trials))
+    assert_frame_equal(chunks_frame(loaded.trials), chunks_frame(original.trials))
+
+
+def test_list_shows_name_date_config_and_counts_newest_first(store):
+    first, second = store.save(make_experiment("one")), store.save(make_experiment("two"))
+    table = store.list()
+    assert list(table.columns) == LIST_COLUMNS
+    assert table["id"].tolist() == [second, first]
+    row = table.iloc[0]
+    assert (row["name"], row["chain"], row["configurations"], row["trials"], row["failed"]) == (
+        "two",
+        "parallel",
+        "streaming, invoke",
+        3,
+        1,
+    )
+
+
+def test_delete_removes_the_experiment_with_its_trials_and_chunks(store):
+    keep, gone = store.save(make_experiment("keep")), store.save(make_experiment("gone"))
+    assert store.delete(gone) is True
+    assert store.delete(gone) is False
+    assert store.list()["id"].tolist() == [keep]
+    with sqlite3.connect(store.path) as conn:
+        for table in ("trials", "chunks"):
+            count = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE experiment_id = ?", (gone,))
+            assert count.fetchone() == (0,)
+    with pytest.raises(StoreError, match=f"Experiment #{gone} is not in the history"):
+        store.load(gone)
+
+
+def test_an_empty_store_lists_nothing(store):
+    assert store.list().empty
+
+
+def test_a_corrupted_file_gives_a_clear_error_and_can_be_replaced(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"this is not a database, just some bytes " * 100)
+    with pytest.raises(StoreError, match="is damaged or not an experiment history") as info:
+        ExperimentStore(path)
+    assert info.value.damaged
+    moved = quarantine(path)
+    assert moved.exists() and moved.name.startswith("history.sqlite3.corrupt-")
+    fresh = ExperimentStore(path)
+    assert fresh.list().empty
+
+
+def test_a_truncated_history_file_is_reported_not_crashed(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    ExperimentStore(path).save(make_experiment())
+    path.write_bytes(path.read_bytes()[:2000])
+    with pytest.raises(StoreError, match="damaged"):
+        ExperimentStore(path).list()
+
+
+def test_another_programs_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(StoreError, match="SQLite file of another program"):
+        ExperimentStore(path)
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    ExperimentStore(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="written by a newer version of the lab"):
+        ExperimentStore(path)
+
+
+def test_a_file_that_cannot_be_opened_is_not_called_damaged(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="Cannot create the folder") as info:
+        ExperimentStore(blocker / "history.sqlite3")
+    assert not info.value.damaged
+
+
+def test_a_folder_path_is_refused(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        ExperimentStore(tmp_path)
+
+
+def test_no_api_key_ever_reaches_the_file(store):
+    data = make_experiment().config.to_dict()
+    data["variants"][1]["api_key"] = "sk-live-SECRET123"
+    config = ExperimentConfig.from_dict(data)
+    store.save(Experiment(config, [], "2026-01-01T00:00:00+00:00", 1.0, "complete"))
+    assert b"SECRET123" not in Path(store.path).read_bytes()
+    with sqlite3.connect(store.path) as conn:
+        columns = {
+            row[1]
+            for table in ("experiments", "trials", "chunks")
+            for row in conn.execute(f"PRAGMA table_info({table})")
+        }
+    assert not any("key" in c for c in columns)
+
+
+def test_default_path_is_the_user_data_dir_unless_overridden(monkeypatch, tmp_path):
+    monkeypatch.delenv("STREAMLAB_DB", raising=False)
+    default = default_db_path()
+    assert default == Path(platformdirs.user_data_dir("streaming-runnables-lab")) / "experiments.sqlite3"
+    assert Path(__file__).resolve().parents[2] not in default.parents  # never inside the repo
+    monkeypatch.setenv("STREAMLAB_DB", str(tmp_path / "mine.sqlite3"))
+    assert default_db_path() == tmp_path / "mine.sqlite3"
+
+
+def test_saved_frames_keep_their_dtypes(store):
+    loaded = store.load(store.save(make_experiment()))
+    frame = trials_frame(loaded.trials)
+    assert frame["ttft_ms"].dtype == "float64" and frame["chunks"].dtype == "int64"
+    assert pd.isna(frame.loc[frame["status"] == "failed", "ttft_ms"]).all()

@@ -1,0 +1,486 @@
+"""Helpers for the per-lesson browser tests: sidebar navigation, text-growth sampling, charts.
+
+Everything waits on a condition in the page (never a fixed sleep), so the tests stay fast on a
+slow machine and do not flake on a fast one.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+
+from playwright.sync_api import Locator, Page
+
+from tools.browser import lesson_url
+
+__all__ = [
+    "BROWSER",
+    "LANGCHAIN",
+    "LAYER_ROWS_JS",
+    "MULTI_WATCH_JS",
+    "RUN_SEEN_JS",
+    "SERVER",
+    "WATCH_JS",
+    "assert_appears_at_once",
+    "assert_grows",
+    "assert_layers_in_order",
+    "assert_no_exception",
+    "click_run",
+    "go_to_lesson",
+    "growth",
+    "growth_steps",
+    "layer_table",
+    "open_lesson",
+    "plotly_data",
+    "plotly_traces",
+    "press_slider",
+    "rerun_after",
+    "run_button",
+    "run_until_layers",
+    "run_watching",
+    "samples",
+    "set_number",
+    "shown_chars",
+    "stalled",
+    "start_app",
+    "start_run",
+    "texts",
+    "wait_idle",
+    "wait_run",
+    "warn_rerun",
+    "watch",
+    "watch_texts",
+]
+
+RUN_TIMEOUT_MS = 60_000
+# The nav shows the first sections; the rest hides behind a "View N more" button.
+VIEW_MORE = re.compile(r"^View \d+ more$")
+
+# Records (t ms, text length) of the first element matching each selector, on every DOM
+# mutation, into window.__grow[name]. Text of the previous run does not count: Streamlit marks
+# those elements data-stale="true" as soon as a new run starts, until the run replaces them. So a
+# rerun shows as: old length → 0 → the new run's lengths.
+MULTI_WATCH_JS = """
+(selectors) => {
+  const start = performance.now();
+  const grow = (window.__grow = {});
+  for (const name of Object.keys(selectors)) grow[name] = [];
+  const ELEMENT = '[data-testid="stElementContainer"]';
+  const fresh = (el) => el.closest('[data-stale="true"]') === null;
+  const length = (el) => {
+    const parts = [...el.querySelectorAll(ELEMENT)];
+    if (!parts.length) return el.innerText.trim().length;
+    return parts.filter(fresh).reduce((n, part) => n + part.innerText.trim().length, 0);
+  };
+  const measure = (selector) => {
+    const el = [...document.querySelectorAll(selector)].find(fresh);
+    return el ? length(el) : 0;
+  };
+  const record = () => {
+    const t = performance.now() - start;
+    for (const [name, selector] of Object.entries(selectors)) {
+      const n = measure(selector);
+      const seen = grow[name];
+      if (!seen.length || seen[seen.length - 1][1] !== n) seen.push([t, n]);
+    }
+  };
+  window.__growObserver?.disconnect();  // one sampler at a time (the tab is shared by tests)
+  window.__growObserver = new MutationObserver(record);
+  window.__growObserver.observe(document.body, {
+    subtree: true, childList: true, characterData: true,
+    attributes: true, attributeFilter: ["data-stale"] });
+  record();
+}
+"""
+
+SCRIPT_IDLE_JS = """
+() => document.querySelector('[data-testid="stApp"]')
+        ?.getAttribute('data-test-script-state') === 'notRunning'
+"""
+
+
+# True once the sidebar's profile sliders show the values the URL asked for (in this order).
+SIDEBAR_SLIDERS_JS = """
+(expected) => {
+  const shown = [...document.querySelectorAll(
+    '[data-testid="stSidebar"] [data-testid="stSlider"] [data-testid="stSliderThumbValue"]')]
+    .map((el) => el.innerText.trim());
+  return shown.length >= 3 && expected.every((value, i) => shown[i] === value);
+}
+"""
+
+
+def start_app(page: Page, app_url: str, **profile: object) -> None:
+    """Open the app's home page with the sidebar's simulator profile set through the URL."""
+    page.goto(lesson_url(app_url, "", **profile))
+    # The sidebar's last widget exists only once this first run has drawn the whole sidebar; then
+    # wait for the run to end. Navigating while it still runs can lose the profile (0 ms, 0 tok/s).
+    page.locator(".st-key-check_connection").wait_for(timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    expected = [f"{float(profile[name]):.2f}" for name in ("ttft", "tps", "jitter") if name in profile]
+    page.wait_for_function(SIDEBAR_SLIDERS_JS, arg=expected, timeout=RUN_TIMEOUT_MS)
+
+
+def go_to_lesson(page: Page, title: str) -> None:
+    """Click the lesson's link in the sidebar nav (expanding "View N more" if it is hidden)."""
+    nav = page.get_by_test_id("stSidebarNav")
+    link = nav.get_by_role("link", name=title, exact=True)
+    if link.count() == 0:
+        nav.get_by_role("button", name=VIEW_MORE).click()
+    link.click()
+    heading = re.compile(rf"^\s*{re.escape(title)}\s*$")  # exactly: not a title containing it
+    page.locator("h1").filter(has_text=heading).first.wait_for(timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+
+
+def wait_idle(page: Page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until the script run is over (Streamlit marks the app `notRunning`)."""
+    page.wait_for_function(SCRIPT_IDLE_JS, timeout=timeout_ms)
+
+
+def watch(page: Page, selectors: Mapping[str, str]) -> None:
+    """Start sampling the text length of each `{name: css selector}` (see MULTI_WATCH_JS)."""
+    page.evaluate(MULTI_WATCH_JS, dict(selectors))
+
+
+def samples(page: Page) -> dict[str, list[tuple[float, int]]]:
+    grow = page.evaluate("window.__grow")
+    return {name: [(t, int(n)) for t, n in rows] for name, rows in grow.items()}
+
+
+# Notes that the app went into a script run after an action. A very quick rerun can go from
+# notRunning to notRunning within one React render (both messages in one network read), so after
+# RUN_GRACE_MS an idle app counts as done even if "running" was never seen.
+RUN_SEEN_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__runSeen = false;
+  window.__runStart = performance.now();
+  window.__runObserver?.disconnect();
+  window.__runObserver = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__runSeen = true;
+  });
+  window.__runObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}
+"""
+RUN_GRACE_MS = 1500
+
+
+def start_run(page: Page, action: Callable[[], object]) -> None:
+    """Do `action` (a click, a key press) that starts a rerun; `wait_run` waits for its end."""
+    page.evaluate(RUN_SEEN_JS)
+    action()
+
+
+# Paint probes (components/run/probe.py) on the page whose run has not reported yet. A probe
+# reports once its run is over, and the report is one more rerun that redraws the page.
+PROBES_PENDING_JS = r"""
+() => {
+  const reported = window.__streamlabPaintReported || {};
+  let pending = 0;
+  for (const el of document.querySelectorAll('[class*="_probe_"]')) {
+    if (el.closest('[data-stale="true"]')) continue;
+    const m = el.className.match(/st-key-[\w-]*?_probe_(?!end_)([0-9a-f]{16})(?![\w-])/);
+    if (m && !reported[m[1]]) pending += 1;
+  }
+  return pending;
+}
+"""
+
+
+def wait_run(page: Page, *, done: Locator | None = None) -> None:
+    """Wait for `done` (if given, e.g. the run's chart), then until the started rerun is over,
+    including the rerun a paint probe's report causes (else the next action would collide with it)."""
+    if done is not None:
+        done.first.wait_for(timeout=RUN_TIMEOUT_MS)
+    seen = f"(window.__runSeen || performance.now() - window.__runStart > {RUN_GRACE_MS})"
+    page.wait_for_function(f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS)
+    if page.evaluate(PROBES_PENDING_JS):
+        page.evaluate(RUN_SEEN_JS)
+        page.wait_for_function(f"() => ({PROBES_PENDING_JS.strip()})() === 0", timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function(f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS)
+
+
+def rerun_after(page: Page, action: Callable[[], object], *, done: Locator | None = None) -> None:
+    """Do `action`, then wait for the rerun it starts to finish (and for `done`, if given)."""
+    start_run(page, action)
+    wait_run(page, done=done)
+
+
+def run_button(page: Page, key: str) -> Locator:
+    return page.locator(f".st-key-{key} button")
+
+
+def click_run(page: Page, button_key: str, *, done: Locator | None = None) -> None:
+    """Click the button with `key=button_key` and wait for its run to finish (and `done`)."""
+    rerun_after(page, run_button(page, button_key).click, done=done)
+
+
+def run_watching(
+    page: Page,
+    button_key: str,
+    selectors: Mapping[str, str],
+    *,
+    grows: Sequence[str] = (),
+    done: Locator | None = None,
+    at_least: int = 5,
+) -> dict[str, list[tuple[float, int]]]:
+    """Click Run while sampling `selectors`; the text lengths seen, per name.
+
+    If an output in `grows` did not visibly grow, the run is repeated once: on a busy 2-core
+    machine a stalled process can deliver a whole answer in one websocket message. A page that
+    does not stream fails both times.
+    """
+    for attempt in range(2):
+        watch(page, selectors)
+        click_run(page, button_key, done=done)
+        seen = samples(page)
+        if not (flat := stalled(seen, grows, at_least=at_least)) or attempt:
+            return seen
+        warn_rerun(button_key, flat)
+    return seen
+
+
+def stalled(
+    seen: Mapping[str, Sequence[tuple[float, int]]], names: Sequence[str], *, at_least: int = 5
+) -> list[str]:
+    """The outputs among `names` that grew in fewer than `at_least` steps."""
+    return [name for name in names if len(growth_steps(seen[name])) < at_least]
+
+
+def warn_rerun(what: str, flat: Sequence[str]) -> None:
+    """Say (in pytest's warnings summary) that a run was repeated because it looked stalled."""
+    warnings.warn(
+        f"{what}: {', '.join(flat)} did not grow visibly on the first run (a stalled "
+        "machine?); ran it once more",
+        stacklevel=3,
+    )
+
+
+# Records every distinct text of the (fresh) matches of each selector, joined by newlines, into
+# window.__texts[name]: a status label or progress text moving on, step by step.
+TEXT_WATCH_JS = """
+(selectors) => {
+  const texts = (window.__texts = {});
+  for (const name of Object.keys(selectors)) texts[name] = [];
+  const fresh = (el) => el.closest('[data-stale="true"]') === null;
+  const record = () => {
+    for (const [name, selector] of Object.entries(selectors)) {
+      const text = [...document.querySelectorAll(selector)].filter(fresh)
+        .map((el) => el.innerText.trim()).join("\\n");
+      const seen = texts[name];
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }
+  };
+  window.__textObserver?.disconnect();
+  window.__textObserver = new MutationObserver(record);
+  window.__textObserver.observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true });
+  record();
+}
+"""
+
+
+def watch_texts(page: Page, selectors: Mapping[str, str]) -> None:
+    """Start recording the distinct texts of each `{name: css selector}` (see TEXT_WATCH_JS)."""
+    page.evaluate(TEXT_WATCH_JS, dict(selectors))
+
+
+def texts(page: Page) -> dict[str, list[str]]:
+    return page.evaluate("window.__texts")
+
+
+def set_number(page: Page, key: str, value: int) -> None:
+    """Type `value` into the number input with `key=key`, press Enter and wait for the rerun."""
+    field = page.locator(f".st-key-{key} input")
+    field.fill(str(value))
+    rerun_after(page, lambda: field.press("Enter"))
+
+
+def press_slider(page: Page, key: str, *keys: str, value: str) -> None:
+    """Move the slider with `key=key` from the keyboard (e.g. "End", "ArrowLeft") to `value`.
+
+    Every key press sends the new value with a rerun request; the last one wins, and a later
+    click sends it again with the click, so waiting for the shown value and an idle app suffices.
+    """
+    thumb = page.locator(f'.st-key-{key} input[type="range"]')
+    shown = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]')
+    start_run(page, lambda: [thumb.press(k) for k in keys])
+    page.wait_for_function(
+        "([el, value]) => el.innerText.trim() === value",
+        arg=[shown.element_handle(), value],
+        timeout=RUN_TIMEOUT_MS,
+    )
+    wait_run(page)
+
+
+def growth(rows: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
+    """(t, length) at each new maximum of the sampled length, in the run that grew most.
+
+    A 0 separates runs (see MULTI_WATCH_JS): the previous run's text before a click, the run
+    itself, and a later rerun that merely redraws the stored result (e.g. the paint probe's).
+    """
+    runs: list[list[tuple[float, int]]] = [[]]
+    for t, n in rows:
+        if n == 0:
+            runs.append([])
+        elif not runs[-1] or n > runs[-1][-1][1]:
+            runs[-1].append((t, n))
+    return max(runs, key=len)
+
+
+def growth_steps(rows: Sequence[tuple[float, int]]) -> list[int]:
+    """The successive new maxima of a sampled text length (in the run that grew most)."""
+    return [n for _, n in growth(rows)]
+
+
+def assert_grows(rows: Sequence[tuple[float, int]], *, at_least: int = 5, what: str = "output") -> None:
+    """Streamed: the text length rose through several distinct values before the final one."""
+    steps = growth(rows)
+    assert len(steps) >= at_least, (
+        f"{what} grew in {len(steps)} steps {[n for _, n in steps]}, expected ≥ {at_least}: {rows}"
+    )
+    # ...over time: the final length comes clearly after the first visible text.
+    spread = steps[-1][0] - steps[0][0]
+    assert spread >= 100, f"{what} grew within {spread:.0f} ms: {rows}"
+
+
+def assert_appears_at_once(rows: Sequence[tuple[float, int]], *, what: str = "output") -> None:
+    """Not streamed: the text appears in one or two steps (e.g. a placeholder, then the answer)."""
+    steps = growth_steps(rows)
+    assert 1 <= len(steps) <= 2, f"{what} appeared in {len(steps)} steps {steps}: {rows}"
+
+
+# Plotly draws each trace as an SVG group `.trace` (bars: one `.point` per bar; scatter: one
+# `.points path` per marker, one `.js-line` per line).
+PLOTLY_JS = """
+(selector) => {
+  const root = document.querySelector(selector);
+  const plot = root && root.querySelector('.js-plotly-plot');
+  if (!plot) return null;
+  const count = (css) => plot.querySelectorAll(css).length;
+  return {
+    traces: count('.trace'),
+    bars: count('.trace.bars .point'),
+    markers: count('.trace.scatter .points path'),
+    lines: count('.trace.scatter .js-line'),
+  };
+}
+"""
+
+
+def plotly_data(page: Page, selector: str) -> list[dict[str, object]]:
+    """The drawn figure's traces (type, name, x, y) from the plotly chart under `selector`."""
+    plotly_traces(page, selector)
+    return page.evaluate(
+        """(selector) => document.querySelector(selector).querySelector('.js-plotly-plot').data.map(
+             (t) => ({type: t.type, name: t.name ?? null, x: t.x ?? null, y: t.y ?? null}))""",
+        selector,
+    )
+
+
+def plotly_traces(page: Page, selector: str, *, timeout_ms: int = 30_000) -> dict[str, int]:
+    """Counts of drawn SVG traces/bars/markers/lines of the plotly chart under `selector`."""
+    page.wait_for_function(
+        f"(s) => {{ const r = ({PLOTLY_JS})(s); return r && r.traces > 0; }}",
+        arg=selector,
+        timeout=timeout_ms,
+    )
+    return page.evaluate(PLOTLY_JS, selector)
+
+
+# --- three-layer tables (components/run/layers_view.py) ------------------------------------------
+
+SERVER, LANGCHAIN, BROWSER = "sent by server", "received by LangChain", "shown in browser"
+# The rows of the table in `.st-key-<key>` of this run (the previous run's stay data-stale until
+# replaced). Tables in inactive tabs are hidden and have no innerText, hence textContent.
+LAYER_ROWS_JS = """
+(key) => {
+  const box = [...document.querySelectorAll('.st-key-' + key)]
+    .find((el) => el.closest('[data-stale="true"]') === null);
+  if (!box) return null;
+  return [...box.querySelectorAll('table tbody tr')].map(
+    (tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent.trim()));
+}
+"""
+_LAYER_FIELDS = ("first", "last", "behind", "updates", "chars")
+REPORTS_JS = "() => Object.keys(window.__streamlabPaintReported || {}).length"  # probe reports so far
+
+
+def _number(cell: str) -> float | None:
+    return None if cell in ("—", "") else float(cell.replace(",", ""))
+
+
+def layer_table(page: Page, key: str) -> dict[str, dict[str, float | None]]:
+    """{layer: {first, last, behind, updates, chars}} of the three-layer table in `.st-key-<key>`."""
+    rows = page.evaluate(LAYER_ROWS_JS, key) or []
+    return {row[0]: dict(zip(_LAYER_FIELDS, map(_number, row[1:6]), strict=True)) for row in rows}
+
+
+def run_until_layers(page: Page, button_key: str, keys: Sequence[str]) -> list[dict]:
+    """Click Run; wait until every table in `keys` has its browser row (the probe's report and its
+    rerun) and the app is idle; those tables, in order."""
+    wait_idle(page)
+    reports = page.evaluate(REPORTS_JS)
+    start_run(page, run_button(page, button_key).click)
+    # This run's report first: until then the last run's tables (filled) can still be on screen.
+    page.wait_for_function(f"() => ({REPORTS_JS})() > {reports}", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        f"""(keys) => (window.__runSeen || performance.now() - window.__runStart > {RUN_GRACE_MS})
+              && keys.every((key) => {{
+                const rows = ({LAYER_ROWS_JS})(key);
+                return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—');
+              }})""",
+        arg=list(keys),
+        timeout=RUN_TIMEOUT_MS,
+    )
+    wait_idle(page)
+    return [layer_table(page, key) for key in keys]
+
+
+def shown_chars(page: Page, key: str) -> int:
+    """Characters of the text in `.st-key-<key>`, counted as the paint probe counts them."""
+    return page.evaluate(
+        """(key) => [...document.querySelector('.st-key-' + key)
+                        .querySelectorAll('[data-testid="stElementContainer"]')]
+             .filter((el) => el.getAttribute('data-stale') !== 'true')
+             .reduce((n, el) => n + el.textContent.length, 0)""",
+        key,
+    )
+
+
+def assert_layers_in_order(table: Mapping[str, Mapping[str, float | None]], shown: int) -> None:
+    """Sent ≤ received ≤ shown, for the first and the last token; the browser counted what is shown."""
+    sent, received, painted = table[SERVER], table[LANGCHAIN], table[BROWSER]
+    assert sent["first"] <= received["first"] <= painted["first"], table
+    assert sent["last"] <= received["last"] <= painted["last"], table
+    assert 1 <= painted["updates"] <= received["updates"], table
+    assert painted["chars"] == shown, (table, shown)
+
+
+# Records (t, innerText length) of the watched element on every DOM mutation, in the page.
+WATCH_JS = """
+(selector) => {
+  window.__samples = [];
+  const start = performance.now();
+  const record = () => {
+    const el = document.querySelector(selector);
+    const len = el ? el.innerText.length : 0;
+    const last = window.__samples[window.__samples.length - 1];
+    if (!last || last[1] !== len) window.__samples.push([performance.now() - start, len]);
+  };
+  const options = {subtree: true, childList: true, characterData: true};
+  new MutationObserver(record).observe(document.body, options);
+  record();
+}
+"""
+
+
+def open_lesson(page, app_url: str, path: str, **params: str) -> None:
+    page.goto(lesson_url(app_url, path, **params))
+    page.get_by_role("button", name="Run").first.wait_for(timeout=30_000)
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
