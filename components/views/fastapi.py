@@ -7,19 +7,19 @@ press, keeps results in `st.session_state` and draws them. Model text is shown w
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import starlette
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.code_panel import show_source
+from components.figures.render import render_figure
+from components.figures.wire import timing_bars_figure, wire_timeline_figure
 from streamlab.demos.fastapi.server import ChatServer
 from streamlab.measure import wire
 from streamlab.measure.layers import EpochAnchor
@@ -29,14 +29,10 @@ __all__ = [
     "live_bytes",
     "render_gotchas",
     "render_wire_result",
-    "timing_bars_figure",
-    "wire_timeline_figure",
 ]
 
 REDRAW_EVERY_S = 0.03
 DEMO_PACE = {"tokens_per_s": 60}  # the simulator only: slow enough to see, and to hang up mid-answer
-_MARGIN = {"l": 10, "r": 10, "t": 30, "b": 40}
-_HOVER_CHARS = 60
 
 
 def live_bytes(slot: DeltaGenerator) -> Callable[[wire.WireChunk, wire.WireRecording], None]:
@@ -50,90 +46,6 @@ def live_bytes(slot: DeltaGenerator) -> Callable[[wire.WireChunk, wire.WireRecor
             last[0] = now
 
     return show
-
-
-# --- figures (pure) ------------------------------------------------------------------------------
-
-
-def _hover(text: str) -> str:
-    shown = repr(text)
-    shown = shown if len(shown) <= _HOVER_CHARS else shown[: _HOVER_CHARS - 1] + "…"
-    return html.escape(shown)
-
-
-def wire_timeline_figure(
-    wire_rows: pd.DataFrame, chain_rows: pd.DataFrame, headers_ms: float | None = None
-) -> go.Figure:
-    """Two lanes on one clock: when the chain yielded chunks, when the client read bytes."""
-    fig = go.Figure()
-    if not chain_rows.empty:
-        fig.add_trace(
-            go.Scatter(
-                name="chain yielded (server)",
-                x=chain_rows["t_ms"],
-                y=["chain yielded"] * len(chain_rows),
-                mode="markers",
-                marker={"symbol": "line-ns-open", "size": 16, "color": "#E45756", "line": {"width": 2}},
-                hovertext=[
-                    f"chunk {i}: {c} chars"
-                    for i, c in zip(chain_rows["chunk"], chain_rows["chars"], strict=True)
-                ],
-                hoverinfo="text+x",
-            )
-        )
-    if not wire_rows.empty:
-        sizes = (6 + wire_rows["wire_bytes"].clip(upper=400) ** 0.5 * 2).tolist()
-        fig.add_trace(
-            go.Scatter(
-                name="bytes read (client)",
-                x=wire_rows["t_ms"],
-                y=["bytes read"] * len(wire_rows),
-                mode="markers",
-                marker={"size": sizes, "color": "#4C78A8", "opacity": 0.7},
-                hovertext=[
-                    f"{w} B on the wire, {b} B decoded: {_hover(t)}"
-                    for w, b, t in zip(
-                        wire_rows["wire_bytes"], wire_rows["body_bytes"], wire_rows["text"], strict=True
-                    )
-                ],
-                hoverinfo="text+x",
-            )
-        )
-    if headers_ms is not None:
-        fig.add_vline(
-            x=headers_ms,
-            line_dash="dot",
-            line_color="#54A24B",
-            annotation_text="headers",
-            annotation_position="top left",
-        )
-    fig.update_layout(
-        height=260,
-        xaxis_title="ms since the request was sent",
-        margin=_MARGIN,
-        legend={"orientation": "h", "y": -0.35},
-    )
-    return fig
-
-
-def timing_bars_figure(summary: pd.DataFrame) -> go.Figure:
-    """Per variant: when the headers, the first text and the end arrived (ms)."""
-    fig = go.Figure()
-    columns = {"headers_ms": "headers", "first_text_ms": "first text", "end_ms": "done"}
-    for (column, label), color in zip(columns.items(), ["#54A24B", "#E45756", "#4C78A8"], strict=True):
-        fig.add_trace(
-            go.Bar(
-                name=label, y=summary["variant"], x=summary[column], orientation="h", marker_color=color
-            )
-        )
-    fig.update_layout(
-        barmode="group",
-        height=120 + 45 * len(summary),
-        margin=_MARGIN,
-        xaxis_title="ms since request sent",
-        yaxis={"autorange": "reversed"},
-    )
-    return fig
 
 
 # --- the main run --------------------------------------------------------------------------------
@@ -189,7 +101,7 @@ def render_wire_result(
             "in it says why.",
             icon="⚠️",
         )
-    st.plotly_chart(
+    render_figure(
         wire_timeline_figure(wire.to_frame(rec), chain["frame"], rec.headers_ms), key="fa_timeline"
     )
     st.dataframe(wire.to_frame(rec).head(300), hide_index=True, height=240)
@@ -290,7 +202,7 @@ def _compare_tab(key: str, server: ChatServer, paths: dict[str, str], params: di
         st.session_state[key] = wire.summary_frame(wire.compare(server.base_url, paths, params))
     if (summary := _result(key)) is not None:
         st.dataframe(summary.drop(columns=["status"]), hide_index=True)
-        st.plotly_chart(timing_bars_figure(summary), key=f"{key}_bars")
+        render_figure(timing_bars_figure(summary), key=f"{key}_bars")
 
 
 def _gzip_tab(server: ChatServer, params: dict[str, Any]) -> None:

@@ -8,7 +8,8 @@ from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableLambda
 
-from components.views.can_cannot_stream import VERDICT_COLORS, chunk_strip_figure
+from components.figures.strip import chunk_strip_figure
+from components.figures.theme import VERDICT_COLORS
 from streamlab.measure.streamability import LlmClock, judge, measure, to_table
 
 

@@ -1,0 +1,144 @@
+"""The one look for every chart: a plotly template plus named colours for the app's meanings.
+
+Legible on a projector at 1280×720 (14 px text), colour-blind safe (the Okabe–Ito palette), and
+each meaning keeps its colour on every page: streamed text is blue and an answer that arrived at
+once is vermillion, whether the chart compares modes, flags or verdicts. Charts also name things
+in a legend or label, so colour is never the only cue. Builders start from `new_figure()`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
+
+__all__ = [
+    "AT_ONCE",
+    "FAILED",
+    "FLAG_COLORS",
+    "INK",
+    "LAYER_COLORS",
+    "MILESTONE_COLORS",
+    "MODE_COLORS",
+    "NEUTRAL",
+    "PALETTE",
+    "PARTIAL",
+    "RUN_TYPE_COLORS",
+    "STATUS_COLORS",
+    "STATUS_PATTERNS",
+    "STREAMED",
+    "TEMPLATE",
+    "TEMPLATE_NAME",
+    "VERDICT_COLORS",
+    "empty_figure",
+    "hover_text",
+    "new_figure",
+    "theme_colors",
+]
+
+# Okabe & Ito (2008), "Color Universal Design": told apart with any common colour-vision deficiency.
+BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
+PURPLE, SKY, YELLOW, BLACK = "#CC79A7", "#56B4E9", "#F0E442", "#000000"
+INK = "#1F2933"  # the app's text colour (.streamlit/config.toml)
+NEUTRAL = "#7B8794"  # references, "not set", "stopped", anything without a meaning of its own
+GRID = "#E4E7EB"
+
+# Lines and boxes without a meaning of their own take these in order. Streamed text comes first
+# on every page, so a first line is blue and a second (usually invoke) vermillion, as below.
+PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, YELLOW)
+
+STREAMED, AT_ONCE, PARTIAL = BLUE, VERMILLION, ORANGE
+MODE_COLORS = {"stream": STREAMED, "invoke": AT_ONCE}
+VERDICT_COLORS = {"streams": STREAMED, "partial": PARTIAL, "doesn't": AT_ONCE}
+FLAG_COLORS = {"streaming=True": STREAMED, "streaming=False": AT_ONCE, "unset": NEUTRAL}
+# A request's milestones: streaming brings the first text forward; invoke shows only the end.
+MILESTONE_COLORS = {"headers": NEUTRAL, "first text": STREAMED, "done": AT_ONCE}
+# Sent by server → received by LangChain (the client) → shown in browser.
+LAYER_COLORS = {SERVER: GREEN, LANGCHAIN: PURPLE, BROWSER: ORANGE}
+# An ok trial keeps its configuration's colour; the others also get a fill pattern.
+FAILED = BLACK
+STATUS_COLORS: dict[str, str | None] = {"ok": None, "failed": FAILED, "stopped": NEUTRAL}
+STATUS_PATTERNS = {"ok": "", "failed": "x", "stopped": "/"}
+# A chat model is the same blue on every page and in every run; chat models and LLMs both stream.
+RUN_TYPE_COLORS = {
+    "chain": SKY,
+    "lambda": PURPLE,
+    "prompt": ORANGE,
+    "chat_model": BLUE,
+    "llm": BLUE,
+    "parser": GREEN,
+    "retriever": VERMILLION,
+    "tool": YELLOW,
+}
+
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'  # Streamlit's own
+FONT_SIZE = 14
+_AXIS = {
+    "automargin": True,  # grow the margin to fit tick labels (long run names, 4-digit counts)
+    "gridcolor": GRID,
+    "linecolor": NEUTRAL,
+    "zerolinecolor": GRID,
+    "tickfont": {"size": FONT_SIZE - 1},
+    "title": {"font": {"size": FONT_SIZE}, "standoff": 8},
+}
+
+TEMPLATE_NAME = "streamlab"
+TEMPLATE = go.layout.Template(
+    layout={
+        "colorway": list(PALETTE),
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
+        "title": {"font": {"size": FONT_SIZE + 2}, "x": 0, "xanchor": "left"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10, "autoexpand": True},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        # Above the plot, left-aligned: never covers data, and reads before the chart does.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        "hovermode": "closest",
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE}, "align": "left"},
+        "annotationdefaults": {"font": {"size": FONT_SIZE - 1}},
+    }
+)
+pio.templates[TEMPLATE_NAME] = TEMPLATE  # registered once, when the first chart module imports this
+
+_HOVER_CHARS = 80
+
+
+def new_figure(*traces: go.BaseTraceType) -> go.Figure:
+    """An empty (or `traces`-filled) figure drawn with the app's template."""
+    return go.Figure(data=list(traces), layout={"template": TEMPLATE})
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that says why it is blank (instead of an empty plot or an exception)."""
+    fig = new_figure()
+    fig.add_annotation(
+        text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font={"size": FONT_SIZE}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def hover_text(text: str, limit: int = _HOVER_CHARS) -> str:
+    """Model text cut to `limit` characters for a hover label, which is HTML: escaped, lines kept."""
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return html.escape(short).replace("\n", "<br>") or "(empty)"
+
+
+def theme_colors() -> frozenset[str]:
+    """Every colour a chart may use: the palette, the named meanings and the neutral tones."""
+    named = [
+        *MODE_COLORS.values(),
+        *VERDICT_COLORS.values(),
+        *FLAG_COLORS.values(),
+        *MILESTONE_COLORS.values(),
+        *LAYER_COLORS.values(),
+        *RUN_TYPE_COLORS.values(),
+        *(c for c in STATUS_COLORS.values() if c),
+    ]
+    return frozenset([*PALETTE, *named, INK, NEUTRAL])
