@@ -1,8 +1,9 @@
-"""Stamp `astream_events` output with arrival times, then flatten it into rows and spans.
+"""Stamp `astream_events` output with arrival times: the capture every event table starts from.
 
 `astream_events` is the one API that shows every step of a chain while it runs, but its events
 carry live objects (messages, prompt values, documents) and no clock. This module records when
-each event arrived and turns the list into JSON-safe table rows and one timeline span per run.
+each event arrived, and names each event's phase and run type. `event_rows` flattens a capture
+into JSON-safe rows, `event_spans` into one timeline span per run.
 """
 
 from __future__ import annotations
@@ -11,19 +12,14 @@ import asyncio
 import concurrent.futures
 import functools
 import inspect
-import json
 import time
 import uuid
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
-from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
-from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableBinding
 from langchain_core.runnables.schema import StandardStreamEvent, StreamEvent
 
@@ -33,32 +29,21 @@ if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
 
 __all__ = [
-    "ROW_COLUMNS",
-    "SPAN_COLUMNS",
     "CapturedEvents",
-    "EventRow",
+    "EventsLike",
+    "OnEvent",
+    "Phase",
     "TimedEvent",
     "capture_events",
     "capture_events_sync",
     "event_phase",
     "run_type",
     "supports_v3",
-    "to_dataframe",
-    "to_json",
-    "to_rows",
-    "to_spans",
+    "timed_events",
 ]
 
 Version = Literal["v1", "v2", "v3"]
 Phase = Literal["start", "stream", "end", "other"]
-PREVIEW_CHARS = 300  # huge intermediate outputs freeze the browser's event table (langserve #812)
-
-ROW_COLUMNS = ["t_ms", "event", "phase", "name", "run_id", "parent_ids", "tags", "metadata_keys", "data"]
-SPAN_COLUMNS = [
-    "run_id", "parent_run_id", "name", "run_type", "start_ms", "end_ms", "depth",
-    "n_stream_events", "first_stream_ms",
-]  # fmt: skip
-
 # v3 is a content-block protocol, not `on_*` callbacks: map its lifecycle onto the same phases.
 _V3_PHASES: dict[str, Phase] = {
     "message-start": "start",
@@ -87,29 +72,6 @@ class CapturedEvents:
 
 OnEvent = Callable[[TimedEvent], object]  # may return an awaitable; it is awaited
 EventsLike = CapturedEvents | Iterable[TimedEvent]
-
-
-class EventRow(TypedDict):
-    """One event flattened for a table or a JSON export: only str, float and lists of str."""
-
-    t_ms: float
-    """Milliseconds since the capture started."""
-    event: str
-    """Event name, e.g. `on_chat_model_stream` (v1/v2) or `content-block-delta` (v3)."""
-    phase: Phase
-    """Where the event sits in its run's life: start, stream, end or other."""
-    name: str
-    """Name of the runnable that emitted the event."""
-    run_id: str
-    """Id of the run; the same for all events of one run."""
-    parent_ids: list[str]
-    """Ancestor run ids, root first (empty in v1)."""
-    tags: list[str]
-    """Tags of the run, e.g. `seq:step:2`."""
-    metadata_keys: list[str]
-    """Keys of the run's metadata (values can be large or not JSON-safe)."""
-    data: str
-    """Short preview: chunk text for stream events, else the input (start) or output (end)."""
 
 
 async def capture_events(
@@ -247,196 +209,6 @@ def run_type(event: str, name: str) -> str:
     return "lambda" if kind == "chain" and name in _LAMBDA_NAMES else kind
 
 
-# --- rows -----------------------------------------------------------------------------------------
-
-
-def _as_list(events: EventsLike) -> list[TimedEvent]:
+def timed_events(events: EventsLike) -> list[TimedEvent]:
+    """The events of a capture, or of any iterable of `TimedEvent`, as a list."""
     return events.events if isinstance(events, CapturedEvents) else list(events)
-
-
-def to_rows(events: EventsLike, *, limit: int = PREVIEW_CHARS) -> list[EventRow]:
-    """JSON-safe rows, one per event, with `data` cut to `limit` characters."""
-    return [_to_row(timed, limit) for timed in _as_list(events)]
-
-
-def _to_row(timed: TimedEvent, limit: int) -> EventRow:
-    event = timed.event
-    return EventRow(
-        t_ms=round(timed.t_ms, 3),
-        event=event["event"],
-        phase=event_phase(event["event"]),
-        name=event["name"],
-        run_id=str(event["run_id"]),
-        parent_ids=[str(parent) for parent in event.get("parent_ids", [])],
-        tags=list(event.get("tags", [])),
-        metadata_keys=[str(key) for key in event.get("metadata", {})],
-        data=_truncate(_payload_text(event), limit),
-    )
-
-
-def to_dataframe(events: EventsLike, *, limit: int = PREVIEW_CHARS) -> pd.DataFrame:
-    """The rows of `to_rows` as a DataFrame (with all columns, even when there are no events)."""
-    return pd.DataFrame(to_rows(events, limit=limit), columns=ROW_COLUMNS)
-
-
-def to_json(captured: CapturedEvents, *, limit: int = PREVIEW_CHARS, indent: int | None = None) -> str:
-    """Export for download: version, total time, warnings and the rows."""
-    document = {
-        "version": captured.version,
-        "total_ms": round(captured.total_ms, 3),
-        "warnings": captured.warnings,
-        "events": to_rows(captured, limit=limit),
-    }
-    return json.dumps(document, ensure_ascii=False, indent=indent)
-
-
-def _payload_text(event: StreamEvent) -> str:
-    data: Mapping[str, Any] = event.get("data", {})
-    phase = event_phase(event["event"])
-    if "-" in event["event"]:
-        return _protocol_text(data.get("chunk", {}))
-    if phase == "stream":
-        return _text_of(data.get("chunk"))
-    if "error" in data:
-        return f"{type(data['error']).__name__}: {data['error']}"
-    # v2 reports the input of a streaming step only at its end, so a start row can be empty.
-    return _text_of(data.get("output" if phase == "end" else "input"))
-
-
-def _protocol_text(protocol_event: Mapping[str, Any]) -> str:
-    delta = protocol_event.get("delta")
-    if isinstance(delta, Mapping) and "text" in delta:
-        return str(delta["text"])
-    rest = {key: value for key, value in protocol_event.items() if key != "event"}
-    return json.dumps(_jsonable(rest), ensure_ascii=False, default=str) if rest else ""
-
-
-def _text_of(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):  # includes StrOutputParser chunks, a str subclass
-        return str(value)
-    if isinstance(value, BaseMessage | PromptValue | Document):
-        return _jsonable(value)
-    return json.dumps(_jsonable(value), ensure_ascii=False, default=str)
-
-
-def _jsonable(value: Any) -> Any:
-    """Replace live LangChain objects by their text, recursively, so json.dumps can print them."""
-    if isinstance(value, BaseMessage):
-        # A tool-call chunk has no text: its partial JSON arguments are the interesting part.
-        chunks = getattr(value, "tool_call_chunks", None)
-        return value.text or (json.dumps(chunks, default=str) if chunks else "")
-    if isinstance(value, PromptValue):
-        return value.to_string()
-    if isinstance(value, Document):
-        return value.page_content
-    if isinstance(value, Mapping):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    return value if isinstance(value, int | float | bool | str) or value is None else str(value)
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --- spans ----------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Run:
-    run_id: str
-    name: str
-    run_type: str
-    parent_ids: list[str]
-    start_idx: int
-    start_ms: float
-    end_idx: int = -1
-    end_ms: float | None = None
-    ended: bool = False
-    n_stream: int = 0
-    first_stream_ms: float | None = None
-
-
-def to_spans(events: EventsLike) -> pd.DataFrame:
-    """One row per run (columns `SPAN_COLUMNS`), parents before children, siblings by start time.
-
-    v2 names each run's ancestors in `parent_ids`; the parent is the nearest ancestor that was
-    captured (filters can hide the direct parent). v1 leaves `parent_ids` empty, so nesting is
-    inferred from containment: the parent is the innermost run that started before and ended
-    after. That guess is ambiguous for overlapping parallel branches (a step of one branch can be
-    put under its sibling branch); use v2 whenever the tree matters.
-    """
-    runs = _collect_runs(_as_list(events))
-    has_parent_ids = any(run.parent_ids for run in runs.values())
-    parents = _parents_from_ids(runs) if has_parent_ids else _parents_from_containment(runs)
-    ordered = _tree_order(runs, parents)
-    rows = [_span_row(runs[run_id], parents[run_id], depth) for run_id, depth in ordered]
-    return pd.DataFrame(rows, columns=SPAN_COLUMNS)
-
-
-def _collect_runs(timed_events: list[TimedEvent]) -> dict[str, _Run]:
-    runs: dict[str, _Run] = {}
-    for index, timed in enumerate(timed_events):
-        event, phase = timed.event, event_phase(timed.event["event"])
-        run = runs.get(run_id := str(event["run_id"]))
-        if run is None:
-            parent_ids = [str(parent) for parent in event.get("parent_ids", [])]
-            kind = run_type(event["event"], event["name"])
-            run = runs[run_id] = _Run(run_id, event["name"], kind, parent_ids, index, timed.t_ms)
-        if phase == "stream":
-            run.n_stream += 1
-            run.first_stream_ms = timed.t_ms if run.first_stream_ms is None else run.first_stream_ms
-        # Until the end event arrives, the latest event closes the span (a failed run has no end).
-        if not run.ended:
-            run.end_ms, run.end_idx, run.ended = timed.t_ms, index, phase == "end"
-    return runs
-
-
-def _parents_from_ids(runs: dict[str, _Run]) -> dict[str, str | None]:
-    return {
-        run_id: next((parent for parent in reversed(run.parent_ids) if parent in runs), None)
-        for run_id, run in runs.items()
-    }
-
-
-def _parents_from_containment(runs: dict[str, _Run]) -> dict[str, str | None]:
-    # Event positions, not milliseconds: a prompt can start and end within the same millisecond.
-    parents: dict[str, str | None] = {}
-    for run_id, run in runs.items():
-        containers = [
-            other for other in runs.values()
-            if other.start_idx < run.start_idx and other.end_idx > run.end_idx
-        ]  # fmt: skip
-        innermost = max(containers, key=lambda other: other.start_idx, default=None)
-        parents[run_id] = innermost.run_id if innermost else None
-    return parents
-
-
-def _tree_order(runs: dict[str, _Run], parents: dict[str, str | None]) -> list[tuple[str, int]]:
-    children: dict[str | None, list[str]] = {}
-    for run_id in sorted(runs, key=lambda rid: runs[rid].start_idx):
-        children.setdefault(parents[run_id], []).append(run_id)
-    ordered: list[tuple[str, int]] = []
-    stack = [(run_id, 0) for run_id in reversed(children.get(None, []))]
-    while stack:
-        run_id, depth = stack.pop()
-        ordered.append((run_id, depth))
-        stack.extend((child, depth + 1) for child in reversed(children.get(run_id, [])))
-    return ordered
-
-
-def _span_row(run: _Run, parent_run_id: str | None, depth: int) -> dict[str, Any]:
-    return {
-        "run_id": run.run_id,
-        "parent_run_id": parent_run_id,
-        "name": run.name,
-        "run_type": run.run_type,
-        "start_ms": run.start_ms,
-        "end_ms": run.end_ms,
-        "depth": depth,
-        "n_stream_events": run.n_stream,
-        "first_stream_ms": run.first_stream_ms,
-    }
