@@ -21,8 +21,8 @@ panel (the request leaves sooner) and the browser's paint report, a rerun, is ch
         ctx.finish("output", recorder)
         return {"output": live, "summary": recorder.summary()}
 
-Keys: the button is `<key>_run`, the saved run `<key>_last`, the layer tables `<key>_layers`
-(`<key>_layers_<i>` per lane when there are several), as the browser tests expect.
+Keys: the button is `<key>_run` (or `button_key`), the saved run `<key>_last`, the layer tables
+`<key>_layers` (`<key>_layers_<i>` per lane when there are several), as the browser tests expect.
 """
 
 from __future__ import annotations
@@ -71,8 +71,11 @@ class RunContext:
 class TimedRun:
     """A lesson's Run button and everything around it (see the module docstring)."""
 
-    def __init__(self, lesson_id: str, *, key: str, label: str = "Run") -> None:
+    def __init__(
+        self, lesson_id: str, *, key: str, label: str = "Run", button_key: str | None = None
+    ) -> None:
         self.lesson_id, self.key, self.label = lesson_id, key, label
+        self.button_key = button_key or f"{key}_run"  # a button keyed before this protocol keeps it
         self.layered = LayeredRun(key)
         self.last = LastRun(f"{key}_last")
 
@@ -87,6 +90,7 @@ class TimedRun:
         problem: str | None = None,
         layers_intro: str | None = LAYERS_INTRO,
         layers_titles: Mapping[str, str] | None = None,
+        reached_lanes: Callable[[Saved], bool] | None = None,
     ) -> Saved | None:
         """Draw the button; on a click run and save, else replay the last run; then `show` it.
 
@@ -95,9 +99,11 @@ class TimedRun:
         `prompt` is checked before anything is sent; `problem`, if given, is shown instead and
         nothing runs (e.g. "Pick a variant first").
         Without `replay`, each lane's text is redrawn from `saved[lane]` (a `LiveText`).
+        `reached_lanes`, if given, says whether a saved run got as far as its lanes' requests;
+        a run cut short before them (e.g. an earlier step failed) gets no layer tables.
         Returns what the run kept (None before the first run).
         """
-        clicked = st.button(self.label, key=f"{self.key}_run", type="primary")
+        clicked = st.button(self.label, key=self.button_key, type="primary")
         if clicked and (problem := problem or (None if prompt is None else prompt_problem(prompt))):
             st.error(problem)
             return self.last.get()  # nothing ran: the last run stays as it was, but is not redrawn
@@ -112,7 +118,7 @@ class TimedRun:
             return None
         if show:
             show(saved)
-        if not lanes:
+        if not lanes or (reached_lanes is not None and not reached_lanes(saved)):
             return saved
         self.layered.render(key=f"{self.key}_layers", intro=layers_intro, titles=layers_titles)
         if clicked:
