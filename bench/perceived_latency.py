@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, sync_playwright
 
 from streamlab.measure.layers import fetch_server_trace
-from tools.browser import CHROMIUM_ARGS, PAINT_WATCH_JS, chromium_path, lesson_url, streamlit_app
+from tools.browser import CHROMIUM_ARGS, WATCH_JS, chromium_path, lesson_url, streamlit_app
 
 TTFT_MS = 200
 PROFILES = {
@@ -69,7 +69,7 @@ def simulator_url(page: Page) -> str:
 
 def one_run(page: Page, sim_url: str, pause_ms: int) -> RunTimes:
     page.wait_for_timeout(pause_ms)  # a learner reads the result before pressing Run again
-    page.evaluate("() => { window.__watch.click = null; window.__watch.samples = []; }")
+    page.evaluate("() => { window.__watch.click = null; window.__watch.lengths.output = []; }")
     known = page.evaluate("() => window.__watch.traceIds.length")
     page.get_by_role("button", name="Run").first.click()
     # Done = the paint probe reported (its rerun replays the result) and the app is idle again.
@@ -86,7 +86,7 @@ def one_run(page: Page, sim_url: str, pause_ms: int) -> RunTimes:
     )
     watch = page.evaluate("() => window.__watch")
     to_epoch = watch["epochOffset"]
-    painted = [(t, n) for t, n in watch["samples"] if t >= watch["click"] and n > 0]
+    painted = [(t, n) for t, n in watch["lengths"]["output"] if t >= watch["click"] and n > 0]
     trace = fetch_server_trace(sim_url, watch["traceIds"][known])
     # The whole answer is on screen at the first paint showing either the final text or, before
     # a final Markdown re-render changes its length, every character the server sent.
@@ -123,7 +123,7 @@ def open_profile(browser, app_url: str, name: str) -> tuple[Page, str]:
     if name == "long_end":
         force_answer(page, LONG_ANSWER)
     sim_url = simulator_url(page)
-    page.evaluate(PAINT_WATCH_JS, [".st-key-direct_output", "direct"])
+    page.evaluate(WATCH_JS, {"lengths": {"output": ".st-key-direct_output"}, "probePrefix": "direct"})
     return page, sim_url
 
 

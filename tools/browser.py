@@ -23,8 +23,8 @@ from streamlab.sim.net import bind_loopback_socket
 
 __all__ = [
     "CHROMIUM_ARGS",
-    "PAINT_WATCH_JS",
     "ROOT",
+    "WATCH_JS",
     "chromium_path",
     "free_port",
     "lesson_url",
@@ -105,42 +105,64 @@ def lesson_url(app_url: str, path: str, **params: object) -> str:
     return f"{app_url}/{path}" + (f"?{query}" if query else "")
 
 
-# Installed in the page: stamps the first click, and every painted change of the text length
-# in `selector` (this run's elements only: the previous run's stay in the DOM with
-# data-stale="true" until replaced). Times are performance.now(); `epoch` converts to Date.now()'s
-# clock. Also notes the paint probe ids (`.st-key-<prefix>_probe_<id>`), i.e. the run's trace id.
-PAINT_WATCH_JS = """
-([selector, probePrefix]) => {
+# The one page watcher of the browser tests and the perceived-latency bench. After every DOM change
+# it waits for the next animation frame (just before the browser paints) and records into
+# window.__watch, with performance.now() times:
+# - lengths[name]: [t, characters] whenever the text length of `lengths[name]` (a CSS selector)
+#   changes. Only this run's elements count: Streamlit marks the previous run's `data-stale="true"`
+#   until the run replaces them, so a rerun reads old length → 0 → the new run's lengths;
+# - texts[name]: every distinct text (innerText, matches joined by newlines) of `texts[name]`;
+# - click: the first click after installing; traceIds: paint-probe ids
+#   (`.st-key-<probePrefix>_probe_<id>`, a run's trace id) in order of appearance;
+# - epochOffset: add it to a performance.now() time to get Date.now()'s clock (the server's).
+WATCH_JS = """
+({lengths = {}, texts = {}, probePrefix = null}) => {
+  window.__watchObserver?.disconnect();  // one watcher at a time (tests share a tab)
   const tick = Date.now();
   let aligned = Date.now();
   while (aligned === tick) aligned = Date.now();
-  const w = (window.__watch = { epochOffset: aligned - performance.now(), click: null,
-                                samples: [], traceIds: [] });
+  const w = (window.__watch = { start: performance.now(), epochOffset: aligned - performance.now(),
+                                click: null, lengths: {}, texts: {}, traceIds: [] });
+  for (const name of Object.keys(lengths)) w.lengths[name] = [];
+  for (const name of Object.keys(texts)) w.texts[name] = [];
   document.addEventListener("click", () => { if (w.click === null) w.click = performance.now(); },
                             true);
-  const chars = () => {
-    const root = document.querySelector(selector);
+  const ELEMENT = '[data-testid="stElementContainer"]';
+  const fresh = (el) => el.closest('[data-stale="true"]') === null;
+  const chars = (selector) => {
+    const root = [...document.querySelectorAll(selector)].find(fresh);
     if (!root) return 0;
-    let n = 0;
-    for (const el of root.querySelectorAll('[data-testid="stElementContainer"]'))
-      if (el.getAttribute("data-stale") !== "true") n += el.textContent.length;
-    return n;
+    const parts = [...root.querySelectorAll(ELEMENT)];
+    if (!parts.length) return root.textContent.trim().length;
+    return parts.filter(fresh).reduce((n, el) => n + el.textContent.length, 0);
   };
-  let last = -1, scheduled = false;
+  const probeId = probePrefix && new RegExp("st-key-" + probePrefix + "_probe_([0-9a-f]{16})");
+  let scheduled = false;
   const sample = () => {
     scheduled = false;
-    const n = chars();
-    if (n !== last) { w.samples.push([performance.now(), n]); last = n; }
-  };
-  const pattern = new RegExp("st-key-" + probePrefix + "_probe_([0-9a-f]{16})");
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll('[class*="st-key-' + probePrefix + '_probe_"]')) {
-      const m = el.className.match(pattern);
-      if (m && !w.traceIds.includes(m[1])) w.traceIds.push(m[1]);
+    const now = performance.now();
+    for (const [name, selector] of Object.entries(lengths)) {
+      const n = chars(selector), seen = w.lengths[name];
+      if (!seen.length || seen[seen.length - 1][1] !== n) seen.push([now, n]);
     }
+    for (const [name, selector] of Object.entries(texts)) {
+      const text = [...document.querySelectorAll(selector)].filter(fresh)
+        .map((el) => el.innerText.trim()).join("\\n");
+      const seen = w.texts[name];
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }
+    if (probeId) {
+      for (const el of document.querySelectorAll('[class*="st-key-' + probePrefix + '_probe_"]')) {
+        const m = el.className.match(probeId);
+        if (m && !w.traceIds.includes(m[1])) w.traceIds.push(m[1]);
+      }
+    }
+  };
+  window.__watchObserver = new MutationObserver(() => {
     if (!scheduled) { scheduled = true; requestAnimationFrame(sample); }
-  }).observe(document.body, { subtree: true, childList: true, characterData: true,
-                              attributes: true, attributeFilter: ["data-stale"] });
+  });
+  window.__watchObserver.observe(document.body, { subtree: true, childList: true,
+    characterData: true, attributes: true, attributeFilter: ["data-stale"] });
   sample();
 }
 """

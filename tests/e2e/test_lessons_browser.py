@@ -3,7 +3,7 @@
 Streamed text must grow in the DOM in several steps; invoked (non-streamed) text must appear in
 one or two (a placeholder, then the answer); parallel branches both grow; charts draw their
 traces; no page shows a Streamlit exception. Text lengths are sampled in the page on every DOM
-mutation (lesson_helpers.MULTI_WATCH_JS). Three tests also take the README screenshots (into a
+paint (tools/browser.py WATCH_JS). Three tests also take the README screenshots (into a
 temporary folder here; `python -m tools.screenshots` writes docs/screenshots/).
 """
 

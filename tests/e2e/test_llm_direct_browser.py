@@ -5,101 +5,67 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import WATCH_JS, assert_no_exception, open_lesson
+from tests.support.browser import (
+    BROWSER,
+    LANGCHAIN,
+    REPORTS_JS,
+    SERVER,
+    assert_appears_at_once,
+    assert_no_exception,
+    click_run,
+    growth_steps,
+    open_lesson,
+    rerun_after,
+    run_until_layers,
+    samples,
+    shown_chars,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "200", "tps": "60", "jitter": "0", "seed": "1"}
 
 
-def run_and_sample(page, app_url: str, *, streaming: bool) -> list[list[float]]:
+def run_and_sample(page, app_url: str, *, streaming: bool) -> list[tuple[float, int]]:
     open_lesson(page, app_url, "llm_direct", **PROFILE)
     if not streaming:
-        page.get_by_text("Stream with").click()
-        page.wait_for_timeout(500)
-    page.evaluate(WATCH_JS, ".st-key-direct_output")
-    page.get_by_role("button", name="Run").first.click()
-    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=30_000)
+        rerun_after(page, page.get_by_text("Stream with").click)
+    watch(page, {"text": ".st-key-direct_output"})
+    click_run(page, "direct_run")
     assert_no_exception(page)
-    return page.evaluate("window.__samples")
-
-
-def increasing_lengths(samples: list[list[float]]) -> list[int]:
-    lengths = [int(n) for _, n in samples if n > 0]
-    return sorted(set(lengths))
+    return samples(page)["text"]
 
 
 def test_streamed_output_grows_incrementally(page, app_url):
-    samples = run_and_sample(page, app_url, streaming=True)
-    lengths = increasing_lengths(samples)
-    assert len(lengths) >= 8, samples
-    assert lengths == [n for _, n in samples if n > 0][: len(lengths)]  # only ever grows
+    seen = run_and_sample(page, app_url, streaming=True)
+    assert len(growth_steps(seen)) >= 8, seen  # eight or more distinct, growing lengths painted
 
 
 def test_invoked_output_appears_at_once(page, app_url):
-    samples = run_and_sample(page, app_url, streaming=False)
-    lengths = increasing_lengths(samples)
-    assert 1 <= len(lengths) <= 2, samples
-
-
-LAYER_ROWS_JS = """
-() => [...document.querySelectorAll('.st-key-direct_layers table tbody tr')].map(
-  (tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.innerText.trim()))
-"""
-
-
-def number(cell: str) -> float | None:
-    return None if cell in ("—", "") else float(cell.replace(",", ""))
-
-
-def layer_times(page) -> dict[str, tuple[float | None, float | None]]:
-    """{layer: (first token ms, last token ms)} from the page's three-layer table."""
-    return {row[0]: (number(row[1]), number(row[2])) for row in page.evaluate(LAYER_ROWS_JS)}
-
-
-def run_until_browser_layer(page) -> dict[str, tuple[float | None, float | None]]:
-    page.get_by_role("button", name="Run").first.click()
-    # The probe reports after the run; its rerun redraws the table with the browser row filled.
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('.st-key-direct_layers table tbody tr')].some(
-                 (tr) => tr.innerText.includes('shown in browser') && !tr.innerText.includes('—'))""",
-        timeout=30_000,
-    )
-    page.wait_for_function(
-        """() => document.querySelector('[data-testid="stApp"]')
-                 .getAttribute('data-test-script-state') === 'notRunning'"""
-    )
-    assert_no_exception(page)
-    return layer_times(page)
+    assert_appears_at_once(run_and_sample(page, app_url, streaming=False))
 
 
 def test_three_layers_show_sent_received_and_painted_in_order(page, app_url):
     open_lesson(page, app_url, "llm_direct", **PROFILE)
     for _ in range(2):  # the second run must not count the first run's (stale) text as painted
-        times = run_until_browser_layer(page)
-        (sent, sent_last), (received, received_last), (shown, shown_last) = (
-            times["sent by server"],
-            times["received by LangChain"],
-            times["shown in browser"],
-        )
-        assert sent <= received <= shown, times
-        assert 200 <= sent <= 200 + 300, times  # configured TTFT 200 ms, plus the request setup
-        assert received - sent <= 50, times
-        assert shown - received <= 300, times
-        assert sent_last <= received_last <= shown_last, times
-        assert shown_last - received_last <= 500, times
+        (table,) = run_until_layers(page, "direct_run", ["direct_layers"])
+        sent, received, shown = table[SERVER], table[LANGCHAIN], table[BROWSER]
+        assert sent["first"] <= received["first"] <= shown["first"], table
+        assert 200 <= sent["first"] <= 200 + 300, table  # configured TTFT 200 ms, plus request setup
+        assert received["first"] - sent["first"] <= 50, table
+        assert shown["first"] - received["first"] <= 300, table
+        assert sent["last"] <= received["last"] <= shown["last"], table
+        assert shown["last"] - received["last"] <= 500, table
 
 
 def test_browser_reports_once_and_its_rerun_keeps_the_whole_answer(page, app_url):
     """The report is a rerun: afterwards the page still shows the complete answer and metrics,
     every layer counted the same characters, and no further reruns follow."""
     open_lesson(page, app_url, "llm_direct", **PROFILE)
-    times = run_until_browser_layer(page)
-    chars = {row[0]: row[5] for row in page.evaluate(LAYER_ROWS_JS)}
-    shown = page.locator(".st-key-direct_output").inner_text().strip()
-    assert chars["sent by server"] == chars["received by LangChain"] == chars["shown in browser"]
-    assert len(shown) == int(chars["shown in browser"]), (shown, chars)
-    reports = page.evaluate("() => Object.keys(window.__streamlabPaintReported || {}).length")
-    assert reports == 1, times
-    page.wait_for_timeout(1000)  # no further reruns: the probe reports once per run
-    assert page.evaluate("() => Object.keys(window.__streamlabPaintReported).length") == 1
+    (table,) = run_until_layers(page, "direct_run", ["direct_layers"])
+    chars = {layer: row["chars"] for layer, row in table.items()}
+    assert chars[SERVER] == chars[LANGCHAIN] == chars[BROWSER] == shown_chars(page, "direct_output")
+    assert page.evaluate(REPORTS_JS) == 1, table
+    page.wait_for_timeout(1000)  # nothing to wait for: proving that no further report arrives
+    assert page.evaluate(REPORTS_JS) == 1
     assert page.locator('[data-testid="stMetric"]').count() == 4

@@ -12,16 +12,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 from playwright.sync_api import Locator, Page
 
-from tools.browser import lesson_url
+from tools.browser import WATCH_JS, lesson_url
 
 __all__ = [
     "BROWSER",
     "LANGCHAIN",
     "LAYER_ROWS_JS",
-    "MULTI_WATCH_JS",
+    "REPORTS_JS",
     "RUN_SEEN_JS",
     "SERVER",
-    "WATCH_JS",
     "assert_appears_at_once",
     "assert_grows",
     "assert_layers_in_order",
@@ -56,43 +55,6 @@ __all__ = [
 RUN_TIMEOUT_MS = 60_000
 # The nav shows the first sections; the rest hides behind a "View N more" button.
 VIEW_MORE = re.compile(r"^View \d+ more$")
-
-# Records (t ms, text length) of the first element matching each selector, on every DOM
-# mutation, into window.__grow[name]. Text of the previous run does not count: Streamlit marks
-# those elements data-stale="true" as soon as a new run starts, until the run replaces them. So a
-# rerun shows as: old length → 0 → the new run's lengths.
-MULTI_WATCH_JS = """
-(selectors) => {
-  const start = performance.now();
-  const grow = (window.__grow = {});
-  for (const name of Object.keys(selectors)) grow[name] = [];
-  const ELEMENT = '[data-testid="stElementContainer"]';
-  const fresh = (el) => el.closest('[data-stale="true"]') === null;
-  const length = (el) => {
-    const parts = [...el.querySelectorAll(ELEMENT)];
-    if (!parts.length) return el.innerText.trim().length;
-    return parts.filter(fresh).reduce((n, part) => n + part.innerText.trim().length, 0);
-  };
-  const measure = (selector) => {
-    const el = [...document.querySelectorAll(selector)].find(fresh);
-    return el ? length(el) : 0;
-  };
-  const record = () => {
-    const t = performance.now() - start;
-    for (const [name, selector] of Object.entries(selectors)) {
-      const n = measure(selector);
-      const seen = grow[name];
-      if (!seen.length || seen[seen.length - 1][1] !== n) seen.push([t, n]);
-    }
-  };
-  window.__growObserver?.disconnect();  // one sampler at a time (the tab is shared by tests)
-  window.__growObserver = new MutationObserver(record);
-  window.__growObserver.observe(document.body, {
-    subtree: true, childList: true, characterData: true,
-    attributes: true, attributeFilter: ["data-stale"] });
-  record();
-}
-"""
 
 SCRIPT_IDLE_JS = """
 () => document.querySelector('[data-testid="stApp"]')
@@ -140,13 +102,14 @@ def wait_idle(page: Page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
 
 
 def watch(page: Page, selectors: Mapping[str, str]) -> None:
-    """Start sampling the text length of each `{name: css selector}` (see MULTI_WATCH_JS)."""
-    page.evaluate(MULTI_WATCH_JS, dict(selectors))
+    """Start sampling the text length of each `{name: css selector}` (tools/browser.py WATCH_JS)."""
+    page.evaluate(WATCH_JS, {"lengths": dict(selectors)})
 
 
 def samples(page: Page) -> dict[str, list[tuple[float, int]]]:
-    grow = page.evaluate("window.__grow")
-    return {name: [(t, int(n)) for t, n in rows] for name, rows in grow.items()}
+    """(ms since `watch`, characters shown) at each painted change, per name."""
+    w = page.evaluate("window.__watch")
+    return {name: [(t - w["start"], int(n)) for t, n in rows] for name, rows in w["lengths"].items()}
 
 
 # Notes that the app went into a script run after an action. A very quick rerun can go from
@@ -258,37 +221,13 @@ def warn_rerun(what: str, flat: Sequence[str]) -> None:
     )
 
 
-# Records every distinct text of the (fresh) matches of each selector, joined by newlines, into
-# window.__texts[name]: a status label or progress text moving on, step by step.
-TEXT_WATCH_JS = """
-(selectors) => {
-  const texts = (window.__texts = {});
-  for (const name of Object.keys(selectors)) texts[name] = [];
-  const fresh = (el) => el.closest('[data-stale="true"]') === null;
-  const record = () => {
-    for (const [name, selector] of Object.entries(selectors)) {
-      const text = [...document.querySelectorAll(selector)].filter(fresh)
-        .map((el) => el.innerText.trim()).join("\\n");
-      const seen = texts[name];
-      if (text && seen[seen.length - 1] !== text) seen.push(text);
-    }
-  };
-  window.__textObserver?.disconnect();
-  window.__textObserver = new MutationObserver(record);
-  window.__textObserver.observe(document.body, {
-    subtree: true, childList: true, characterData: true, attributes: true });
-  record();
-}
-"""
-
-
 def watch_texts(page: Page, selectors: Mapping[str, str]) -> None:
-    """Start recording the distinct texts of each `{name: css selector}` (see TEXT_WATCH_JS)."""
-    page.evaluate(TEXT_WATCH_JS, dict(selectors))
+    """Start recording the distinct texts of each `{name: css selector}` (tools/browser.py WATCH_JS)."""
+    page.evaluate(WATCH_JS, {"texts": dict(selectors)})
 
 
 def texts(page: Page) -> dict[str, list[str]]:
-    return page.evaluate("window.__texts")
+    return page.evaluate("window.__watch.texts")
 
 
 def set_number(page: Page, key: str, value: int) -> None:
@@ -318,7 +257,7 @@ def press_slider(page: Page, key: str, *keys: str, value: str) -> None:
 def growth(rows: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
     """(t, length) at each new maximum of the sampled length, in the run that grew most.
 
-    A 0 separates runs (see MULTI_WATCH_JS): the previous run's text before a click, the run
+    A 0 separates runs (see WATCH_JS): the previous run's text before a click, the run
     itself, and a later rerun that merely redraws the stored result (e.g. the paint probe's).
     """
     runs: list[list[tuple[float, int]]] = [[]]
@@ -457,24 +396,6 @@ def assert_layers_in_order(table: Mapping[str, Mapping[str, float | None]], show
     assert sent["last"] <= received["last"] <= painted["last"], table
     assert 1 <= painted["updates"] <= received["updates"], table
     assert painted["chars"] == shown, (table, shown)
-
-
-# Records (t, innerText length) of the watched element on every DOM mutation, in the page.
-WATCH_JS = """
-(selector) => {
-  window.__samples = [];
-  const start = performance.now();
-  const record = () => {
-    const el = document.querySelector(selector);
-    const len = el ? el.innerText.length : 0;
-    const last = window.__samples[window.__samples.length - 1];
-    if (!last || last[1] !== len) window.__samples.push([performance.now() - start, len]);
-  };
-  const options = {subtree: true, childList: true, characterData: true};
-  new MutationObserver(record).observe(document.body, options);
-  record();
-}
-"""
 
 
 def open_lesson(page, app_url: str, path: str, **params: str) -> None:
