@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.run.live_output import LiveText, render_run_error
 
-__all__ = ["LastRun"]
+__all__ = ["LastRun", "render_saved_text"]
 
 
 class LastRun:
@@ -32,11 +32,16 @@ class LastRun:
     def replay_text(self, *, key: str, field: str = "live") -> None:
         """Draw the saved `LiveText` (and its error) in a container keyed like the live one."""
         saved = self.get()
-        live = saved.get(field) if saved else None
-        if not isinstance(live, LiveText):
-            return
-        with st.container(key=key):
-            if live.text:
-                st.markdown(live.text)
-        if live.error is not None:
-            render_run_error(live.error, partial=bool(live.text))
+        render_saved_text(saved.get(field) if saved else None, key=key)
+
+
+def render_saved_text(live: object, *, key: str) -> None:
+    """Draw a saved `LiveText` (and its error) in a container keyed like the live one; a lesson's
+    own `replay` uses it between its other drawings. Anything else draws nothing."""
+    if not isinstance(live, LiveText):
+        return
+    with st.container(key=key):
+        if live.text:
+            st.markdown(live.text)
+    if live.error is not None:
+        render_run_error(live.error, partial=bool(live.text))
