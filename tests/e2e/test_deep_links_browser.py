@@ -1,0 +1,49 @@
+"""A shared link opened as the very first request on a fresh server gets the whole app.
+
+A workshop presenter hands out deep links (a lesson's URL with presets). With a `pages/` folder,
+Streamlit would run the lesson file on its own for the first visit of a fresh server: no sidebar,
+no navigation, no provider. The lessons live in `lessons/`, so app.py is always in charge.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from streamlab.catalog import LESSONS
+from tests.support.browser import RUN_TIMEOUT_MS, VIEW_MORE, assert_no_exception, wait_idle
+from tools.browser import lesson_url, streamlit_app
+
+pytestmark = pytest.mark.browser
+
+LAB_LINK = {"lab_n": "7", "lab_conc": "2", "ttft": "300", "tps": "40", "jitter": "0", "seed": "3"}
+
+
+@pytest.fixture
+def fresh_app_url():
+    """A server nobody has visited yet (the session's shared app has had visitors)."""
+    try:
+        with streamlit_app() as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+def test_when_a_lab_link_is_the_first_request_then_sidebar_navigation_and_lesson_are_there(
+    page, fresh_app_url
+):
+    page.goto(lesson_url(fresh_app_url, "latency_lab", **LAB_LINK))
+    page.locator("h1", has_text="Latency lab").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    page.locator(".st-key-check_connection").wait_for(timeout=RUN_TIMEOUT_MS)  # app.py's sidebar ran
+    wait_idle(page)
+    assert_no_exception(page)
+    # The lab read its link: the experiment's trial count is the link's.
+    assert page.locator(".st-key-lab_trials input").input_value() == "7"
+    # The sidebar read the profile part of the link.
+    sliders = page.locator('[data-testid="stSidebar"] [data-testid="stSliderThumbValue"]')
+    assert sliders.all_inner_texts()[:3] == ["300.00", "40.00", "0.00"]
+    # The navigation lists every lesson of the catalog, in order.
+    nav = page.get_by_test_id("stSidebarNav")
+    if nav.get_by_role("button", name=VIEW_MORE).count():
+        nav.get_by_role("button", name=VIEW_MORE).click()
+    links = nav.get_by_test_id("stSidebarNavLink").all_inner_texts()
+    assert [link.split("\n")[-1] for link in links] == [x.title for x in LESSONS]
