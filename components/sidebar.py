@@ -13,14 +13,15 @@ import streamlit as st
 from pydantic import SecretStr
 
 from components.servers import embedded_server
-from streamlab.client.presets import PROFILE_LIMITS, parse_profile_params, to_profile_params
+from streamlab.client.presets import parse_profile_params, to_profile_params
 from streamlab.client.providers import (
     ProviderConfig,
     check_connection,
     embedded_config,
     mask_key,
 )
-from streamlab.sim.answers import MODELS, LatencyProfile
+from streamlab.sim.answers import MODELS
+from streamlab.sim.options import FAULT_LABELS, LIMITS, LatencyProfile
 
 KINDS = {
     "embedded": "Embedded simulator (no key)",
@@ -52,13 +53,17 @@ def _apply_url_preset() -> None:
     st.session_state["_preset_problems"] = preset.problems
     for attr, value in preset.values.items():
         st.session_state[PRESET_KEYS[attr]] = value
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
+    for key, default in DEFAULTS.items():
+        st.session_state.setdefault(key, default)
 
 
 def _range(name: str) -> tuple[float, float]:
-    _, low, high = PROFILE_LIMITS[name]
-    return float(low), float(high)
+    """A widget's (min, max) from the simulator's own limits, so every value it allows is accepted."""
+    return float(LIMITS[name].low), float(LIMITS[name].high)
+
+
+def _whole_range(name: str) -> tuple[int, int]:
+    return int(LIMITS[name].low), int(LIMITS[name].high)
 
 
 def _profile_controls() -> LatencyProfile:
@@ -68,16 +73,19 @@ def _profile_controls() -> LatencyProfile:
         key="sim_model",
         help="sim-fast: short answers, quick; sim-detailed: longer, slower (like gpt-4).",
     )
-    # Slider ranges come from the URL preset limits, so any valid shared link fits them.
-    st.slider("Time to first token (ms)", *_range("ttft"), step=10.0, key="sim_ttft_ms")
+    # Ranges come from the simulator's limits, which the URL presets use too, so any valid
+    # shared link fits the sliders.
+    st.slider("Time to first token (ms)", *_range("ttft_ms"), step=10.0, key="sim_ttft_ms")
     st.slider(
-        "Tokens per second (0 = as fast as possible)", *_range("tps"), step=5.0, key="sim_tokens_per_s"
+        "Tokens per second (0 = as fast as possible)",
+        *_range("tokens_per_s"),
+        step=5.0,
+        key="sim_tokens_per_s",
     )
-    st.slider("Jitter (± ms per token)", *_range("jitter"), step=1.0, key="sim_jitter_ms")
+    st.slider("Jitter (± ms per token)", *_range("jitter_ms"), step=1.0, key="sim_jitter_ms")
     st.number_input(
         "Seed",
-        0,
-        2**31 - 1,
+        *_whole_range("seed"),
         step=1,
         key="sim_seed",
         help="Same seed → same text and same timing: demos repeat exactly.",
@@ -120,9 +128,9 @@ def _provider_config(kind: str) -> ProviderConfig:
     if kind == "compatible":
         url = st.text_input("Base URL", "http://localhost:11434/v1", key="compat_url")
         model = st.text_input("Model", "llama3.2", key="compat_model")
-        key = st.text_input("API key (optional)", type="password", key="compat_key")
+        typed = st.text_input("API key (optional)", type="password", key="compat_key").strip()
         return ProviderConfig(
-            "compatible", url.strip(), model.strip(), SecretStr(key.strip()) if key.strip() else None
+            "compatible", url.strip(), model.strip(), SecretStr(typed) if typed else None
         )
     profile = _profile_controls()
     server = embedded_server()
@@ -130,22 +138,17 @@ def _provider_config(kind: str) -> ProviderConfig:
     return replace(config, sim_overrides=_fault_controls())
 
 
-FAULTS = {
-    "": "none",
-    "401": "401 wrong API key",
-    "429": "429 rate limit",
-    "500": "500 server error",
-    "timeout": "timeout (no answer)",
-    "drop_after": "connection dropped mid-stream",
-}
+FAULTS: dict[str, str] = {"": "none", **{str(kind): label for kind, label in FAULT_LABELS.items()}}
 
 
 def _fault_controls() -> dict[str, object]:
     """Fault injection for workshops and tests: every lesson's next request misbehaves."""
     with st.expander("Inject a fault"):
-        fault = st.selectbox("Fault", list(FAULTS), format_func=FAULTS.get, key="sim_fault")
+        fault = st.selectbox("Fault", list(FAULTS), format_func=FAULTS.__getitem__, key="sim_fault")
         if fault == "drop_after":
-            after = st.number_input("Drop after N chunks", 1, 10_000, 10, key="sim_drop_after")
+            after = st.number_input(
+                "Drop after N chunks", *_whole_range("drop_after"), 10, key="sim_drop_after"
+            )
             fault = f"drop_after:{after}"
         text = st.text_area(
             "Force the answer text (optional)",

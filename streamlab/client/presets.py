@@ -1,7 +1,8 @@
 """Shareable workshop presets: the sidebar's latency profile encoded in URL query params.
 
 Parsing is strict but forgiving: a bad value is dropped with a message saying what to
-fix, so a mistyped link still opens the app.
+fix, so a mistyped link still opens the app. Names and limits come from the simulator's
+own vocabulary (`streamlab.sim.options`), so any link that parses is a request it accepts.
 """
 
 from __future__ import annotations
@@ -10,16 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from streamlab.sim.answers import MODELS
+from streamlab.sim.options import LIMITS, Limit
 
-__all__ = ["PROFILE_LIMITS", "ProfilePreset", "parse_profile_params", "to_profile_params"]
+__all__ = ["PROFILE_LIMITS", "URL_NAMES", "ProfilePreset", "parse_profile_params", "to_profile_params"]
 
-# name in the URL → (attribute, minimum, maximum)
-PROFILE_LIMITS: dict[str, tuple[str, float, float]] = {
-    "ttft": ("ttft_ms", 0, 5000),
-    "tps": ("tokens_per_s", 0, 1000),
-    "jitter": ("jitter_ms", 0, 200),
-    "seed": ("seed", 0, 2**31 - 1),
+URL_NAMES: dict[str, str] = {
+    "ttft": "ttft_ms",
+    "tps": "tokens_per_s",
+    "jitter": "jitter_ms",
+    "seed": "seed",
 }
+"""Short name in the URL → `SimOptions` field."""
+
+PROFILE_LIMITS: dict[str, tuple[str, Limit]] = {
+    name: (attr, LIMITS[attr]) for name, attr in URL_NAMES.items()
+}
+"""Name in the URL → (sidebar attribute, its limit)."""
 
 
 @dataclass(slots=True)
@@ -28,32 +35,37 @@ class ProfilePreset:
     problems: list[str] = field(default_factory=list)
 
 
+def _shown(raw: str) -> str:
+    # Quoted and cut short: a warning echoes the value, it must not carry a whole paragraph.
+    return repr(raw if len(raw) <= 40 else raw[:39] + "…")
+
+
 def parse_profile_params(params: Mapping[str, str]) -> ProfilePreset:
     preset = ProfilePreset()
-    for name, (attr, low, high) in PROFILE_LIMITS.items():
+    for name, (attr, limit) in PROFILE_LIMITS.items():
         raw = params.get(name)
         if raw is None:
             continue
         try:
             value = float(raw)
         except ValueError:
-            preset.problems.append(f"Ignored ?{name}={raw!r}: it must be a number.")
+            preset.problems.append(f"Ignored ?{name}={_shown(raw)}: it must be a number.")
             continue
-        if not low <= value <= high:
-            preset.problems.append(f"Ignored ?{name}={raw}: allowed range is {low:g}–{high:g}.")
+        if (problem := limit.problem(value)) is not None:
+            preset.problems.append(f"Ignored ?{name}={_shown(raw)}: it {problem}.")
             continue
-        preset.values[attr] = int(value) if attr == "seed" else value
+        preset.values[attr] = int(value) if limit.whole else value
     model = params.get("model")
     if model is not None:
         if model in MODELS:
             preset.values["model"] = model
         else:
-            preset.problems.append(f"Ignored ?model={model!r}: choose one of {', '.join(MODELS)}.")
+            preset.problems.append(f"Ignored ?model={_shown(model)}: choose one of {', '.join(MODELS)}.")
     return preset
 
 
 def to_profile_params(values: Mapping[str, float | int | str]) -> dict[str, str]:
-    by_attr = {attr: name for name, (attr, _, _) in PROFILE_LIMITS.items()}
+    by_attr = {attr: name for name, attr in URL_NAMES.items()}
     params = {
         by_attr[k]: f"{v:g}" if isinstance(v, float) else str(v)
         for k, v in values.items()

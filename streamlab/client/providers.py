@@ -16,7 +16,7 @@ import httpx
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from streamlab.sim.answers import LatencyProfile
+from streamlab.sim.options import LatencyProfile
 
 __all__ = [
     "ConnectionStatus",
@@ -108,15 +108,8 @@ def loop_safe_async_client(timeout_s: float = 60.0) -> httpx.AsyncClient:
 
 
 def _sim_body(config: ProviderConfig, sim: dict[str, Any] | None) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    profile = config.profile
-    if profile is not None:
-        body.update(
-            ttft_ms=profile.ttft_ms,
-            tokens_per_s=profile.tokens_per_s,
-            jitter_ms=profile.jitter_ms,
-            seed=profile.seed,
-        )
+    # Field names come from the shared vocabulary (streamlab.sim.options.SimOptions).
+    body: dict[str, Any] = config.profile.to_sim() if config.profile is not None else {}
     body.update(sim or {})
     body.update(config.sim_overrides)  # a fault chosen in the sidebar applies to every lesson
     return body

@@ -23,6 +23,7 @@ from streamlab.lab.experiments import (
     ExperimentConfig,
     Variant,
 )
+from streamlab.sim.options import LIMITS as SIM_LIMITS
 
 __all__ = [
     "PARAMS",
@@ -55,7 +56,7 @@ VARIANT_KEYS: dict[str, str] = {
     "jitter": "jitter_ms",
     "fault": "fault",
 }
-_NUMBER_MAX = {"ttft_ms": 120_000.0, "tokens_per_s": 10_000.0, "jitter_ms": 10_000.0}
+_NUMBERS = ("ttft_ms", "tokens_per_s", "jitter_ms")  # limits: the simulator's own (sim.options)
 _TEXT_MAX = 200
 _MAX_VARIANTS = LIMITS["variants"][1]
 _VARIANT_PARAM = re.compile(r"lab_v(\d+)")
@@ -101,16 +102,13 @@ def _variant(name: str, raw: str, problems: list[str]) -> Variant | None:
             )
             return None
         attr, text = VARIANT_KEYS[key], unquote(text)
-        if attr in _NUMBER_MAX:
+        if attr in _NUMBERS:
             try:
                 number = float(text)
             except ValueError:
                 number = math.nan
-            if not 0 <= number <= _NUMBER_MAX[attr]:
-                problems.append(
-                    f"Ignored ?{name}: {key} must be a number from 0 to "
-                    f"{_NUMBER_MAX[attr]:g}; got {_shown(text)}."
-                )
+            if (problem := SIM_LIMITS[attr].problem(number)) is not None:
+                problems.append(f"Ignored ?{name}: {key} {problem}; got {_shown(text)}.")
                 return None
             values[attr] = number
         elif attr in CHOICES and text not in CHOICES[attr]:

@@ -11,11 +11,13 @@ import hashlib
 import json
 import random
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+from streamlab.sim.options import LatencyProfile
 
 __all__ = [
     "MODELS",
-    "LatencyProfile",
+    "LatencyProfile",  # defined in streamlab.sim.options, kept here for old imports
     "ModelSpec",
     "compose_answer",
     "count_tokens",
@@ -24,19 +26,6 @@ __all__ = [
     "tokenize",
     "topic_words",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class LatencyProfile:
-    ttft_ms: float = 150.0
-    tokens_per_s: float = 80.0  # 0 means "as fast as possible"
-    jitter_ms: float = 0.0  # max deviation of each inter-token gap, uniform
-    seed: int = 0
-    max_tokens: int | None = None
-
-    def with_overrides(self, overrides: dict) -> LatencyProfile:
-        known = {k: v for k, v in overrides.items() if k in LatencyProfile.__slots__}
-        return replace(self, **known)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,14 +29,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from streamlab.sim.answers import ALIASES, MODELS
 from streamlab.sim.net import require_loopback
-from streamlab.sim.protocol import (
-    CompletionPlan,
-    RequestError,
-    completion_object,
-    parse_request,
-    plan_completion,
-    stream_objects,
-)
+from streamlab.sim.plan import CompletionPlan, plan_completion
+from streamlab.sim.protocol import completion_object, stream_objects
+from streamlab.sim.request import RequestError, parse_request
 from streamlab.sim.serving import RunningServer, start_server
 from streamlab.sim.traces import SendTrace, TraceStore
 

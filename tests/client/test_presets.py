@@ -23,8 +23,11 @@ def test_valid_params_become_sidebar_values():
     "params, problem",
     [
         ({"ttft": "fast"}, "?ttft='fast': it must be a number"),
-        ({"tps": "-5"}, "?tps=-5: allowed range is 0–1000"),
-        ({"jitter": "9999"}, "?jitter=9999: allowed range is 0–200"),
+        ({"ttft": "inf"}, "?ttft='inf': it must be a number from 0 to 5000 ms"),
+        ({"tps": "-5"}, "?tps='-5': it must be 0 or a number from 1 to 1000 tokens/s"),
+        ({"tps": "1e-9"}, "?tps='1e-9': it must be 0 or a number from 1 to 1000 tokens/s"),
+        ({"jitter": "9999"}, "?jitter='9999': it must be a number from 0 to 200 ms"),
+        ({"seed": "1.5"}, "?seed='1.5': it must be a whole number from 0 to 2147483647"),
         ({"model": "gpt-5"}, "?model='gpt-5': choose one of sim-fast, sim-detailed"),
     ],
 )

@@ -75,7 +75,7 @@ WHOLE = "must be a whole number from"
         ),
         (
             {"lab_v2": "label:a,ttft:-5"},
-            "Ignored ?lab_v2: ttft must be a number from 0 to 120000; got `-5`.",
+            "Ignored ?lab_v2: ttft must be a number from 0 to 5000 ms; got `-5`.",
         ),
         ({"lab_v1": "mode:stream"}, "Ignored ?lab_v1: every configuration needs a label"),
         (

@@ -194,24 +194,44 @@ def test_disconnect_stops_generation(sim_base_url, server_stats):
 
 
 @pytest.mark.parametrize(
-    "body, status, code",
+    "body, status, code, param",
     [
-        ({"model": "nope", "messages": MESSAGES}, 404, "model_not_found"),
-        ({"model": "sim-fast", "messages": []}, 400, "empty_messages"),
-        ({"model": "sim-fast", "messages": MESSAGES, "max_tokens": -1}, 400, "invalid_value"),
-        ({"model": "sim-fast", "messages": MESSAGES, "max_tokens": 0}, 400, "invalid_value"),
-        ({"model": "sim-fast", "messages": MESSAGES, "n": 2}, 400, "invalid_value"),
-        ({"model": "sim-fast", "messages": "hello"}, 422, "invalid_field"),
-        ({"messages": MESSAGES}, 422, "invalid_field"),
-        ({"model": "sim-fast", "messages": MESSAGES, "temperature": 5}, 422, "invalid_field"),
-        ({"model": "sim-fast", "messages": MESSAGES, "sim": {"fault": "explode"}}, 422, "invalid_field"),
+        ({"model": "nope", "messages": MESSAGES}, 404, "model_not_found", "model"),
+        ({"model": "sim-fast", "messages": []}, 400, "empty_messages", "messages"),
+        (
+            {"model": "sim-fast", "messages": MESSAGES, "max_tokens": -1},
+            400,
+            "invalid_value",
+            "max_tokens",
+        ),
+        (
+            {"model": "sim-fast", "messages": MESSAGES, "max_tokens": 0},
+            400,
+            "invalid_value",
+            "max_tokens",
+        ),
+        ({"model": "sim-fast", "messages": MESSAGES, "n": 2}, 400, "invalid_value", "n"),
+        ({"model": "sim-fast", "messages": "hello"}, 400, "invalid_field", "messages"),
+        ({"messages": MESSAGES}, 400, "invalid_field", "model"),
+        (
+            {"model": "sim-fast", "messages": MESSAGES, "temperature": 5},
+            400,
+            "invalid_field",
+            "temperature",
+        ),
+        (
+            {"model": "sim-fast", "messages": MESSAGES, "sim": {"fault": "explode"}},
+            400,
+            "invalid_field",
+            "sim.fault",
+        ),
     ],
 )
-def test_bad_requests_get_openai_style_errors(sim_base_url, body, status, code):
+def test_bad_requests_get_openai_style_errors(sim_base_url, body, status, code, param):
     response = httpx.post(sim_base_url + "/chat/completions", json=body)
     assert response.status_code == status
     error = response.json()["error"]
-    assert error["code"] == code
+    assert (error["code"], error["param"]) == (code, param)
     assert error["message"] and "Traceback" not in error["message"]
     assert error["type"] == "invalid_request_error"
 
