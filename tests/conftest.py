@@ -68,3 +68,6 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
     thread until the session ends, and every `asyncio.run()` after it would then fail."""
     items.sort(key=lambda item: "e2e" in item.path.parts)  # stable: keeps the order otherwise
+    for item in items:  # `-m "not browser"` (make test-fast) leaves out every real-browser test
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
