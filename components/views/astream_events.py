@@ -1,27 +1,75 @@
-"""Show an `astream_events` capture: live counter, warnings, timeline, a filterable table, JSON.
+"""Views of "astream_events": the Run's live event counter, the capture (warnings, cards, timeline,
+a filterable table, JSON download), and the seed's claims checked.
 
 The table is capped (rows and previews): huge intermediate payloads freeze a browser
-(langserve #812), so `events.to_dataframe` already cuts each preview and at most ROW_CAP rows are
-sent. Filters run on the captured rows, after the run, without capturing again.
+(langserve #812), so `event_rows.to_dataframe` already cuts each preview and at most ROW_CAP rows
+are sent. Filters run on the captured rows, after the run, without capturing again.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Mapping
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.figures.charts import render_event_timeline
-from streamlab.demos.astream_events import describe, filter_options, filter_rows, langchain_warnings
-from streamlab.measure.events import CapturedEvents, TimedEvent, to_dataframe, to_json, to_spans
+from components.figures.timeline import render_event_timeline
+from components.run.live_output import render_run_error
+from components.run.panel import RunContext, Saved
+from streamlab.client.async_bridge import run_sync
+from streamlab.demos.astream_events import (
+    capture_claim_runs,
+    describe,
+    filter_options,
+    filter_rows,
+    langchain_warnings,
+    seed_claims,
+    to_claims_table,
+)
+from streamlab.measure.event_rows import to_dataframe, to_json
+from streamlab.measure.event_spans import to_spans
+from streamlab.measure.events import CapturedEvents, TimedEvent, Version
+from streamlab.recipes.astream_events import (
+    CHAIN_NAMES,
+    CHAIN_TAGS,
+    RUN_TYPES,
+    build_seed_chain,
+    collect_events,
+    collect_model_events,
+)
 
-__all__ = ["ROW_CAP", "LiveEventStatus", "render_capture", "reset_filters"]
+__all__ = [
+    "ROW_CAP",
+    "LiveEventStatus",
+    "pick_filters",
+    "render_capture",
+    "reset_filters",
+    "run_capture",
+    "run_claims",
+    "show_capture",
+    "show_claims",
+]
 
 ROW_CAP = 500
 REDRAW_EVERY_S = 0.05
 TABLE_COLUMNS = ["t_ms", "event", "name", "tags", "parent_ids", "data"]
+CLOCK_NOTE = (
+    "Event times are LangChain's clock (the *received by LangChain* layer, counted from the "
+    "first event). No answer text is drawn here token by token, so there is no *shown in "
+    "browser* layer: *Streaming an LLM directly* shows all three layers of one run."
+)
+
+
+def pick_filters(*, disabled: bool) -> dict[str, list[str]]:
+    """The include_* multiselects (keys `ev_include_*`); only the non-empty ones, none if disabled."""
+    choices = {"include_names": CHAIN_NAMES, "include_types": RUN_TYPES, "include_tags": CHAIN_TAGS}
+    picked = {
+        name: column.multiselect(name, options, key=f"ev_{name}", disabled=disabled)
+        for column, (name, options) in zip(st.columns(3), choices.items(), strict=True)
+    }
+    return {name: values for name, values in picked.items() if values and not disabled}
 
 
 class LiveEventStatus:
@@ -31,7 +79,7 @@ class LiveEventStatus:
         self.slot = slot
         self.counts: Counter[str] = Counter()
         self._last = 0.0
-        slot.caption("⏳ waiting for the first event…")
+        slot.caption(":material/hourglass_top: waiting for the first event…")
 
     def __call__(self, timed: TimedEvent) -> None:
         self.counts[timed.event["event"]] += 1
@@ -42,14 +90,41 @@ class LiveEventStatus:
 
     def draw(self, last: TimedEvent | None = None, *, done: bool = False) -> None:
         top = ", ".join(f"{name} ×{n}" for name, n in self.counts.most_common(4))
+        total = sum(self.counts.values())
         if done:
-            self.slot.caption(f"📡 {sum(self.counts.values())} events captured ({top})")
+            self.slot.caption(f":material/sensors: {total} events captured ({top})")
             return
         latest = ""
         if last is not None:
             event, name = last.event["event"], last.event["name"]
             latest = f" · latest: `{event}` from {name} at {last.t_ms:,.0f} ms"
-        self.slot.caption(f"📡 {sum(self.counts.values())} events so far ({top}){latest}")
+        self.slot.caption(f":material/sensors: {total} events so far ({top}){latest}")
+
+
+def run_capture(
+    ctx: RunContext, question: str, version: Version, filters: Mapping[str, list[str]]
+) -> Saved:
+    """Capture the seed chain's events (v3: the model alone), counting them live."""
+    llm = ctx.model()
+    live = LiveEventStatus(st.container(key="ev_status").empty())  # keyed for the browser tests
+    captured = None
+    try:
+        if version == "v3":
+            work = collect_model_events(llm, question, on_event=live)
+        else:
+            work = collect_events(build_seed_chain(llm), question, version, on_event=live, **filters)
+        captured = run_sync(work)
+        reset_filters("ev")  # the new rows may not have the old filter values
+    except Exception as exc:
+        render_run_error(exc, partial=False)
+    live.draw(done=True)
+    return {"captured": captured}
+
+
+def show_capture(saved: Saved) -> None:
+    if (captured := saved["captured"]) is not None:
+        render_capture(captured, key="ev")
+        st.caption(CLOCK_NOTE)
 
 
 def render_capture(captured: CapturedEvents, *, key: str) -> None:
@@ -102,3 +177,24 @@ def reset_filters(key: str) -> None:
     """Forget the table filters (call after a new capture: its rows may not have the old values)."""
     for suffix in ("filter_event", "filter_name", "filter_tag"):
         st.session_state.pop(f"{key}_{suffix}", None)
+
+
+def run_claims(ctx: RunContext, question: str) -> Saved:
+    """Seven short captures of the seed chain (`max_tokens=8`), compared with the seed's claims."""
+    chain = build_seed_chain(ctx.model(max_tokens=8))
+    try:
+        runs = run_sync(capture_claim_runs(lambda **kw: collect_events(chain, question or "x", **kw)))
+    except Exception as exc:
+        render_run_error(exc, partial=False)
+        return {"claims": None}
+    return {"claims": to_claims_table(seed_claims(runs))}
+
+
+def show_claims(saved: Saved) -> None:
+    if (claims := saved["claims"]) is not None:
+        st.dataframe(
+            claims,
+            hide_index=True,
+            key="ev_claims_table",
+            column_config={"observed": st.column_config.TextColumn(width="large")},
+        )

@@ -34,6 +34,7 @@ __all__ = [
     "OnEvent",
     "Phase",
     "TimedEvent",
+    "Version",
     "capture_events",
     "capture_events_sync",
     "event_phase",

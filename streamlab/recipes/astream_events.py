@@ -1,12 +1,12 @@
 """Lesson "astream_events": the seed's chain (lambda → prompt → chat model), every step observed.
 
 `astream_events` reports each run's start, stream and end, with names, tags and parent ids.
-`capture_events` (streamlab/measure/events.py) runs it and stamps every event with its arrival time.
+`capture_events` (measure/events.py) runs it and stamps every event with its arrival time.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from langchain_core._api.beta_decorator import suppress_langchain_beta_warning
 from langchain_core.language_models import BaseChatModel
@@ -33,7 +33,7 @@ async def collect_events(
     question: str,
     version: Literal["v1", "v2"] = "v2",
     on_event: OnEvent | None = None,
-    **filters: list[str],
+    **filters: Any,
 ) -> CapturedEvents:
     # The seed's cell 4: `async for event in chain.astream_events(question, version=...)`,
     # each event stamped on arrival; filters are include_names / include_types / include_tags.

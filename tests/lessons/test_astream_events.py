@@ -1,6 +1,9 @@
-"""The astream_events lesson: what the seed's chain really emits with a real ChatOpenAI."""
+"""Lesson "astream_events": what the seed's chain really emits with a real ChatOpenAI (recipe and
+demo), and the page that captures it, filters it and checks the seed's claims."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
@@ -15,8 +18,11 @@ from streamlab.demos.astream_events import (
     seed_claims,
     to_claims_table,
 )
-from streamlab.measure.events import to_dataframe
+from streamlab.measure.event_rows import to_dataframe, to_json
 from streamlab.recipes.astream_events import build_seed_chain, collect_events, collect_model_events
+from tests.support.apptest import open_page, texts
+
+PAGE = "lessons/07_astream_events.py"
 
 QUESTION = "Runnable streaming"
 # 2 tokens → 6 model chunks: role '', 2 × text, finish '', usage '', last ''.
@@ -164,3 +170,88 @@ def test_filter_options_when_rows_then_sorted_distinct_values_and_flattened_tags
         "tags": ["seq:step:2", "seq:step:3", "x"],
     }
     assert filter_options(to_dataframe([])) == {"event": [], "name": [], "tags": []}
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _run(at, version: str = "v2", **filters):
+    at.radio(key="ev_version").set_value(version)
+    for name, values in filters.items():
+        at.multiselect(key=f"ev_{name}").set_value(values)
+    at.button(key="ev_run").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_v2_run_shows_events_timeline_table_download_and_filters_without_running_again():
+    at = _run(open_page(PAGE))
+    metrics = _metrics(at)
+    assert int(metrics["on_chat_model_stream"]) > 10 and metrics["on_llm_stream"] == "0"
+    assert metrics["Runs"] == "4"
+    table = at.dataframe[0].value
+    expected = {"on_chain_start", "on_prompt_end", "on_chat_model_stream", "on_chat_model_end"}
+    assert expected <= set(table["event"])
+    assert not [w for w in at.warning if "Warning captured" in w.value]  # v2 does not warn
+    assert [c.key for c in at.get("plotly_chart")] == ["ev_timeline"]
+    download = at.get("download_button")[0]
+    assert download.proto.label == "Download the events (JSON)"
+    page = " ".join(texts(at).split())
+    assert 'return RunnableLambda(lambda x: {"topic": x}) | prompt | llm' in page
+    assert "Event times are LangChain's clock (the *received by LangChain* layer" in page
+    assert "astream_events" in at.session_state["lessons_run"]
+
+    at.multiselect(key="ev_filter_event").set_value(["on_prompt_start", "on_prompt_end"]).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["name"]) == ["ChatPromptTemplate", "ChatPromptTemplate"]
+    assert f"2 of {len(table)} events match." in texts(at)
+    assert _metrics(at) == metrics  # the same capture, redrawn
+
+
+def test_page_v1_run_shows_the_deprecation_warning_and_exports_it_with_capped_rows():
+    at = _run(open_page(PAGE), "v1")
+    warnings = [w.value for w in at.warning if "Warning captured" in w.value]
+    assert len(warnings) == 1
+    assert "LangChainDeprecationWarning" in warnings[0] and "deprecated" in warnings[0]
+    assert _metrics(at)["on_llm_stream"] == "0"
+    document = json.loads(to_json(at.session_state["ev_last"]["captured"]))  # what the download serves
+    assert document["version"] == "v1"
+    assert any("deprecated" in w for w in document["warnings"])
+    assert len(document["events"]) == int(_metrics(at)["Events"])
+    assert all(len(row["data"]) <= 300 for row in document["events"])
+
+
+def test_page_include_types_llm_gives_no_events_and_chat_model_gives_only_the_model():
+    at = _run(open_page(PAGE), include_types=["llm"])
+    assert _metrics(at)["Events"] == "0"
+    at = _run(at, include_types=["chat_model"])
+    events = set(at.dataframe[0].value["event"])
+    assert events == {"on_chat_model_start", "on_chat_model_stream", "on_chat_model_end"}
+
+
+def test_page_check_button_proves_the_seed_wrong_on_three_claims():
+    at = open_page(PAGE)
+    at.button(key="ev_check").click().run()
+    assert not at.exception
+    verdicts = list(at.dataframe[-1].value["verdict"])
+    assert verdicts == ["❌ wrong or dated"] * 3 + ["➕ not in the seed"] * 2
+
+
+def test_page_v3_runs_the_model_alone_with_content_block_events():
+    at = _run(open_page(PAGE), "v3")
+    assert "content-block-delta" in set(at.dataframe[0].value["event"])
+    assert _metrics(at)["Runs"] == "1"
+    assert at.multiselect(key="ev_include_types").disabled
+
+
+def test_page_empty_question_is_refused_with_a_clear_message():
+    at = open_page(PAGE)
+    at.text_input(key="ev_question").set_value(" ")
+    at.button(key="ev_run").click().run()
+    assert not at.exception
+    assert "prompt is empty" in at.error[0].value
+    assert not at.metric  # nothing ran
