@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from streamlab.lab.experiments import ExperimentConfig, Variant, trials_frame
+from streamlab.lab.experiments import ExperimentConfig, Variant
+from streamlab.lab.results import trials_frame
 from streamlab.lab.runner import Endpoints, run_experiment
 from streamlab.sim.server import start_embedded
 

@@ -12,7 +12,8 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from streamlab.lab.experiments import Experiment, ExperimentConfig, TrialResult
+from streamlab.lab.experiments import ExperimentConfig
+from streamlab.lab.results import Experiment, TrialResult
 from streamlab.lab.runner import Endpoints, run_experiment
 
 __all__ = ["BackgroundRun", "progress_text", "start_experiment"]

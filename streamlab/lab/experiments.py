@@ -1,45 +1,35 @@
-"""What a latency experiment is: its configuration, one record per trial, and their tables.
+"""What a latency experiment is: its configuration (chain, configurations to compare, limits).
 
 Kept free of running code so the store, the exports and the URL presets share one
 definition. A configuration holds the provider as kind/base_url/model only: there is no
-field an API key could ever be written to.
+field an API key could ever be written to. What a run produced lives in results.py.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, get_args
-
-import pandas as pd
 
 __all__ = [
     "CHAIN_NAMES",
     "CHOICES",
-    "CHUNK_COLUMNS",
     "FAULTS",
     "FIELD_NAMES",
     "LIMITS",
-    "METRIC_FIELDS",
-    "TRIAL_COLUMNS",
-    "ChunkPoint",
+    "MAX_PROMPTS",
+    "ChainName",
     "ConfigError",
-    "Experiment",
     "ExperimentConfig",
-    "TrialResult",
     "Variant",
-    "chunks_frame",
-    "combined_frames",
-    "trials_frame",
 ]
 
 Mode = Literal["stream", "invoke"]
 Api = Literal["sync", "async"]
 Provider = Literal["embedded", "openai", "compatible"]
 ChainName = Literal["llm", "sequence", "parallel", "blocking"]
-Status = Literal["ok", "failed", "stopped"]
 
 CHAIN_NAMES: dict[str, str] = {
     "llm": "LLM only",
@@ -99,9 +89,9 @@ class Variant:
         out = []
         name = self.label or "(unnamed)"
         for attr in ("mode", "api", "provider"):
-            allowed = CHOICES[attr]
-            if getattr(self, attr) not in allowed:
-                out.append(f"Configuration {name}: {attr} must be one of {', '.join(allowed)}.")
+            options = CHOICES[attr]
+            if getattr(self, attr) not in options:
+                out.append(f"Configuration {name}: {attr} must be one of {', '.join(options)}.")
         if not self.label.strip():
             out.append("Every configuration needs a label.")
         if not self.model.strip():
@@ -171,7 +161,7 @@ class ExperimentConfig:
         raw_variants = data.get("variants")
         if not isinstance(raw_variants, list) or not raw_variants:
             raise ConfigError("The config needs a non-empty list 'variants'.")
-        prompts = data.get("prompts", cls.prompts)
+        prompts = data.get("prompts", list(_DEFAULT_PROMPTS))
         if not isinstance(prompts, list | tuple) or not all(isinstance(p, str) for p in prompts):
             raise ConfigError("'prompts' must be a list of strings.")
         values = _pick(cls, data, skip={"variants", "prompts"})
@@ -183,6 +173,9 @@ class ExperimentConfig:
         if problems := config.problems():
             raise ConfigError(" ".join(problems))
         return config
+
+
+_DEFAULT_PROMPTS = ExperimentConfig().prompts
 
 
 def _variant(data: object, index: int) -> Variant:
@@ -204,138 +197,12 @@ def _pick(cls: type, data: Mapping[str, Any], *, skip: set[str], where: str = ""
 
 
 def _coerce(value: object, annotation: str, what: str) -> object:
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if annotation == "float" and is_number:
-        return float(value)  # type: ignore[arg-type]
-    if annotation == "int" and is_number and float(value).is_integer():  # type: ignore[arg-type]
-        return int(value)  # type: ignore[arg-type]
-    if annotation not in ("float", "int") and isinstance(value, str):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if annotation == "float":
+            return float(value)
+        if annotation == "int" and float(value).is_integer():
+            return int(value)
+    elif annotation not in ("float", "int") and isinstance(value, str):
         return value
     expected = {"float": "a number", "int": "a whole number"}.get(annotation, "text")
     raise ConfigError(f"{what} must be {expected}; got {value!r}.")
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkPoint:
-    """One chunk of one trial, as the recorder stamped it."""
-
-    index: int
-    t_ms: float  # since the trial's request start
-    branch: str | None
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class TrialResult:
-    """One measured trial; failed and stopped trials keep their partial timings."""
-
-    variant: str
-    trial: int  # 0-based, per variant; trial i of every variant uses the same prompt and sim seed
-    prompt_index: int
-    status: Status
-    started_ms: float  # since the experiment started (shows how trials overlapped)
-    ended_ms: float
-    ttft_ms: float | None
-    total_ms: float | None
-    output_speed_tps: float | None
-    throughput_tps: float | None
-    chunks: int
-    content_chunks: int
-    output_tokens: int
-    tokens_source: str
-    gap_p50_ms: float | None
-    gap_p95_ms: float | None
-    gap_max_ms: float | None
-    error_type: str | None = None
-    error: str | None = None  # plain-language message
-    points: tuple[ChunkPoint, ...] = field(default=(), repr=False)
-
-
-TRIAL_COLUMNS = [f.name for f in fields(TrialResult) if f.name != "points"]
-CHUNK_COLUMNS = ["variant", "trial", "index", "t_ms", "branch", "text", "chars"]
-METRIC_FIELDS = ("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps", "gap_p50_ms", "gap_p95_ms")
-
-
-@dataclass(slots=True)
-class Experiment:
-    """A configuration plus the trials it produced (in finishing order)."""
-
-    config: ExperimentConfig
-    trials: list[TrialResult] = field(default_factory=list)
-    created_at: str = ""  # ISO 8601, UTC
-    wall_ms: float = 0.0
-    status: Literal["running", "complete", "stopped"] = "running"
-    id: int | None = None  # set by the store
-
-    @property
-    def planned(self) -> int:
-        return self.config.trials * len(self.config.variants)
-
-    @property
-    def labels(self) -> list[str]:
-        return [v.label for v in self.config.variants]
-
-
-def trials_frame(trials: Sequence[TrialResult], order: Sequence[str] = ()) -> pd.DataFrame:
-    """One row per trial (TRIAL_COLUMNS), sorted by variant, then trial.
-
-    Variants follow `order` (pass the config's labels: the first is the baseline), then any
-    others in order of appearance.
-    """
-    rows = [{c: getattr(t, c) for c in TRIAL_COLUMNS} for t in trials]
-    frame = pd.DataFrame(rows, columns=TRIAL_COLUMNS)
-    for column in (
-        "ttft_ms",
-        "total_ms",
-        "output_speed_tps",
-        "throughput_tps",
-        "gap_p50_ms",
-        "gap_p95_ms",
-        "gap_max_ms",
-        "started_ms",
-        "ended_ms",
-    ):
-        frame[column] = frame[column].astype("float64")
-    for column in ("trial", "prompt_index", "chunks", "content_chunks", "output_tokens"):
-        frame[column] = frame[column].astype("int64")
-    for column in ("variant", "status", "tokens_source", "error_type", "error"):
-        frame[column] = frame[column].astype("object")
-    rank = {v: i for i, v in enumerate(dict.fromkeys([*order, *frame["variant"]]))}
-    frame = frame.assign(_o=frame["variant"].map(rank)).sort_values(["_o", "trial"], kind="stable")
-    return frame.drop(columns="_o").reset_index(drop=True)
-
-
-def chunks_frame(trials: Sequence[TrialResult]) -> pd.DataFrame:
-    """One row per recorded chunk of every trial (CHUNK_COLUMNS)."""
-    rows = [
-        (t.variant, t.trial, p.index, p.t_ms, p.branch, p.text, len(p.text))
-        for t in sorted(trials, key=lambda t: (t.variant, t.trial))
-        for p in t.points
-    ]
-    frame = pd.DataFrame(rows, columns=CHUNK_COLUMNS)
-    return frame.astype(
-        {
-            "trial": "int64",
-            "index": "int64",
-            "t_ms": "float64",
-            "chars": "int64",
-            "variant": "object",
-            "branch": "object",
-            "text": "object",
-        }
-    )
-
-
-def combined_frames(named: Mapping[str, Experiment]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Trials and chunks of several experiments, each variant renamed "<name> · <variant>"."""
-    trials, chunks = [], []
-    for name, experiment in named.items():
-        for frame, out in (
-            (trials_frame(experiment.trials, experiment.labels), trials),
-            (chunks_frame(experiment.trials), chunks),
-        ):
-            out.append(frame.assign(variant=f"{name} · " + frame["variant"].astype(str)))
-    return (
-        pd.concat(trials, ignore_index=True) if trials else trials_frame([]),
-        pd.concat(chunks, ignore_index=True) if chunks else chunks_frame([]),
-    )

@@ -11,15 +11,8 @@ import json
 from dataclasses import fields
 from typing import Any
 
-from streamlab.lab.experiments import (
-    ChunkPoint,
-    ConfigError,
-    Experiment,
-    ExperimentConfig,
-    TrialResult,
-    chunks_frame,
-    trials_frame,
-)
+from streamlab.lab.experiments import ConfigError, ExperimentConfig
+from streamlab.lab.results import ChunkPoint, Experiment, TrialResult, chunks_frame, trials_frame
 
 __all__ = ["FORMAT", "VERSION", "ImportProblem", "chunks_csv", "from_json", "to_json", "trials_csv"]
 
@@ -103,11 +96,12 @@ def _check(value: object, annotation: str, where: str) -> object:
     base = annotation.removesuffix(" | None")
     if value is None and optional:
         return None
-    if base == "float" and _is_number(value):
-        return float(value)  # type: ignore[arg-type]
-    if base == "int" and _is_number(value) and float(value).is_integer():  # type: ignore[arg-type]
-        return int(value)  # type: ignore[arg-type]
-    if base in ("str", "Status") and isinstance(value, str):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if base == "float":
+            return float(value)
+        if base == "int" and float(value).is_integer():
+            return int(value)
+    elif base in ("str", "Status") and isinstance(value, str):
         return value
     kind = {"float": "a number", "int": "a whole number"}.get(base, "text")
     raise ImportProblem(f"{where} must be {kind}{' or null' if optional else ''}; got {value!r}.")

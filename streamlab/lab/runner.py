@@ -23,7 +23,8 @@ from pydantic import SecretStr
 
 from streamlab.client.errors import BROKEN_STREAM, explain_error
 from streamlab.client.providers import OPENAI_URL, ProviderConfig, build_chat_model, embedded_config
-from streamlab.lab.experiments import ChunkPoint, Experiment, ExperimentConfig, TrialResult, Variant
+from streamlab.lab.experiments import ExperimentConfig, Variant
+from streamlab.lab.results import ChunkPoint, Experiment, Status, TrialResult
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.latency_lab import CHAINS, atime_invoke, atime_stream, time_invoke, time_stream
 
@@ -201,7 +202,7 @@ class _Trials:
         s = rec.summary()
         start = rec.start_ns if rec.start_ns is not None else time.perf_counter_ns()
         end = rec.end_ns if rec.end_ns is not None else start
-        status = "failed" if error is not None else ("ok" if rec.complete else "stopped")
+        status: Status = "failed" if error is not None else ("ok" if rec.complete else "stopped")
         message = _message(error, s["content_chunks"])
         prompts = [p for p in self.config.prompts if p.strip()]
         return TrialResult(

@@ -19,13 +19,8 @@ from pathlib import Path
 import pandas as pd
 import platformdirs
 
-from streamlab.lab.experiments import (
-    ChunkPoint,
-    ConfigError,
-    Experiment,
-    ExperimentConfig,
-    TrialResult,
-)
+from streamlab.lab.experiments import ConfigError, ExperimentConfig
+from streamlab.lab.results import ChunkPoint, Experiment, TrialResult
 
 __all__ = [
     "APP_NAME",

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+)
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
@@ -136,12 +145,14 @@ class StreamRecorder:
         if self.start_ns is None:
             self.start_ns = self._clock()
 
-    def wrap(self, source: Iterable[T] | Callable[[], Iterable[T]]) -> Iterator[T]:
+    def wrap(self, source: Iterable[T] | Callable[[], Iterable[T]]) -> Generator[T, None, None]:
         """Yield `source`'s chunks unchanged while recording them; re-raises stream errors."""
         self._claim()
         return self._iterate(source)
 
-    def awrap(self, source: AsyncIterable[T] | Callable[[], AsyncIterable[T]]) -> AsyncIterator[T]:
+    def awrap(
+        self, source: AsyncIterable[T] | Callable[[], AsyncIterable[T]]
+    ) -> AsyncGenerator[T, None]:
         """Async twin of `wrap()`, for `chain.astream(x)`."""
         self._claim()
         return self._aiterate(source)
@@ -213,7 +224,7 @@ class StreamRecorder:
             raise RuntimeError(f"StreamRecorder {self.label!r} already recorded a run; make a new one")
         self._claimed = True
 
-    def _iterate(self, source: Iterable[T] | Callable[[], Iterable[T]]) -> Iterator[T]:
+    def _iterate(self, source: Iterable[T] | Callable[[], Iterable[T]]) -> Generator[T, None, None]:
         stream: Iterator[T] | None = None
         try:
             self.start()
@@ -236,7 +247,7 @@ class StreamRecorder:
 
     async def _aiterate(
         self, source: AsyncIterable[T] | Callable[[], AsyncIterable[T]]
-    ) -> AsyncIterator[T]:
+    ) -> AsyncGenerator[T, None]:
         stream: AsyncIterator[T] | None = None
         try:
             self.start()

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from streamlab.lab.experiments import CHUNK_COLUMNS, TRIAL_COLUMNS, chunks_frame, trials_frame
 from streamlab.lab.files import ImportProblem, chunks_csv, from_json, to_json, trials_csv
+from streamlab.lab.results import CHUNK_COLUMNS, TRIAL_COLUMNS, chunks_frame, trials_frame
 from tests.support.factories import make_experiment
 
 

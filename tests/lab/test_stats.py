@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from streamlab.lab.experiments import TrialResult, trials_frame
+from streamlab.lab.results import TrialResult, trials_frame
 from streamlab.lab.stats import (
     SUMMARY_COLUMNS,
     bootstrap_median_diff,

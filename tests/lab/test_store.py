@@ -10,12 +10,8 @@ import platformdirs
 import pytest
 from pandas.testing import assert_frame_equal
 
-from streamlab.lab.experiments import (
-    Experiment,
-    ExperimentConfig,
-    chunks_frame,
-    trials_frame,
-)
+from streamlab.lab.experiments import ExperimentConfig
+from streamlab.lab.results import Experiment, chunks_frame, trials_frame
 from streamlab.lab.store import (
     LIST_COLUMNS,
     ExperimentStore,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from streamlab.lab.experiments import ChunkPoint, Experiment, ExperimentConfig, TrialResult, Variant
+from streamlab.lab.experiments import ExperimentConfig, Variant
+from streamlab.lab.results import ChunkPoint, Experiment, TrialResult
 from streamlab.sim.answers import LatencyProfile
 
 __all__ = ["INSTANT", "make_experiment"]

@@ -8,16 +8,23 @@ preset, a reopened experiment or an imported file can all fill the form the same
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import asdict, fields
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
 
 from components.servers import embedded_server
 from components.sidebar import configured_openai_key, current_provider
-from streamlab.lab.experiments import CHAIN_NAMES, CHOICES, FAULTS, ExperimentConfig, Variant
+from streamlab.lab.experiments import (
+    CHAIN_NAMES,
+    CHOICES,
+    FAULTS,
+    ChainName,
+    ExperimentConfig,
+    Variant,
+)
 from streamlab.lab.links import (
     TEMPLATES,
     apply_preset,
@@ -25,7 +32,7 @@ from streamlab.lab.links import (
     template_variants,
     to_lab_params,
 )
-from streamlab.lab.runner import Endpoints
+from streamlab.lab.runner import TIMERS, Endpoints
 from streamlab.recipes.latency_lab import (
     CHAINS,
     build_seed_sequence,
@@ -33,7 +40,7 @@ from streamlab.recipes.latency_lab import (
     check_answer,
 )
 
-__all__ = ["chain_source", "experiment_form", "lab_endpoints", "load_into_form", "share_link"]
+__all__ = ["experiment_form", "lab_endpoints", "lab_source", "load_into_form", "share_link"]
 
 _VARIANT_COLUMNS = [f.name for f in fields(Variant)]
 _NUMBERS = {"ttft_ms", "tokens_per_s", "jitter_ms"}
@@ -115,11 +122,11 @@ def _variant_editor() -> pd.DataFrame:
     )
 
 
-def _to_variant(row: dict[str, Any]) -> Variant:
+def _to_variant(row: Mapping[Hashable, Any]) -> Variant:
     defaults = Variant("")
-    values = {}
+    values: dict[str, Any] = {}
     for name in _VARIANT_COLUMNS:
-        value = row.get(name)
+        value: Any = row.get(name)
         missing = value is None or (isinstance(value, float) and math.isnan(value))
         if name in _NUMBERS:
             values[name] = getattr(defaults, name) if missing else float(value)
@@ -140,11 +147,13 @@ def experiment_form() -> ExperimentConfig:
         st.warning(problem)
     left, middle, right = st.columns([2, 2, 2])
     name = left.text_input("Experiment name", key="lab_name")
-    chain = middle.selectbox("Chain", list(CHAIN_NAMES), format_func=CHAIN_NAMES.get, key="lab_chain")
+    chain = middle.selectbox(
+        "Chain", list(CHAIN_NAMES), format_func=lambda c: CHAIN_NAMES[c], key="lab_chain"
+    )
     right.selectbox(
         "Start from a comparison",
         list(TEMPLATES),
-        format_func=TEMPLATES.get,
+        format_func=lambda t: TEMPLATES[t],
         key="lab_template",
         on_change=_use_template,
         help="Replaces the table below; the first row is the baseline.",
@@ -166,7 +175,7 @@ def experiment_form() -> ExperimentConfig:
         max_tokens = _whole("lab_max_tokens", "Max tokens (0 = no limit)", "0–4096")
     config = ExperimentConfig(
         name=name.strip() or "experiment",
-        chain=chain,
+        chain=cast(ChainName, chain),  # one of the selectbox's options
         variants=tuple(_to_variant(r) for r in edited.to_dict("records")),
         prompts=tuple(p.strip() for p in prompts.splitlines() if p.strip()),
         trials=trials,
@@ -193,11 +202,19 @@ def share_link(config: ExperimentConfig) -> None:
     )
 
 
-def chain_source(chain: str) -> tuple[Callable[..., object], ...]:
-    """The recipe functions that build `chain`, helpers included, for show_source."""
-    if chain == "blocking":
-        return build_seed_sequence, check_answer, build_with_blocking_step
-    return (CHAINS.get(chain, CHAINS["llm"]),)
+def lab_source(config: ExperimentConfig) -> tuple[Callable[..., object], ...]:
+    """The recipe functions a run of `config` calls: its chain (helpers included), then each
+    trial function its configurations use, for show_source."""
+    if config.chain == "blocking":
+        chain: tuple[Callable[..., object], ...] = (
+            build_seed_sequence,
+            check_answer,
+            build_with_blocking_step,
+        )
+    else:
+        chain = (CHAINS.get(config.chain, CHAINS["llm"]),)
+    calls = [(v.mode, v.api) for v in config.variants]
+    return chain + tuple(dict.fromkeys(TIMERS[c] for c in calls if c in TIMERS))
 
 
 def lab_endpoints() -> Endpoints:

@@ -12,26 +12,17 @@ from pathlib import Path
 import streamlit as st
 
 from components.views.latency_lab.controls import load_into_form
-from components.views.latency_lab.results import render_comparison
-from streamlab.lab.experiments import Experiment
+from components.views.latency_lab.results import render_comparison, render_experiment
 from streamlab.lab.files import ImportProblem, from_json
+from streamlab.lab.results import Experiment
 from streamlab.lab.store import ExperimentStore, StoreError, default_db_path, quarantine
 
-__all__ = [
-    "current_experiment",
-    "keeper",
-    "lab_box",
-    "pick_store",
-    "render_compare",
-    "render_import",
-    "render_saved",
-    "show_notice",
-]
+__all__ = ["keeper", "pick_store", "render_current", "render_history"]
 
 _BOX = "_lab"
 
 
-def lab_box() -> dict:
+def _box() -> dict:
     """The lab's state: a plain dict inside st.session_state.
 
     Fetch it before a run: writing to this dict never yields to Streamlit, so an
@@ -40,19 +31,22 @@ def lab_box() -> dict:
     return st.session_state.setdefault(_BOX, {})
 
 
-def current_experiment() -> Experiment | None:
-    return lab_box().get("current")
+def _current() -> Experiment | None:
+    return _box().get("current")
 
 
 def _notice(kind: str, text: str, box: dict | None = None) -> None:
-    (lab_box() if box is None else box)["notice"] = (kind, text)
+    (_box() if box is None else box)["notice"] = (kind, text)
 
 
-def show_notice() -> None:
-    """A message left by a button callback or an interrupted run."""
-    kind, text = lab_box().pop("notice", ("", ""))
+def render_current(*, key: str) -> None:
+    """The message left by a button callback or an interrupted run, then the experiment last run,
+    opened or imported."""
+    kind, text = _box().pop("notice", ("", ""))
     if text:
         {"error": st.error, "success": st.success}.get(kind, st.info)(text)
+    if (current := _current()) is not None:
+        render_experiment(current, key=key)
 
 
 def _fresh(path: str) -> None:
@@ -88,7 +82,7 @@ def keeper(store: ExperimentStore | None) -> Callable[[Experiment], None]:
 
     Safe inside an interrupted run: it touches only the box and SQLite, never Streamlit.
     """
-    box = lab_box()
+    box = _box()
 
     def keep(experiment: Experiment) -> None:
         box["current"] = experiment
@@ -122,7 +116,7 @@ def _open(store: ExperimentStore, into_form: bool) -> None:
     except StoreError as exc:
         _notice("error", str(exc))
         return
-    lab_box()["current"] = experiment
+    _box()["current"] = experiment
     if into_form:
         load_into_form(experiment.config)
         _notice("success", f"Loaded the configuration of #{exp_id} into the form: press Run to repeat.")
@@ -135,9 +129,9 @@ def _delete(store: ExperimentStore) -> None:
     except StoreError as exc:
         _notice("error", str(exc))
         return
-    current = current_experiment()
+    current = _current()
     if current is not None and current.id == exp_id:
-        del lab_box()["current"]
+        del _box()["current"]
     _notice("success", f"Deleted experiment #{exp_id}.")
 
 
@@ -149,7 +143,7 @@ def _listing(store: ExperimentStore):
         return None
 
 
-def render_saved(store: ExperimentStore | None) -> None:
+def _render_saved(store: ExperimentStore | None) -> None:
     if store is None:
         st.caption("No working history file (see the message above).")
         return
@@ -159,28 +153,30 @@ def render_saved(store: ExperimentStore | None) -> None:
         return
     st.dataframe(table, hide_index=True, key="lab_hist_table")
     names = {row.id: f"#{row.id} {row.name} ({row.created_at})" for row in table.itertuples()}
-    st.selectbox("Experiment", list(names), format_func=names.get, key="lab_hist_pick")
+    st.selectbox("Experiment", list(names), format_func=lambda i: names[i], key="lab_hist_pick")
     left, middle, right = st.columns(3)
     left.button("Open results", key="lab_hist_open", on_click=_open, args=(store, False))
     middle.button("Load config into the form", key="lab_hist_load", on_click=_open, args=(store, True))
     right.button("Delete", key="lab_hist_delete", on_click=_delete, args=(store,))
 
 
-def render_compare(store: ExperimentStore | None) -> None:
+def _render_compare(store: ExperimentStore | None) -> None:
     table = _listing(store) if store is not None else None
-    if table is None or len(table) < 2:
+    if store is None or table is None or len(table) < 2:
         st.caption("Save at least two experiments to compare them.")
         return
     names = {row.id: f"#{row.id} {row.name} ({row.created_at})" for row in table.itertuples()}
     ids = list(names)
     left, right = st.columns(2)
-    first = left.selectbox("First (baseline)", ids, index=1, format_func=names.get, key="lab_cmp_a")
-    second = right.selectbox("Second", ids, index=0, format_func=names.get, key="lab_cmp_b")
+    first = left.selectbox(
+        "First (baseline)", ids, index=1, format_func=lambda i: names[i], key="lab_cmp_a"
+    )
+    second = right.selectbox("Second", ids, index=0, format_func=lambda i: names[i], key="lab_cmp_b")
     if first == second:
         st.info("Pick two different experiments.")
         return
     try:
-        a, b = store.load(first), store.load(second)  # type: ignore[union-attr]
+        a, b = store.load(int(first)), store.load(int(second))
     except StoreError as exc:
         st.error(str(exc))
         return
@@ -191,7 +187,7 @@ def render_compare(store: ExperimentStore | None) -> None:
     render_comparison(a, b, key="lab_cmp")
 
 
-def render_import(store: ExperimentStore | None) -> None:
+def _render_import(store: ExperimentStore | None) -> None:
     upload = st.file_uploader(
         "Import an experiment JSON (exported by this lab)", type=["json"], key="lab_import"
     )
@@ -207,3 +203,14 @@ def render_import(store: ExperimentStore | None) -> None:
     where = f" and saved as #{experiment.id}" if experiment.id else ""
     _notice("success", f"Imported “{experiment.config.name}” ({len(experiment.trials)} trials){where}.")
     st.rerun()  # draw its results in the results section, above this one
+
+
+def render_history(store: ExperimentStore | None) -> None:
+    """The saved experiments, the comparison of two, and the JSON import, as three tabs."""
+    saved, compare, imported = st.tabs(["Saved experiments", "Compare two", "Import JSON"])
+    with saved:
+        _render_saved(store)
+    with compare:
+        _render_compare(store)
+    with imported:
+        _render_import(store)

@@ -1,13 +1,10 @@
-"""The latency lab's run and results: live progress with ETA, verdicts, tables, charts, downloads.
+"""The latency lab's results: metric definitions, verdicts, tables, charts and downloads.
 
-`run_live` keeps the experiment on a background thread and redraws from the script thread
-(Streamlit calls only work there). Pressing Stop reruns the script, which interrupts the loop
-here: the `finally` block stops the trials and keeps what finished, so nothing is lost.
+The analysis (bootstrap CIs) is cached per experiment, so a rerun only redraws.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,19 +19,11 @@ from components.figures.lab import (
     timeline_figure,
 )
 from components.run.metric_cards import render_metric_cards
-from streamlab.lab.background import progress_text, start_experiment
-from streamlab.lab.experiments import (
-    Experiment,
-    ExperimentConfig,
-    chunks_frame,
-    combined_frames,
-    trials_frame,
-)
 from streamlab.lab.files import chunks_csv, to_json, trials_csv
-from streamlab.lab.runner import Endpoints
-from streamlab.lab.stats import METRIC_LABELS, live_table, median_summary, summary_table, verdicts
+from streamlab.lab.results import Experiment, chunks_frame, combined_frames, trials_frame
+from streamlab.lab.stats import METRIC_LABELS, median_summary, summary_table, verdicts
 
-__all__ = ["DEFINITIONS", "render_comparison", "render_definitions", "render_experiment", "run_live"]
+__all__ = ["DEFINITIONS", "render_comparison", "render_definitions", "render_experiment"]
 
 DEFINITIONS = """
 - **TTFT** (time to first token): request start → the first chunk with **non-empty** content.
@@ -52,52 +41,11 @@ DEFINITIONS = """
 - Statistics use successful trials; **Δ** compares each configuration's median with the first
   (baseline) configuration, with a 95% bootstrap confidence interval (seeded, 2,000 resamples).
 """
-_REDRAW_S = 0.5
 
 
 def render_definitions() -> None:
     with st.expander("Metric definitions (how every number below is measured)", expanded=True):
         st.markdown(DEFINITIONS)
-
-
-def run_live(
-    config: ExperimentConfig, endpoints: Endpoints, keep: Callable[[Experiment], None]
-) -> Experiment:
-    """Run with a progress bar and a live table; `keep` receives the (possibly partial) result.
-
-    `keep` also runs when Stop interrupts the script, so it must not call Streamlit (not even
-    `st.session_state[...] = `, which is an interruption point too).
-    """
-    run = start_experiment(config, endpoints)
-    planned = config.trials * len(config.variants)
-    warmups = config.warmup * len(config.variants)
-    labels = [v.label for v in config.variants]
-    bar = st.progress(0.0, text=progress_text(0, planned, 0.0, 0, warmups))
-    live = st.empty()
-    finished, last_draw = False, 0.0
-    experiment: Experiment | None = None
-    try:
-        for _ in run.iter_trials(poll_s=0.1):
-            received = run.received
-            elapsed = time.perf_counter() - run.started
-            bar.progress(
-                len(received) / planned,
-                text=progress_text(len(received), planned, elapsed, run.warmups_done, warmups),
-            )
-            if received and time.perf_counter() - last_draw > _REDRAW_S:
-                live.dataframe(live_table(trials_frame(received, labels)), hide_index=True)
-                last_draw = time.perf_counter()
-        finished = True
-    finally:
-        if not finished:  # Stop pressed (or the session ended): keep what finished
-            run.stop()
-        experiment = run.snapshot()
-        keep(experiment)
-    live.empty()
-    bar.empty()
-    if run.error is not None:
-        st.error(f"The experiment stopped unexpectedly: {type(run.error).__name__}: {run.error}")
-    return experiment
 
 
 @dataclass(frozen=True, slots=True)

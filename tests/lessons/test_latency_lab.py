@@ -1,20 +1,105 @@
-"""The latency lab page, driven through the real app.py with the embedded provider."""
+"""Lesson "Latency lab": its recipes against the embedded simulator over HTTP, and its page driven
+through the real app.py (sidebar included) with the embedded provider."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pandas as pd
 import pytest
+from langchain_core.messages import AIMessageChunk
 from streamlit.testing.v1 import AppTest
 
 from streamlab.lab.files import to_json
 from streamlab.lab.store import ExperimentStore
-from tests.support.apptest import ROOT, texts
+from streamlab.measure.recorder import StreamRecorder
+from streamlab.recipes.latency_lab import (
+    atime_invoke,
+    atime_stream,
+    build_llm_only,
+    build_parallel,
+    build_seed_sequence,
+    build_with_blocking_step,
+    time_invoke,
+    time_stream,
+)
+from streamlab.sim.answers import LatencyProfile
+from tests.support.apptest import FAST_PROFILE, ROOT, SMALL_PROFILE, texts
 from tests.support.factories import make_experiment
 
 PAGE = "lessons/14_latency_lab.py"
-# Small but non-zero latency (TTFT 30 ms, ~45 tokens at 100 tok/s): the verdict must hold under load.
-PROFILE = {"sim_ttft_ms": 30.0, "sim_tokens_per_s": 100.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
-ZERO = {"sim_ttft_ms": 0.0, "sim_tokens_per_s": 0.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
+TEXT = "Streaming shows the first words early while the answer is still being generated."
+
+
+# --- recipes ---------------------------------------------------------------------------------
+
+
+def test_seed_sequence_streams_many_chunks(chat_model):
+    chunks = list(build_seed_sequence(chat_model).stream("Runnable streaming"))
+    assert len([c for c in chunks if c.content]) > 10
+    assert all(isinstance(c, AIMessageChunk) for c in chunks)
+
+
+def test_blocking_step_after_the_model_collapses_the_stream_to_one_chunk(chat_model):
+    chunks = list(build_with_blocking_step(chat_model).stream("Runnable streaming"))
+    assert len(chunks) == 1
+    assert chunks[0].usage_metadata["output_tokens"] > 10  # the whole answer, usage included
+
+
+def test_parallel_yields_one_key_chunks_per_branch_and_short_is_capped(make_llm):
+    llm = make_llm(model="sim-detailed")
+    chunks = list(build_parallel(llm).stream("Explain RAG"))
+    assert all(len(c) == 1 for c in chunks)
+    usage = {key: 0 for key in ("short", "detailed")}
+    for chunk in chunks:
+        [(key, message)] = chunk.items()
+        usage[key] += (message.usage_metadata or {}).get("output_tokens", 0)
+    assert usage["short"] == 20 and usage["detailed"] > 20
+
+
+def test_time_invoke_records_one_chunk_whose_arrival_is_both_ttft_and_total(chat_model):
+    rec = StreamRecorder("invoke")
+    time_invoke(build_llm_only(chat_model), "hi", rec, threading.Event())
+    summary = rec.summary()
+    assert summary["chunks"] == 1 and summary["ttft_ms"] == summary["total_ms"]
+
+
+def test_time_stream_stops_at_the_next_chunk_when_asked(make_llm):
+    llm = make_llm(profile=LatencyProfile(ttft_ms=0, tokens_per_s=50))  # ~1 s for the whole answer
+    stop, rec = threading.Event(), StreamRecorder("stream")
+    threading.Timer(0.2, stop.set).start()
+    time_stream(build_llm_only(llm), "Explain streaming", rec, stop)
+    summary = rec.summary()
+    assert not rec.complete  # recorded as stopped, not as a finished stream
+    assert 2 <= summary["chunks"] < 30 and summary["total_ms"] < 600
+
+
+def test_async_timers_measure_like_the_sync_ones(chat_model):
+    async def both() -> tuple[StreamRecorder, StreamRecorder]:
+        streamed, invoked = StreamRecorder("s"), StreamRecorder("i")
+        await atime_stream(build_llm_only(chat_model), "hi", streamed, threading.Event())
+        await atime_invoke(build_llm_only(chat_model), "hi", invoked, threading.Event())
+        return streamed, invoked
+
+    streamed, invoked = asyncio.run(both())
+    assert streamed.complete and streamed.summary()["content_chunks"] > 5
+    assert invoked.complete and invoked.summary()["chunks"] == 1
+
+
+def test_streaming_brings_first_text_forward_but_not_the_end(make_llm):
+    llm = make_llm(profile=LatencyProfile(ttft_ms=100, tokens_per_s=50), sim={"text": TEXT})
+    chain = build_llm_only(llm)
+    chain.invoke("warm-up")  # open the connection first, as the lab's warm-up runs do
+    streamed, invoked = StreamRecorder("s"), StreamRecorder("i")
+    time_stream(chain, "x", streamed, threading.Event())
+    time_invoke(chain, "x", invoked, threading.Event())
+    s, i = streamed.summary(), invoked.summary()
+    assert i["ttft_ms"] > 2 * s["ttft_ms"]  # first text far sooner when streaming…
+    assert abs(s["total_ms"] - i["total_ms"]) < 0.3 * i["total_ms"]  # …but done at about the same time
+
+
+# --- page ------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -26,8 +111,9 @@ def db(tmp_path, monkeypatch):
 
 
 def open_lab(params: dict[str, str] | None = None, profile: dict | None = None) -> AppTest:
+    """The lab opened through app.py, as a shared link with `params` would open it."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (profile or ZERO).items():
+    for key, value in (profile or FAST_PROFILE).items():
         at.session_state[key] = value
     at.query_params.update(params or {})
     at.run()
@@ -40,11 +126,21 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
+def ran(at: AppTest) -> bool:
+    """Whether the lesson counts as run (the takeaways page's progress)."""
+    return "lessons_run" in at.session_state and "latency_lab" in at.session_state["lessons_run"]
+
+
 def test_a_five_trial_experiment_gives_a_verdict_a_summary_and_a_saved_history(db):
-    at = open_lab(profile=PROFILE)
+    at = open_lab(profile=SMALL_PROFILE)  # a real first-token wait: the verdict must hold under load
+    page = " ".join(texts(at).split())
+    assert "Output speed** (Artificial Analysis convention)" in page  # definitions on the page
+    # The lab's trials never reach the screen: its numbers are the LangChain layer, and it says so.
+    assert "*received by LangChain* layer" in page and "there is no *shown in browser* time" in page
     at.number_input(key="lab_trials").set_value(5)
     at.button(key="lab_run").click().run()
     assert not at.exception, at.exception
+    assert ran(at)
     [verdict] = [s.value for s in at.success if "Verdict" in s.value]
     assert "streaming showed first text" in verdict and "sooner than invoke" in verdict
     assert "total time equal within" in verdict
@@ -53,29 +149,32 @@ def test_a_five_trial_experiment_gives_a_verdict_a_summary_and_a_saved_history(d
     assert summary.loc[("invoke", "Chunks"), "median"] == "1.0"  # invoke: the answer is one chunk
     assert summary.loc[("streaming", "TTFT"), "median Δ vs baseline"] == "—"
     assert {m.label for m in at.metric} >= {"TTFT", "Total", "Output speed", "Throughput"}
-    assert "Output speed** (Artificial Analysis convention)" in texts(at)  # definitions on the page
     history = frame_with(at, "configurations")
     assert history["name"].tolist() == ["streaming vs invoke"] and history["trials"].tolist() == [10]
     assert at.query_params["lab_n"] == "5"  # the address shares this experiment
     downloads = [b.label for b in at.get("download_button")]
     assert downloads == ["Trials CSV", "Chunks CSV", "Experiment JSON"]
+    assert "def time_stream" in texts(at) and "def time_invoke" in texts(at)  # the code that ran
 
 
 @pytest.mark.parametrize(
     "key, value, message",
     [
+        ("lab_prompts", "  \n ", "Type a question first: the prompt is empty."),
         ("lab_trials", 500, "Trials must be a whole number from 1 to 200; got 500."),
         ("lab_trials", 0, "Trials must be a whole number from 1 to 200; got 0."),
         ("lab_concurrency", 17, "Concurrency must be a whole number from 1 to 16; got 17."),
     ],
 )
-def test_out_of_range_settings_are_refused_with_a_clear_error(db, key, value, message):
+def test_an_empty_prompt_or_out_of_range_setting_is_refused_and_nothing_runs(db, key, value, message):
     at = open_lab()
-    at.number_input(key=key).set_value(value)
+    widget = at.text_area(key=key) if key == "lab_prompts" else at.number_input(key=key)
+    widget.set_value(value)
     at.button(key="lab_run").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [message]
     assert not any("Verdict" in s.value for s in at.success)
+    assert not ran(at)  # a refused run does not count as the lesson run
 
 
 def test_a_shared_link_opens_the_same_experiment_and_warns_about_bad_params(db):
@@ -169,10 +268,3 @@ def test_history_reopens_compares_and_deletes(db):
     assert frame_with(at, "configurations")["id"].tolist() == [second]
     assert "Deleted experiment #1." in [s.value for s in at.success]
     assert "Results: #1 first" not in [s.value for s in at.subheader]
-
-
-def test_definitions_say_which_of_the_three_layers_the_lab_measures(db):
-    # The lab's trials never reach the screen: its numbers are the LangChain layer, and it says so.
-    page = " ".join(texts(open_lab()).split())
-    assert "*received by LangChain* layer" in page
-    assert "there is no *shown in browser* time" in page
