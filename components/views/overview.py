@@ -1,4 +1,6 @@
-"""The seed's architecture diagram (Input ↓ Runnable ↓ Token Stream ↓ UI), drawn live from a run.
+"""Views of "Overview & mental model": the same prompt through `invoke()` and `stream()`, each
+drawn live as the seed's diagram (Input ↓ Runnable ↓ Token Stream ↓ UI), then the mental model
+filled in by the run.
 
 Boxes are Streamlit alerts in placeholders (amber = busy, green = done, plain = idle), stacked
 like the seed's diagram. Alerts update in place, so redrawing ten times a second does not
@@ -9,25 +11,52 @@ turns a `FlowFrame` into text; `render_flow_run` drives one run and keeps partia
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 import streamlit as st
+from langchain_openai import ChatOpenAI
 from streamlit.delta_generator import DeltaGenerator
 
+from components.figures.arrival import render_arrival
+from components.run.last_run import render_saved_text
 from components.run.live_output import LiveText, render_run_error
-from streamlab.demos.overview import STAGE_TITLES, STAGES, FlowFrame, FlowTracker, Stage
+from components.run.metric_cards import render_metric_cards
+from components.run.panel import RunContext, Saved
+from streamlab.demos.overview import (
+    STAGE_TITLES,
+    STAGES,
+    FlowFrame,
+    FlowTracker,
+    Mode,
+    Stage,
+    invoke_as_stream,
+    mental_model,
+)
+from streamlab.measure.recorder import StreamRecorder
+from streamlab.recipes.overview import invoke_result, stream_chunks
 
 __all__ = [
+    "LANES",
     "BoxState",
     "FlowView",
     "arrow_markdown",
     "box_markdown",
     "render_flow_frame",
     "render_flow_run",
+    "replay_both",
+    "run_both",
+    "show_results",
 ]
 
 REDRAW_EVERY_S = 0.08
+MODES: dict[Mode, tuple[str, str]] = {  # mode → (lane: the tab of its layers, column heading)
+    "invoke": ("llm.invoke()", "invoke() → result"),
+    "stream": ("llm.stream()", "stream() → chunk → chunk"),
+}
+LANES = {label: f"ov_text_{mode}" for mode, (label, _) in MODES.items()}
+"""Each lane's output container: the browser tests and the paint probe watch them."""
+CARDS = ("ttft_ms", "total_ms", "chunks")
 BoxState = Literal["busy", "done", "idle"]
 
 
@@ -116,3 +145,70 @@ def render_flow_run(
 def render_flow_frame(frame: FlowFrame) -> None:
     """Draw the diagram once, in `frame`'s state (e.g. a finished run, redrawn on a rerun)."""
     FlowView().draw(frame)
+
+
+def run_both(ctx: RunContext, prompt: str) -> Saved:
+    """The prompt through `invoke()`, then through `stream()`, each in its column with its diagram."""
+    columns = _columns()
+    saved: Saved = {}
+    for mode, (label, _) in MODES.items():  # one after the other: the race is the next lesson
+        recorder = StreamRecorder(label=label)
+        tracker = FlowTracker(prompt, mode)
+        with columns[mode]:
+            live = render_flow_run(
+                _chunks(mode, ctx.model(label), recorder, prompt), tracker, key=LANES[label]
+            )
+        ctx.finish(label, recorder)
+        saved[f"{mode}_live"] = live
+        saved[mode] = {
+            "flow": tracker.finished(),
+            "summary": recorder.summary(),
+            "frame": recorder.to_dataframe(),
+            "texts": [c.text for c in recorder.chunks],
+        }
+    for mode, column in columns.items():  # after both runs: no drawing while text is on its way
+        with column:
+            render_metric_cards(saved[mode]["summary"], columns=CARDS)
+    return saved
+
+
+def _chunks(mode: Mode, llm: ChatOpenAI, recorder: StreamRecorder, prompt: str) -> Iterator[object]:
+    if mode == "invoke":
+        return invoke_as_stream(recorder, lambda: invoke_result(llm, prompt))
+    return recorder.wrap(lambda: stream_chunks(llm, prompt))
+
+
+def replay_both(saved: Saved) -> None:
+    """Both columns as the run left them: finished diagram, answer, metric cards."""
+    for mode, column in _columns().items():
+        with column:
+            render_flow_frame(saved[mode]["flow"])
+            render_saved_text(saved[f"{mode}_live"], key=LANES[MODES[mode][0]])
+            render_metric_cards(saved[mode]["summary"], columns=CARDS)
+
+
+def _columns() -> dict[Mode, DeltaGenerator]:
+    columns = dict(zip(MODES, st.columns(2), strict=True))
+    for mode, (_, heading) in MODES.items():
+        columns[mode].subheader(f"`{heading}`")
+    return columns
+
+
+def show_results(saved: Saved) -> None:
+    """The seed's mental model with this run's values, the chunk count, and both arrival curves."""
+    st.subheader("The mental model, filled in by this run")
+    texts = {mode: saved[mode]["texts"] for mode in MODES}
+    invoked = texts["invoke"][0] if texts["invoke"] else None
+    st.code(mental_model(invoked, texts["stream"]), language="text", wrap_lines=True)
+    st.info(
+        "**Notice** the empty chunks: the stream opens with `''` (the assistant role) and closes with "
+        "empty chunks that carry the finish reason, the token usage and a final marker. So "
+        f"`stream()` gave {len(texts['stream'])} chunks for "
+        f"{saved['stream']['summary']['output_tokens']} tokens of text."
+    )
+    summaries = {saved[m]["summary"]["label"]: saved[m]["summary"]["ttft_ms"] for m in MODES}
+    render_arrival([saved[m]["frame"] for m in MODES], summaries, key="ov_arrival")
+    st.caption(
+        "The dotted lines mark when each run first showed text (TTFT). The 'How streaming works "
+        "internally' lesson opens every one of those chunks."
+    )
