@@ -49,7 +49,8 @@ def llm_then_lambda_generator(llm: BaseChatModel) -> Runnable:
     return llm | RunnableLambda(shout_words)
 
 
-def llm_then_runnable_generator(llm: BaseChatModel) -> Runnable:
+def llm_then_runnable_generator(llm: Runnable) -> Runnable:
+    # Any runnable that streams AIMessageChunks, e.g. the chat model.
     return llm | RunnableGenerator(shout_chunks)
 
 

@@ -1,4 +1,5 @@
-"""The "what can and cannot stream" table: every row's measured verdict against real langchain."""
+"""Lesson "What can and cannot stream": every row's measured verdict against real langchain (recipe
+and demo), and the page that measures the rows one by one."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from langchain_core.prompt_values import ChatPromptValue
 
 from streamlab.client.providers import build_chat_model, embedded_config
 from streamlab.demos.can_cannot_stream import COLUMNS, measure_cases, to_components_table
+from streamlab.measure.streamability import VERDICT_LABELS
 from streamlab.recipes import can_cannot_stream as recipes
 from streamlab.sim.answers import LatencyProfile
+from tests.support.apptest import open_page, texts
 
+PAGE = "lessons/08_can_cannot_stream.py"
 # ~0.5 s streams: a loaded machine stalling for 100 ms cannot make a stream look like a burst
 TIMED = LatencyProfile(ttft_ms=40, tokens_per_s=150, jitter_ms=0, seed=5)
 
@@ -97,3 +101,27 @@ def test_components_table_has_the_columns_and_one_row_per_case(results):
     assert llm_row["verdict"] == "✅ streams" and llm_row["chunks"] > 30 and llm_row["TTFT (ms)"] > 0
     json_row = table.set_index("component").loc["prompt | llm | JsonOutputParser()"]
     assert json_row["first chunks"].startswith("{} | ")
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def test_page_run_measures_every_row_and_shows_langchains_real_verdicts():
+    at = open_page(PAGE)  # zero-latency sidebar: the page pins its own latency
+    at.button(key="cc_run").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("component")
+    assert {c: table.loc[c, "verdict"] for c in EXPECTED} == {
+        c: VERDICT_LABELS[v] for c, v in EXPECTED.items()
+    }
+    assert table.loc["Sequence: plain lambda, then StrOutputParser", "seed says"].startswith("✅")
+    assert table.loc["Sequence: plain lambda, then StrOutputParser", "chunks"] == 1
+    assert table.loc["prompt | llm | JsonOutputParser()", "first chunks"].startswith("{} | ")
+    assert len(at.get("plotly_chart")) == 1
+    cards = {m.label: int(m.value) for m in at.metric}
+    verdicts = list(EXPECTED.values())
+    assert cards == {label: verdicts.count(v) for v, label in VERDICT_LABELS.items()}
+    assert "The seed says" in at.warning[0].value and "llm_then_json_parser" in texts(at)
+    assert "can_cannot_stream" in at.session_state["lessons_run"]
+    assert [c.key for c in at.get("plotly_chart")] == ["cc_strip"]
+    assert "Chunk times are LangChain's clock (the *received by LangChain* layer)" in texts(at)
