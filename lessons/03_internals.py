@@ -3,7 +3,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components.code_panel import show_source
-from components.figures.charts import render_arrival
+from components.figures.arrival import render_arrival
 from components.run.last_run import LastRun
 from components.run.layered import LayeredRun
 from components.run.live_output import render_text_stream

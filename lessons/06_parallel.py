@@ -1,7 +1,7 @@
 import streamlit as st
 
 from components.code_panel import show_source
-from components.figures.charts import render_arrival
+from components.figures.arrival import render_arrival
 from components.run.last_run import LastRun
 from components.run.layered import LayeredRun
 from components.run.metric_cards import render_metric_cards

@@ -1,7 +1,8 @@
 """Horizontal bars for "how many chunks did each chain yield?" comparisons.
 
-`count_bars_figure` is pure (labels in order → figure); `render_count_bars` draws it. One
-chunk means the chain delivered everything at once, so those bars are coloured differently.
+`count_bars_figure` is pure (labels in order → figure); `render_count_bars` draws it. One chunk
+means the chain delivered everything at once: those bars take the "at once" colour and legend
+entry, the others the "streamed" ones, and each bar is labelled with its count.
 """
 
 from __future__ import annotations
@@ -9,31 +10,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import plotly.graph_objects as go
-import streamlit as st
+
+from components.figures.render import render_figure
+from components.figures.theme import AT_ONCE, STREAMED, new_figure
 
 __all__ = ["count_bars_figure", "render_count_bars"]
 
-STREAMED, AT_ONCE = "#54A24B", "#E45756"
+_KINDS = {"streamed (several chunks)": STREAMED, "all at once (1 chunk)": AT_ONCE}
 
 
 def count_bars_figure(counts: Mapping[str, int], *, x_title: str = "chunks with text") -> go.Figure:
     labels = list(counts)
-    values = [counts[label] for label in labels]
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=labels,
-            orientation="h",
-            text=values,
-            textposition="auto",
-            marker_color=[AT_ONCE if value <= 1 else STREAMED for value in values],
+    fig = new_figure()
+    for name, color in _KINDS.items():
+        at_once = color == AT_ONCE
+        shown = [label for label in labels if (counts[label] <= 1) == at_once]
+        values = [counts[label] for label in shown]
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=values,
+                y=shown,
+                orientation="h",
+                text=values,
+                textposition="auto",
+                marker_color=color,
+            )
         )
-    )
     fig.update_layout(
-        height=80 + 45 * len(labels),
+        barmode="overlay",  # one bar per row: grouping would shift each off its label
+        height=110 + 48 * len(labels),
         xaxis_title=x_title,
-        margin={"l": 10, "r": 10, "t": 20, "b": 40},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"family": "monospace"}},
+    )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
+        tickfont={"family": "monospace"},
     )
     return fig
 
@@ -41,4 +54,4 @@ def count_bars_figure(counts: Mapping[str, int], *, x_title: str = "chunks with 
 def render_count_bars(
     counts: Mapping[str, int], *, x_title: str = "chunks with text", key: str | None = None
 ) -> None:
-    st.plotly_chart(count_bars_figure(counts, x_title=x_title), key=key)
+    render_figure(count_bars_figure(counts, x_title=x_title), key=key)

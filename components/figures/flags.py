@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 from plotly.subplots import make_subplots
+
+from components.figures.render import render_figure
+from components.figures.theme import FLAG_COLORS, NEUTRAL, TEMPLATE
 
 __all__ = ["flag_chart_figure", "render_flag_chart"]
 
-_FLAG_COLORS = {"unset": "#4C78A8", "streaming=True": "#54A24B", "streaming=False": "#E45756"}
 _PANELS = ("chunks", "on_llm_new_token calls")
 
 
@@ -20,21 +21,25 @@ def flag_chart_figure(table: pd.DataFrame) -> go.Figure:
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=_PANELS)
     for flag, group in table.groupby("streaming=", sort=False):
-        color = _FLAG_COLORS.get(str(flag), "#BAB0AC")
+        color = FLAG_COLORS.get(str(flag), NEUTRAL)
         for col, panel in enumerate(_PANELS, start=1):
             fig.add_trace(
                 go.Bar(
                     name=str(flag), x=group["method"].tolist(), y=group[panel].tolist(),
                     marker_color=color, legendgroup=str(flag), showlegend=col == 1,
-                    text=group[panel].tolist(), textposition="outside",
+                    text=group[panel].tolist(), textposition="outside", cliponaxis=False,
                 ),
                 row=1, col=col,
             )  # fmt: skip
+    # Subplot titles sit where a top legend would: put the legend under the panels instead.
     fig.update_layout(
-        barmode="group", legend_title_text="streaming=", margin={"l": 10, "r": 10, "t": 40, "b": 30}
+        template=TEMPLATE,
+        barmode="group",
+        legend_title_text="streaming=",
+        legend={"y": -0.15, "yanchor": "top"},
     )
     return fig
 
 
 def render_flag_chart(table: pd.DataFrame, *, key: str | None = None) -> None:
-    st.plotly_chart(flag_chart_figure(table), key=key)
+    render_figure(flag_chart_figure(table), key=key)

@@ -1,6 +1,6 @@
 """Figures for the latency lab: distributions, TTFT ECDF, a sample run's arrival, trial timeline.
 
-Pure `*_figure` builders take the lab's trial/chunk frames (streamlab.lab.experiments) and return
+Pure `*_figure` builders take the lab's trial/chunk frames (streamlab.lab.results) and return
 a `go.Figure`; empty input gives a figure with a note. `render_*` hand them to Streamlit.
 """
 
@@ -11,9 +11,17 @@ from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
-from components.figures.charts import arrival_figure, empty_figure
+from components.figures.arrival import arrival_figure
+from components.figures.render import render_figure
+from components.figures.theme import (
+    NEUTRAL,
+    PALETTE,
+    STATUS_COLORS,
+    STATUS_PATTERNS,
+    empty_figure,
+    new_figure,
+)
 from streamlab.lab.stats import METRIC_LABELS, ecdf
 
 __all__ = [
@@ -25,10 +33,6 @@ __all__ = [
     "timeline_figure",
 ]
 
-_COLORS = ["#4C78A8", "#E45756", "#54A24B", "#F58518", "#B279A2", "#72B7B2", "#9D755D", "#EECA3B"]
-_STATUS_COLORS = {"ok": None, "failed": "#D62728", "stopped": "#BAB0AC"}
-_MARGIN = {"l": 10, "r": 10, "t": 30, "b": 40}
-
 
 def _axis_title(metric: str) -> str:
     label, unit = METRIC_LABELS.get(metric, (metric, ""))
@@ -39,6 +43,12 @@ def _ok(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     return frame[(frame["status"] == "ok") & frame[metric].notna()]
 
 
+def _variant_colors(frame: pd.DataFrame) -> dict[str, str]:
+    """One palette colour per configuration, in the order they were run, shared by every lab chart."""
+    variants = dict.fromkeys(frame["variant"].astype(str)) if not frame.empty else {}
+    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(variants)}
+
+
 def distribution_figure(
     frame: pd.DataFrame, metric: str = "ttft_ms", kind: Literal["box", "violin"] = "box"
 ) -> go.Figure:
@@ -46,14 +56,16 @@ def distribution_figure(
     ok = _ok(frame, metric) if not frame.empty else frame
     if ok.empty:
         return empty_figure(f"No successful trial has a {_axis_title(metric)} yet.")
-    fig = go.Figure()
-    for i, (variant, group) in enumerate(ok.groupby("variant", sort=False)):
-        common = {"name": str(variant), "y": group[metric].tolist(), "marker_color": _COLORS[i % 8]}
+    colors = _variant_colors(frame)
+    fig = new_figure()
+    for variant, group in ok.groupby("variant", sort=False):
+        name = str(variant)
+        common = {"name": name, "y": group[metric].tolist(), "marker_color": colors[name]}
         if kind == "violin":
             fig.add_trace(go.Violin(**common, box_visible=True, meanline_visible=True, points="all"))
         else:
             fig.add_trace(go.Box(**common, boxpoints="all", jitter=0.4, pointpos=0, boxmean="sd"))
-    fig.update_layout(yaxis_title=_axis_title(metric), showlegend=False, margin=_MARGIN)
+    fig.update_layout(yaxis_title=_axis_title(metric), showlegend=False)  # the x axis names each box
     return fig
 
 
@@ -62,8 +74,9 @@ def ecdf_figure(frame: pd.DataFrame, metric: str = "ttft_ms") -> go.Figure:
     ok = _ok(frame, metric) if not frame.empty else frame
     if ok.empty:
         return empty_figure("No successful trials yet: the ECDF needs at least one.")
-    fig = go.Figure()
-    for i, (variant, group) in enumerate(ok.groupby("variant", sort=False)):
+    colors = _variant_colors(frame)
+    fig = new_figure()
+    for variant, group in ok.groupby("variant", sort=False):
         x, y = ecdf(group[metric])
         fig.add_trace(
             go.Scatter(
@@ -71,16 +84,13 @@ def ecdf_figure(frame: pd.DataFrame, metric: str = "ttft_ms") -> go.Figure:
                 x=x,
                 y=y,
                 mode="lines+markers",
-                line={"shape": "hv", "color": _COLORS[i % 8]},
-                marker={"size": 5},
+                line={"shape": "hv", "color": colors[str(variant)], "width": 3},
+                marker={"size": 6},
             )
         )
-    fig.add_hline(y=0.5, line_dash="dot", line_color="#888", annotation_text="median")
+    fig.add_hline(y=0.5, line_dash="dot", line_color=NEUTRAL, annotation_text="median")
     fig.update_layout(
-        xaxis_title=_axis_title(metric),
-        yaxis_title="share of trials ≤ x",
-        yaxis_range=[0, 1.02],
-        margin=_MARGIN,
+        xaxis_title=_axis_title(metric), yaxis_title="share of trials ≤ x", yaxis_range=[0, 1.02]
     )
     return fig
 
@@ -90,7 +100,7 @@ def sample_trials(frame: pd.DataFrame) -> dict[str, int]:
     chosen: dict[str, int] = {}
     for variant, group in frame[frame["status"] == "ok"].groupby("variant", sort=False):
         distance = (group["total_ms"] - group["total_ms"].median()).abs()
-        chosen[str(variant)] = int(group.loc[distance.idxmin(), "trial"])
+        chosen[str(variant)] = int(group["trial"].iloc[distance.argmin()])
     return chosen
 
 
@@ -112,42 +122,56 @@ def sample_arrival_figure(trials: pd.DataFrame, chunks: pd.DataFrame) -> go.Figu
         ].iloc[0]
         for v, t in picks.items()
     }
-    return arrival_figure(runs[["label", "branch", "t_ms", "chars"]], ttft)
+    colors = _variant_colors(trials)
+    line_colors = {f"{v} (trial {t})": colors[v] for v, t in picks.items()}
+    return arrival_figure(runs[["label", "branch", "t_ms", "chars"]], ttft, colors=line_colors)
 
 
 def timeline_figure(frame: pd.DataFrame) -> go.Figure:
-    """Each trial as a bar on the experiment's clock: overlapping bars are concurrency at work."""
+    """Each trial as a bar on the experiment's clock: overlapping bars are concurrency at work.
+
+    Successful trials take their configuration's colour; failed and stopped ones are their own
+    traces, named in the legend and hatched, so the status never rests on colour alone.
+    """
     if frame.empty:
         return empty_figure("No trials yet.")
     order = frame.sort_values("started_ms").reset_index(drop=True)
-    colors = {v: _COLORS[i % 8] for i, v in enumerate(dict.fromkeys(frame["variant"]))}
-    fig = go.Figure()
-    for variant, group in order.groupby("variant", sort=False):
+    colors = _variant_colors(frame)
+    ok = order["status"] == "ok"
+    fig = new_figure()
+    for variant, group in order[ok].groupby("variant", sort=False):
+        fig.add_trace(_trial_bars(group, str(variant), colors[str(variant)], ""))
+    for status, group in order[~ok].groupby("status", sort=False):
+        name = str(status)
         fig.add_trace(
-            go.Bar(
-                name=str(variant),
-                orientation="h",
-                y=group.index.tolist(),
-                base=group["started_ms"].tolist(),
-                x=(group["ended_ms"] - group["started_ms"]).clip(lower=1).tolist(),
-                marker_color=[_STATUS_COLORS[s] or colors[variant] for s in group["status"]],
-                hovertext=[
-                    f"{html.escape(str(variant))} trial {t}: {s}"
-                    for t, s in zip(group["trial"], group["status"], strict=True)
-                ],
-                hoverinfo="text",
-            )
+            _trial_bars(group, name, STATUS_COLORS.get(name) or NEUTRAL, STATUS_PATTERNS.get(name, "/"))
         )
     fig.update_layout(
         barmode="overlay",
         xaxis_title="ms since the experiment started",
         yaxis_title="trials (by start)",
-        height=160 + min(len(order), 200) * 3,
-        margin=_MARGIN,
+        height=180 + min(len(order), 200) * 3,
     )
     fig.update_yaxes(autorange="reversed", showticklabels=False)
     return fig
 
 
+def _trial_bars(group: pd.DataFrame, name: str, color: str, pattern: str) -> go.Bar:
+    return go.Bar(
+        name=name,
+        orientation="h",
+        y=group.index.tolist(),
+        base=group["started_ms"].tolist(),
+        x=(group["ended_ms"] - group["started_ms"]).clip(lower=1).tolist(),
+        marker={"color": color, "pattern": {"shape": pattern}},
+        hovertext=[
+            f"{html.escape(str(v))} trial {t}: {s}"
+            for v, t, s in zip(group["variant"], group["trial"], group["status"], strict=True)
+        ],
+        hoverinfo="text",
+    )
+
+
 def render_lab_figure(fig: go.Figure, *, key: str) -> None:
-    st.plotly_chart(fig, key=key)
+    """Draw one of this module's figures (keys are the lab's `lab_res_*` chart keys)."""
+    render_figure(fig, key=key)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
-import streamlit as st
+
+from components.figures.render import render_figure
+from components.figures.theme import NEUTRAL, new_figure
 
 __all__ = ["render_ticks", "ticks_figure"]
-
-_COLORS = ["#E45756", "#54A24B", "#4C78A8", "#F58518"]
 
 
 def ticks_figure(runs: Mapping[str, tuple[Sequence[float], float]], every_ms: float = 20.0) -> go.Figure:
@@ -22,9 +22,9 @@ def ticks_figure(runs: Mapping[str, tuple[Sequence[float], float]], every_ms: fl
     `runs` maps a label to (tick times in seconds, stream duration in seconds). A dotted
     line shows what a loop that is never blocked would count.
     """
-    fig = go.Figure()
+    fig = new_figure()
     longest_ms = 0.0
-    for i, (label, (ticks, elapsed_s)) in enumerate(runs.items()):
+    for label, (ticks, elapsed_s) in runs.items():
         tick_ms = [t * 1000 for t in ticks]
         end_ms = max([elapsed_s * 1000, *tick_ms])
         longest_ms = max(longest_ms, end_ms)
@@ -34,7 +34,7 @@ def ticks_figure(runs: Mapping[str, tuple[Sequence[float], float]], every_ms: fl
                 x=[0.0, *tick_ms, end_ms],
                 y=[0, *range(1, len(tick_ms) + 1), len(tick_ms)],
                 mode="lines",
-                line={"shape": "hv", "color": _COLORS[i % len(_COLORS)], "width": 3},
+                line={"shape": "hv", "width": 3},  # the palette's colours, in order
             )
         )
     fig.add_trace(
@@ -43,19 +43,14 @@ def ticks_figure(runs: Mapping[str, tuple[Sequence[float], float]], every_ms: fl
             x=[0.0, longest_ms],
             y=[0, longest_ms / every_ms],
             mode="lines",
-            line={"dash": "dot", "color": "#888"},
+            line={"dash": "dot", "color": NEUTRAL, "width": 2},
         )
     )
-    fig.update_layout(
-        xaxis_title="ms since the stream started",
-        yaxis_title="heartbeat ticks",
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        legend={"orientation": "h", "y": -0.25},
-    )
+    fig.update_layout(xaxis_title="ms since the stream started", yaxis_title="heartbeat ticks")
     return fig
 
 
 def render_ticks(
     runs: Mapping[str, tuple[Sequence[float], float]], *, every_ms: float = 20.0, key: str | None = None
 ) -> None:
-    st.plotly_chart(ticks_figure(runs, every_ms), key=key)
+    render_figure(ticks_figure(runs, every_ms), key=key)

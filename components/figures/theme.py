@@ -19,6 +19,7 @@ __all__ = [
     "AT_ONCE",
     "FAILED",
     "FLAG_COLORS",
+    "FONT_SIZE",
     "INK",
     "LAYER_COLORS",
     "MILESTONE_COLORS",

@@ -8,39 +8,32 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
+
+from components.figures.render import render_figure
+from components.figures.theme import MODE_COLORS, NEUTRAL, empty_figure, new_figure
 
 __all__ = ["render_trials", "trials_figure"]
 
-MODE_COLORS = {"stream": "#4C78A8", "invoke": "#E45756"}
-METRICS = {"ttft_ms": "Time to first text", "total_ms": "Total time"}
+_METRICS = {"ttft_ms": "Time to first text", "total_ms": "Total time"}
 
 
 def trials_figure(frame: pd.DataFrame) -> go.Figure:
     """Grouped boxes: x = metric, one colour per mode, all points drawn next to each box."""
-    fig = go.Figure()
     ok = frame[frame["error"].isna()] if "error" in frame.columns else frame
     if ok.empty:
-        fig.add_annotation(
-            text="No successful trials yet: press Run.",
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-        )
-        return fig
+        return empty_figure("No successful trials yet: press Run.")
+    fig = new_figure()
     for mode, group in ok.groupby("mode", sort=False):
-        long = group.melt(["trial"], list(METRICS), var_name="metric", value_name="ms")
+        long = group.melt(["trial"], list(_METRICS), var_name="metric", value_name="ms")
         fig.add_trace(
             go.Box(
                 name=str(mode),
-                x=long["metric"].map(METRICS),
+                x=long["metric"].map(_METRICS),
                 y=long["ms"],
                 boxpoints="all",
                 jitter=0.4,
                 pointpos=0,
-                marker_color=MODE_COLORS.get(str(mode)),
+                marker_color=MODE_COLORS.get(str(mode), NEUTRAL),
                 customdata=long["trial"],
                 hovertemplate="trial %{customdata}: %{y:.0f} ms<extra>" + str(mode) + "</extra>",
             )
@@ -49,11 +42,10 @@ def trials_figure(frame: pd.DataFrame) -> go.Figure:
         boxmode="group",
         yaxis_title="ms since request start",
         legend_title_text="mode",
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
         yaxis_rangemode="tozero",
     )
     return fig
 
 
 def render_trials(frame: pd.DataFrame, *, key: str | None = None) -> None:
-    st.plotly_chart(trials_figure(frame), key=key)
+    render_figure(trials_figure(frame), key=key)

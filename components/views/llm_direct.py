@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.figures.charts import render_arrival
+from components.figures.arrival import render_arrival
 from components.figures.flags import render_flag_chart
 from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards

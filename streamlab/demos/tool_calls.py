@@ -101,7 +101,7 @@ class ToolCallLog:
         return pd.DataFrame([_table_row(row) for row in self.rows], columns=TABLE_COLUMNS)
 
     def arrival_frame(self, label: str = "tool-call arguments") -> pd.DataFrame:
-        """Rows for `components.figures.charts.arrival_figure`: argument characters over time."""
+        """Rows for `components.figures.arrival.arrival_figure`: argument characters over time."""
         return pd.DataFrame(
             {
                 "t_ms": [row.t_ms for row in self.rows],

@@ -11,7 +11,8 @@ from components.figures.lab import (
     sample_trials,
     timeline_figure,
 )
-from streamlab.lab.experiments import ChunkPoint, TrialResult, chunks_frame, trials_frame
+from components.figures.theme import FAILED, PALETTE, STATUS_PATTERNS
+from streamlab.lab.results import ChunkPoint, TrialResult, chunks_frame, trials_frame
 
 
 def trial(variant: str, i: int, total: float, *, status: str = "ok") -> TrialResult:
@@ -88,8 +89,28 @@ def test_sample_arrival_draws_the_chosen_trials_with_their_ttft():
     assert list(lines[1].y) == [0, 0, 2, 4]  # cumulative characters
 
 
-def test_timeline_has_a_bar_per_trial_and_marks_failures_red():
+def test_timeline_has_a_bar_per_trial_and_names_failures_in_the_legend():
     fig = timeline_figure(trials_frame(TRIALS))
-    invoke = next(t for t in fig.data if t.name == "invoke")
-    assert len(invoke.base) == 2 and "#D62728" in list(invoke.marker.color)
-    assert sum(len(t.base) for t in fig.data) == 5
+
+    assert [(t.name, len(t.base)) for t in fig.data] == [("streaming", 3), ("invoke", 1), ("failed", 1)]
+    failed = fig.data[-1]
+    assert (failed.marker.color, failed.marker.pattern.shape) == (FAILED, STATUS_PATTERNS["failed"])
+    assert failed.hovertext == ("invoke trial 1: failed",)
+
+
+def test_every_lab_chart_gives_a_configuration_the_same_colour():
+    trials, chunks = trials_frame(TRIALS), chunks_frame(TRIALS)
+    figures = [
+        distribution_figure(trials, "total_ms"),
+        ecdf_figure(trials),
+        timeline_figure(trials),
+        sample_arrival_figure(trials, chunks),
+    ]
+
+    def color(trace) -> str:
+        return trace.line.color if trace.type == "scatter" else trace.marker.color
+
+    for fig in figures:
+        named = {t.name.split(" (")[0]: color(t) for t in fig.data if t.name and t.name != "failed"}
+        assert {named["streaming"], named["invoke"]} == {PALETTE[0], PALETTE[1]}
+        assert named["streaming"] == PALETTE[0]

@@ -1,0 +1,119 @@
+"""When the text arrives: cumulative characters (or tokens) over time, one step line per run.
+
+`arrival_figure` is pure (recorder frames in, a figure out); `render_arrival` draws it. Each
+line's TTFT is a dotted line with a label, so "text appeared earlier" reads off the chart.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.figures.render import render_figure
+from components.figures.theme import PALETTE, empty_figure, new_figure
+
+__all__ = ["arrival_figure", "line_keys", "render_arrival"]
+
+
+def line_keys(frame: pd.DataFrame) -> pd.Series:
+    """One key per plotted line: the run label, plus " · branch" when a parallel branch is set."""
+    label_column = "label" if "label" in frame.columns else "run"  # the recorder calls it "run"
+    labels = frame[label_column].astype(str)
+    if "branch" not in frame.columns:
+        return labels
+    branch = frame["branch"]
+    return labels.where(branch.isna(), labels + " · " + branch.astype(str))
+
+
+def arrival_figure(
+    runs: pd.DataFrame | Iterable[pd.DataFrame],
+    ttft_ms: Mapping[str, float | None] | None = None,
+    *,
+    unit: str = "chars",
+    colors: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Cumulative characters (or tokens, `unit="tokens"`) over time, one step line per run/branch.
+
+    `runs`: recorder frames (`t_ms`, `label` or `run`, optional `branch`, `chars`/`cum_chars`).
+    `ttft_ms` maps a line key (see `line_keys`: the label, or "label · branch") to its TTFT;
+    other lines get the time of their first non-empty chunk (a run's TTFT is its fastest
+    branch's, so it is not reused for branches). Each TTFT is a dotted line plus a marker.
+    `colors` pins a line key's colour (the lab's configurations); other lines take the palette's.
+    """
+    frame = runs if isinstance(runs, pd.DataFrame) else pd.concat(list(runs) or [pd.DataFrame()])
+    if frame.empty:
+        return empty_figure("Nothing streamed yet: run a chain to see when the text arrives.")
+    frame = frame.assign(_line=line_keys(frame)).sort_values("t_ms", kind="stable")
+    fig = new_figure()
+    for i, (line_key, group) in enumerate(frame.groupby("_line", sort=False)):
+        key = str(line_key)
+        color = (colors or {}).get(key) or PALETTE[i % len(PALETTE)]  # TTFT marks share it
+        t, total = _cumulative(group, unit)
+        line = {"shape": "hv", "color": color, "width": 3}  # text arrives in steps, one per chunk
+        fig.add_trace(
+            go.Scatter(name=key, x=[0.0, *t], y=[0, *total], mode="lines", line=line, legendgroup=key)
+        )
+        ttft = _lookup_ttft(ttft_ms, key, group)
+        if ttft is not None:
+            _add_ttft(fig, key, ttft, color)
+    fig.update_layout(
+        xaxis_title="ms since request start", yaxis_title=f"cumulative {unit}", hovermode="x unified"
+    )
+    return fig
+
+
+def _cumulative(group: pd.DataFrame, unit: str) -> tuple[list[float], list[float]]:
+    # Sum per-chunk sizes when present, so each line has its own total even if the frame's
+    # running total spans the whole run.
+    total = group[unit].fillna(0).cumsum() if unit in group.columns else group[f"cum_{unit}"]
+    return group["t_ms"].tolist(), total.tolist()
+
+
+def _chunk_chars(group: pd.DataFrame) -> pd.Series:
+    if "chars" in group.columns:
+        return group["chars"].fillna(0)
+    return group["cum_chars"].diff().fillna(group["cum_chars"])
+
+
+def _lookup_ttft(
+    ttft_ms: Mapping[str, float | None] | None, key: str, group: pd.DataFrame
+) -> float | None:
+    if ttft_ms and key in ttft_ms:
+        return ttft_ms[key]
+    content = group.loc[_chunk_chars(group) > 0, "t_ms"]  # TTFT ignores the empty role chunk
+    return float(content.iloc[0]) if len(content) else None
+
+
+def _add_ttft(fig: go.Figure, key: str, ttft: float, color: str) -> None:
+    fig.add_vline(
+        x=ttft,
+        line={"dash": "dot", "color": color, "width": 2},
+        annotation={"text": f"TTFT {ttft:.0f} ms", "font": {"color": color}},
+        annotation_position="top right",
+    )
+    fig.add_trace(
+        go.Scatter(
+            name=f"TTFT · {key}",
+            x=[ttft],
+            y=[0],
+            mode="markers",
+            marker={"symbol": "triangle-up", "size": 14, "color": color},
+            legendgroup=key,
+            showlegend=False,
+            hovertext=[f"TTFT {html.escape(key)}: {ttft:.0f} ms"],
+            hoverinfo="text",
+        )
+    )
+
+
+def render_arrival(
+    runs: pd.DataFrame | Iterable[pd.DataFrame],
+    ttft_ms: Mapping[str, float | None] | None = None,
+    *,
+    unit: str = "chars",
+    key: str | None = None,
+) -> None:
+    render_figure(arrival_figure(runs, ttft_ms, unit=unit), key=key)
