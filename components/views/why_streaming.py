@@ -1,6 +1,7 @@
-"""Draw a `streamlab.demos.why_streaming.Race` live: a running clock and one column per lane.
+"""Views of "Why streaming matters": the race between `llm.stream()` and `llm.invoke()`, drawn
+live (a running clock and one column per lane), then its metric cards, verdict and arrival curves.
 
-Only this function, on the script thread, touches Streamlit; the lane threads just fill the
+Only `render_race`, on the script thread, touches Streamlit; the lane threads just fill the
 race's queue. Each lane shows when the user first saw text and when it was done, the two
 moments the lesson compares. Text redraws are coalesced so 80 chunks/s stay cheap.
 """
@@ -10,16 +11,34 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.figures.arrival import render_arrival
 from components.run.live_output import render_run_error
+from components.run.metric_cards import render_metric_cards
+from components.run.panel import RunContext, Saved
 from streamlab.demos.why_streaming import Race, RaceEvent
+from streamlab.measure.trials import verdict
+from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
 
-__all__ = ["LaneView", "render_lane_result", "render_race", "status_markdown"]
+__all__ = [
+    "LANES",
+    "LaneView",
+    "render_lane_result",
+    "render_race",
+    "replay_race",
+    "run_race",
+    "show_race",
+    "status_markdown",
+]
 
 REDRAW_EVERY_S = 0.05
+RECIPES = {"llm.stream()": streamed_lane, "llm.invoke()": invoked_lane}
+LANES = {"llm.stream()": "why_text_stream", "llm.invoke()": "why_text_invoke"}
+"""Each lane's text container: the browser tests and the paint probe watch them."""
 
 
 def status_markdown(first_ms: float | None, done_ms: float | None, now_ms: float) -> str:
@@ -130,3 +149,60 @@ def render_lane_result(
         st.caption("(blank screen)")
     if error is not None:
         render_run_error(error, partial=bool(text))
+
+
+def run_race(ctx: RunContext, prompt: str) -> Saved:
+    """Both lanes' requests leave together; each column fills as its text arrives."""
+    # Each lane is its own request: its own model, whose trace id the simulator logs sends under.
+    race = Race({name: partial(recipe, ctx.model(name), prompt) for name, recipe in RECIPES.items()})
+    clock = st.empty()
+    columns = _columns()
+    views = render_race(race, columns, clock=clock, text_keys=LANES)
+    for name, recorder in race.recorders.items():
+        ctx.finish(name, recorder)
+    saved = {
+        "lanes": {name: (v.text, v.first_ms, v.done_ms, v.error) for name, v in views.items()},
+        "summaries": race.summaries(),
+        "frames": [rec.to_dataframe() for rec in race.recorders.values()],
+    }
+    _metric_cards(columns, saved)
+    return saved
+
+
+def replay_race(saved: Saved) -> None:
+    """The race as it ended: its clock, each lane's status, text and metric cards."""
+    done = [lane[2] for lane in saved["lanes"].values() if lane[2] is not None]
+    st.markdown(f"Race clock: **{max(done, default=0.0) / 1000:.2f} s**")
+    columns = _columns()
+    for name, (text, first_ms, done_ms, error) in saved["lanes"].items():
+        with columns[name]:
+            render_lane_result(text, first_ms, done_ms, error, key=LANES[name])
+    _metric_cards(columns, saved)
+
+
+def _columns() -> dict[str, DeltaGenerator]:
+    columns = dict(zip(RECIPES, st.columns(2), strict=True))
+    for name, column in columns.items():
+        column.subheader(f"{'Streamed' if name == 'llm.stream()' else 'Not streamed'}: `{name}`")
+    return columns
+
+
+def _metric_cards(columns: Mapping[str, DeltaGenerator], saved: Saved) -> None:
+    stream, invoke = saved["summaries"].values()
+    for name, summary, other in (("llm.stream()", stream, invoke), ("llm.invoke()", invoke, stream)):
+        with columns[name]:
+            render_metric_cards(summary, columns=("ttft_ms", "total_ms", "chunks"), delta_from=other)
+
+
+def show_race(saved: Saved) -> None:
+    """Who won which race (first text, done), and when each lane's text arrived."""
+    stream, invoke = saved["summaries"].values()
+    if stream["ttft_ms"] and invoke["ttft_ms"] and stream["total_ms"] and invoke["total_ms"]:
+        st.success(verdict(stream["ttft_ms"], invoke["ttft_ms"], stream["total_ms"], invoke["total_ms"]))
+    st.subheader("When did the text arrive?")
+    ttfts = {s["label"]: s["ttft_ms"] for s in (stream, invoke)}
+    render_arrival(saved["frames"], ttfts, key="why_arrival")
+    st.caption(
+        "The streamed line climbs from its TTFT on; the invoked line is flat, then jumps to the "
+        "full answer in one step, at about the same time the streamed line tops out."
+    )
