@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from components.run.live_output import LiveText, render_run_error
+from streamlab.client.untrusted import without_remote_images
 
 __all__ = ["LastRun", "render_saved_text"]
 
@@ -42,6 +43,6 @@ def render_saved_text(live: object, *, key: str) -> None:
         return
     with st.container(key=key):
         if live.text:
-            st.markdown(live.text)
+            st.markdown(without_remote_images(live.text))
     if live.error is not None:
         render_run_error(live.error, partial=bool(live.text))

@@ -5,7 +5,8 @@ coalesced on a small time budget; the first piece is always shown at once so the
 perceived TTFT is not delayed. While streaming the text is plain (`st.text`, into a slot
 made before the first token) and becomes Markdown once at the end: in chromium that paints
 the first token ~10 ms sooner than Markdown updates (bench/perceived_latency.py, README
-there). Errors become a plain-language `st.error` under the partial text, never a traceback.
+there). Model output never loads images (`without_remote_images`). Errors become a
+plain-language `st.error` under the partial text, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from streamlab.client.errors import explain_error
+from streamlab.client.untrusted import without_remote_images
 from streamlab.measure.recorder import chunk_text
 
 FLUSH_EVERY_S = 0.03
@@ -76,9 +78,23 @@ def _write_into_slot(pieces: Iterable[str], *, plain: bool) -> None:
         if plain:
             slot.text(text, width="stretch")
         else:
-            slot.markdown(text)
+            slot.markdown(without_remote_images(text))
     if text and plain:
-        slot.markdown(text)
+        slot.markdown(without_remote_images(text))
+
+
+def _no_images(pieces: Iterable[str]) -> Iterator[str]:
+    """`without_remote_images` for text that `st.write_stream` joins: a piece's trailing "!" waits
+    for the next piece, so an image cannot form across two pieces."""
+    held = ""
+    for piece in pieces:
+        text, held = held + piece, ""
+        if text.endswith("!"):
+            text, held = text[:-1], "!"
+        if text:
+            yield without_remote_images(text)
+    if held:
+        yield held
 
 
 def render_text_stream(chunks: Iterable[object], *, key: str | None = None) -> LiveText:
@@ -102,7 +118,8 @@ def render_text_stream(chunks: Iterable[object], *, key: str | None = None) -> L
         if mode in ("plain", "markdown"):
             _write_into_slot(coalesce(texts(), every_s), plain=mode == "plain")
         else:
-            st.write_stream(texts() if mode == "every-chunk" else coalesce(texts(), every_s))
+            pieces = texts() if mode == "every-chunk" else coalesce(texts(), every_s)
+            st.write_stream(_no_images(pieces))
     if not result.text and result.error is None:
         st.caption("(the run produced no text)")
     if result.error is not None:

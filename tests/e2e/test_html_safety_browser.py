@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
+
 import pytest
 
-from tests.support.browser import assert_no_exception, open_lesson
+from tests.support.browser import assert_no_exception, click_run, open_lesson, rerun_after
 
 pytestmark = pytest.mark.browser
 PAYLOAD = (
@@ -28,3 +31,44 @@ def test_injected_html_in_the_answer_does_not_execute(page, app_url):
     assert page.evaluate("window.__xss") is None
     assert output.locator("img, script, b[onmouseover]").count() == 0
     assert "Hello" in output.inner_text()
+
+
+@pytest.fixture
+def pixel_server():
+    """A loopback HTTP server that records every request: a stand-in for a tracking pixel's host."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("content-type", "image/gif")
+            self.end_headers()
+            self.wfile.write(b"GIF89a")
+
+        def log_message(self, *args):  # keep the test output clean
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+
+
+def test_when_the_answer_holds_a_markdown_image_then_the_browser_fetches_nothing(
+    page, app_url, pixel_server
+):
+    url, hits = pixel_server
+    answer = f"Look ![pixel]({url}/inline.gif) and ![ref][p] done\n\n[p]: {url}/reference.gif"
+    open_lesson(page, app_url, "llm_direct", ttft="0", tps="200", seed="1")
+    page.get_by_text("Inject a fault").click()
+    box = page.locator(".st-key-sim_text textarea")
+    box.fill(answer)
+    rerun_after(page, lambda: box.press("Control+Enter"))  # commits a text_area value
+    click_run(page, "direct_run")
+    output = page.locator(".st-key-direct_output")
+    output.get_by_text("done").wait_for(timeout=30_000)
+    assert_no_exception(page)
+    assert output.locator("img").count() == 0
+    assert "pixel" in output.inner_text()  # the image's text is still there, as text
+    assert hits == []
