@@ -91,6 +91,7 @@ class TimedRun:
         layers_intro: str | None = LAYERS_INTRO,
         layers_titles: Mapping[str, str] | None = None,
         reached_lanes: Callable[[Saved], bool] | None = None,
+        show_after: Callable[[Saved], None] | None = None,
     ) -> Saved | None:
         """Draw the button; on a click run and save, else replay the last run; then `show` it.
 
@@ -101,6 +102,7 @@ class TimedRun:
         Without `replay`, each lane's text is redrawn from `saved[lane]` (a `LiveText`).
         `reached_lanes`, if given, says whether a saved run got as far as its lanes' requests;
         a run cut short before them (e.g. an earlier step failed) gets no layer tables.
+        `show_after`, if given, draws more results under the layer tables (`show` draws above).
         Returns what the run kept (None before the first run).
         """
         clicked = st.button(self.label, key=self.button_key, type="primary")
@@ -112,16 +114,19 @@ class TimedRun:
             traced = self.layered.start(lanes) if lanes else {}  # no lanes: nothing to time in layers
             ctx = RunContext(current_provider(), traced, self.layered)
             saved = self.last.save(**run(ctx))
-        elif (saved := self.last.get()) is not None:
+        elif (last := self.last.get()) is not None:
+            saved = last
             (replay or self._replay_lanes(lanes))(saved)
         else:
             return None
         if show:
             show(saved)
-        if not lanes or (reached_lanes is not None and not reached_lanes(saved)):
-            return saved
-        self.layered.render(key=f"{self.key}_layers", intro=layers_intro, titles=layers_titles)
-        if clicked:
+        timed = bool(lanes) and (reached_lanes is None or reached_lanes(saved))
+        if timed:
+            self.layered.render(key=f"{self.key}_layers", intro=layers_intro, titles=layers_titles)
+        if show_after:
+            show_after(saved)
+        if timed and clicked:
             self.layered.end()  # everything is drawn: the browser may report now (one rerun)
         return saved
 
