@@ -54,7 +54,8 @@ METRICS: dict[str, MetricSpec] = {
 }
 # The recorder's summary says output_speed_tps; pages may say tokens_per_s. Accept both.
 _ALIASES = {"tokens_per_s": ("tokens_per_s", "output_speed_tps")}
-_DELTA_COLORS = {"lower": "inverse", "higher": "normal", "neutral": "off"}
+DeltaColor = Literal["normal", "inverse", "off"]
+_DELTA_COLORS: dict[str, DeltaColor] = {"lower": "inverse", "higher": "normal", "neutral": "off"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class MetricCard:
     label: str
     value: str
     delta: str | None
-    delta_color: Literal["normal", "inverse", "off"]
+    delta_color: DeltaColor
     help: str | None
 
 

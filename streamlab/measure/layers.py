@@ -157,7 +157,8 @@ def _server_rows(trace: ServerTrace, start_epoch_ns: int) -> list[dict[str, Any]
 
 
 def _received_rows(received: pd.DataFrame) -> list[dict[str, Any]]:
-    rows, total = [], 0
+    rows: list[dict[str, Any]] = []
+    total = 0
     if received.empty:
         return rows
     for t_ms, text in zip(received["t_ms"], received["text"], strict=True):
@@ -253,7 +254,8 @@ def to_summary_table(summaries: Sequence[LayerSummary]) -> pd.DataFrame:
     def ms(value: float | None) -> float | None:
         return None if value is None else round(value, 1)
 
-    rows, above = [], None
+    rows: list[list[Any]] = []
+    above: float | None = None
     for s in summaries:
         behind = None if above is None or s["first_ms"] is None else s["first_ms"] - above
         rows.append(
