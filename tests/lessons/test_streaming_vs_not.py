@@ -1,13 +1,21 @@
-"""The comparison lesson: repeated trials of stream vs invoke, medians, verdict, seed table."""
+"""Lesson "Streaming vs non-streaming": repeated trials of stream vs invoke, medians, verdict, seed
+table (recipe and demo); the page, whose trials are followed by one request per mode drawn on screen
+and measured in three layers, one tab per lane.
+
+AppTest runs no JavaScript, so the browser layer stays empty here; the browser tests
+(tests/e2e/test_compare_layers_browser.py) cover it in chromium.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
 
 from components.figures.trials import trials_figure
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from streamlab.measure.trials import (
     Measurement,
     Trial,
@@ -21,9 +29,12 @@ from streamlab.measure.trials import (
 )
 from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
 from streamlab.sim.answers import LatencyProfile
+from tests.support.apptest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, texts
 
 SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=100, jitter_ms=0, seed=1)
 PROMPT = "Explain latency in LLM apps"
+PAGE = "lessons/09_streaming_vs_not.py"
+ANSWER = "Latency is the wait for an answer."
 
 
 def test_streaming_shows_first_text_sooner_but_total_time_is_about_the_same(make_llm):
@@ -141,3 +152,82 @@ def test_trials_figure_has_one_box_per_mode_with_every_trial_as_a_point():
 def test_trials_figure_without_successful_trials_says_so():
     fig = trials_figure(to_frame([Trial(1, "stream", None, None, None, "boom")]))
     assert not fig.data and "No successful trials" in fig.layout.annotations[0].text
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def _run(at, trials: int):
+    at.slider(key="cmp_trials").set_value(trials)
+    at.button(key="cmp_run").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_trials_give_medians_a_verdict_the_seed_table_then_each_mode_once_with_its_layers():
+    at = _run(open_page(PAGE, profile=SMALL_PROFILE), 3)
+    verdict = at.success[0].value
+    match = re.search(r"Streaming showed first text (\d+\.\d)× sooner .*; total time ", verdict)
+    assert match, verdict
+    assert float(match[1]) > 3
+    assert "medians of 3 trials" in verdict
+    tables = [df.value for df in at.dataframe]  # AppTest does not expose dataframe keys
+    medians_table = next(t for t in tables if "median chunks" in t.columns).set_index("mode")
+    assert medians_table.loc["stream", "trials"] == medians_table.loc["invoke", "trials"] == 3
+    assert medians_table.loc["stream", "median chunks"] > 20
+    assert medians_table.loc["invoke", "median chunks"] == 1
+    total = medians_table["median total (ms)"]
+    assert 0.7 < total["stream"] / total["invoke"] < 1.4
+    seed = next(t for t in tables if "Aspect" in t.columns).set_index("Aspect")
+    assert seed.loc["Latency", "What the numbers say"].startswith("Misleading")
+    assert "streaming_vs_not" in at.session_state["lessons_run"]
+    assert "def measure_stream" in texts(at) and "def measure_invoke" in texts(at)
+    # After the trials, one request per mode, each in its own tab of three layers.
+    assert [tab.label for tab in at.tabs] == ["llm.stream()", "llm.invoke()"]
+    streamed, invoked = layer_tables(at)
+    for table in (streamed, invoked):
+        assert list(table.index) == [SERVER, LANGCHAIN, BROWSER]
+        assert table.loc[SERVER, "chars"] == table.loc[LANGCHAIN, "chars"] > 100  # the LLM's text
+        assert table.loc[SERVER, "first token (ms)"] <= table.loc[LANGCHAIN, "first token (ms)"]
+        assert pd.isna(table.loc[BROWSER, "first token (ms)"])
+    assert streamed.loc[SERVER, "updates"] == streamed.loc[LANGCHAIN, "updates"] > 20
+    assert invoked.loc[SERVER, "updates"] == invoked.loc[LANGCHAIN, "updates"] == 1
+    assert streamed.loc[LANGCHAIN, "first token (ms)"] * 3 < invoked.loc[LANGCHAIN, "first token (ms)"]
+    assert "needs a real browser tab" in texts(at)
+
+
+def test_page_a_rerun_redraws_the_verdict_both_answers_and_layers():
+    at = _run(open_page(PAGE, profile={**FAST_PROFILE, "sim_text": ANSWER}), 2)
+    at.slider(key="cmp_trials").set_value(4).run()  # any widget reruns; so does the browser's report
+    assert not at.exception
+    assert "medians of 2 trials" in at.success[0].value
+    assert [m.value for m in at.markdown].count(ANSWER) == 2
+    assert [m.label for m in at.metric] == ["TTFT", "Total", "Chunks"]
+    assert [t.loc[LANGCHAIN, "chars"] for t in layer_tables(at)] == [len(ANSWER)] * 2
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "cmp_chart",
+        "cmp_layers_0_chart",
+        "cmp_layers_1_chart",
+    ]
+
+
+def test_page_corrects_the_seed_links_the_lab_and_refuses_an_empty_prompt():
+    at = open_page(PAGE)
+    assert "Latency" in at.warning[0].value and "Actually" in at.warning[0].value
+    links = at.get("page_link")
+    assert any(link.proto.page == "latency_lab" for link in links)  # lessons/14_latency_lab.py
+    at.text_input(key="cmp_prompt").set_value("")
+    at.button(key="cmp_run").click().run()
+    assert not at.exception
+    assert "prompt is empty" in at.error[0].value
+    assert not at.success  # nothing ran
+
+
+def test_page_failed_trials_are_reported_in_plain_words_and_the_rest_still_counts():
+    at = _run(
+        open_page(PAGE, profile={**FAST_PROFILE, "sim_fault": "drop_after", "sim_drop_after": 5}), 2
+    )
+    # drop_after cuts only streams: every stream trial fails, the invoke trials succeed.
+    message = at.error[0].value
+    assert message.startswith("2 of 4 trials failed: ") and "Error" not in message  # plain words
+    assert not at.success  # no verdict without streaming results
