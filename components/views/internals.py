@@ -1,18 +1,46 @@
-"""The SSE tap as one more layer row: what crossed the wire, next to "sent by server".
+"""Views of "How streaming works internally": one run streamed through an SSE tap, then its
+chunks, SSE lines, counts and `+` experiments; and the tap as one more layer row.
 
-Page 03 copies the response bytes with an httpx tee (`streamlab.measure.sse_capture.SSETap`). Its
+The tap (`streamlab.measure.sse_capture.SSETap`) copies the response bytes with an httpx tee. Its
 content lines, on the recorder's clock, are the same updates the simulator logged as sent:
 putting them in a row shaped like the three-layer table lets the learner compare them.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 import pandas as pd
 import streamlit as st
+from langchain_core.messages import AIMessageChunk
 
-from streamlab.measure.layers import LayerSummary
+from components.code_panel import show_source
+from components.figures.arrival import render_arrival
+from components.run.live_output import render_text_stream
+from components.run.metric_cards import render_metric_cards
+from components.run.panel import RunContext, Saved
+from streamlab.demos import internals as ci
+from streamlab.measure.layers import SERVER, LayerSummary
+from streamlab.measure.recorder import StreamRecorder
+from streamlab.measure.sse_capture import SSETap
+from streamlab.recipes import internals as r
 
-__all__ = ["WIRE", "WIRE_COLUMNS", "render_wire_row", "to_wire_row", "wire_note"]
+__all__ = [
+    "LANES",
+    "WIRE",
+    "WIRE_COLUMNS",
+    "inspected",
+    "render_wire_row",
+    "run_inspection",
+    "show_inspection",
+    "show_wire",
+    "to_wire_row",
+    "wire_note",
+]
+
+LANE, WIRE_RUN = "llm.stream()", "SSE lines (wire)"  # WIRE_RUN: inspect_run's label for the tap's rows
+LANES = {LANE: "int_output"}  # the browser tests and the paint probe watch this container
 
 WIRE = "on the wire (SSE tap)"
 WIRE_COLUMNS = ["first token (ms)", "last token (ms)", "updates", "chars", "measured by"]
@@ -26,6 +54,7 @@ def to_wire_row(arrival: pd.DataFrame, run: str) -> pd.DataFrame:
     `run` picks the tap's rows.
     """
     lines = arrival[(arrival["run"] == run) & (arrival["chars"] > 0)]
+    row: list[object]
     if lines.empty:
         row = [None, None, 0, 0, MEASURED_BY]
     else:
@@ -63,3 +92,79 @@ def wire_note(wire: pd.DataFrame, server: LayerSummary | None) -> str:
         f"{float(first) - server['first_ms']:.1f} ms after the server sent it: *sent by server* "
         "is what crossed the wire."
     )
+
+
+def run_inspection(ctx: RunContext, question: str, max_tokens: int) -> Saved:
+    """Stream the question through the tap, keeping every chunk for the tables."""
+    tap, recorder = SSETap(), StreamRecorder(label="chunks (LangChain)")
+    # The trace id asks the simulator to log its send times (other providers never see it).
+    traced = replace(ctx.config, sim_overrides={**ctx.lanes[LANE].sim, **ctx.config.sim_overrides})
+    llm = r.build_tapped_llm(traced, tap, max_tokens)
+    chunks: list[AIMessageChunk] = []  # render_text_stream reports any error under the text
+    kept = ci.keep(recorder.wrap(partial(r.stream_chunks, llm, question)), chunks)
+    live = render_text_stream(kept, key=LANES[LANE])
+    ctx.finish(LANE, recorder)
+    sums = list(r.running_sums(chunks))
+    server = next((s for s in ctx.lanes[LANE].summary() if s["layer"] == SERVER), None)
+    result = ci.inspect_run(chunks, sums, recorder, tap) if chunks else None
+    return {LANE: live, "result": result, "server": server}
+
+
+def inspected(saved: Saved) -> bool:
+    """Whether the run got a chunk to inspect (else there are no tables, nor layers, to show)."""
+    return saved["result"] is not None
+
+
+def show_wire(saved: Saved) -> None:
+    """The run's counts, and the tap's row to lay over the layer table drawn under it."""
+    if not inspected(saved):
+        return
+    result: ci.Inspection = saved["result"]
+    render_metric_cards(result.summary, columns=("chunks", "content_chunks", "output_tokens", "ttft_ms"))
+    st.subheader("Sent by server → on the wire → received by LangChain → shown in browser")
+    st.markdown(
+        "**Notice** that the SSE tap's row matches *sent by server* (the same pieces, a millisecond "
+        "or two later): the server layer is what crossed the wire. LangChain gets each piece a few "
+        "ms after that (the SDK parses the line, LangChain builds the chunk); your browser shows it "
+        "later still (websocket + rendering)."
+    )
+    render_wire_row(result.arrival, WIRE_RUN, saved["server"], key="int_wire")
+
+
+def show_inspection(saved: Saved) -> None:
+    """Chunks next to SSE lines, their arrival, and what `+` does with messages and chunks."""
+    if not inspected(saved):
+        return
+    result: ci.Inspection = saved["result"]
+    st.subheader("SSE lines vs chunks, per kind")
+    st.dataframe(result.counts, hide_index=True)
+    left, right = st.columns([3, 2])
+    left.markdown("**Every `AIMessageChunk`**, with the running sum `chunks[0] + … + chunks[i]`")
+    left.dataframe(result.chunk_rows, hide_index=True, key="int_chunk_table")
+    right.markdown("**The raw SSE lines** of the same request")
+    right.dataframe(result.sse_rows, hide_index=True, key="int_sse_table")
+    st.caption(
+        f"The chunk `id` is LangChain's run id ({result.chunk_id}), not the provider's "
+        f"`chatcmpl-…` id in the SSE lines ({result.sse_id})."
+    )
+    render_arrival(result.arrival, key="int_arrival")
+    st.caption("Each chunk is yielded the moment its line arrives: the two lines overlap.")
+    st.subheader("What `+` does with messages and chunks")
+    show_source(r.add_chunks, r.add_chunk_to_message, r.add_message_to_chunk)
+    st.caption(
+        "Operands from this run: the first text chunk, the usage chunk, and the final sum "
+        "as an `AIMessage` (what `invoke()` returns)."
+    )
+    if ops := result.operands:
+        for outcome in (
+            ci.try_add(r.add_chunks, ops.content, ops.usage),
+            ci.try_add(r.add_chunk_to_message, ops.message, ops.content),
+            ci.try_add(r.add_message_to_chunk, ops.content, ops.message),
+        ):
+            box = st.success if outcome.merged else st.warning if outcome.ok else st.error
+            box(f"`{outcome.expression}` → **{outcome.result_type}**: {outcome.detail}")
+        st.caption(
+            "`AIMessage + chunk` raises nothing, yet merges nothing: `BaseMessage.__add__` wraps "
+            "both in a prompt template. Sum chunks with chunks, then convert the total once "
+            "with `message_chunk_to_message`."
+        )

@@ -84,7 +84,6 @@ def chunk_table(
     """One row per chunk: its fields, plus the running sum `chunks[0] + … + chunks[i]`."""
     rows = []
     for i, (chunk, total, t) in enumerate(zip(chunks, sums, t_ns, strict=True)):
-        usage = total.usage_metadata or {}
         rows.append(
             {
                 "#": i,
@@ -95,7 +94,9 @@ def chunk_table(
                 "response_metadata": _json(chunk.response_metadata),
                 "usage_metadata": _json(chunk.usage_metadata),
                 "chunk_position": chunk.chunk_position,
-                "running sum output_tokens": usage.get("output_tokens"),
+                "running sum output_tokens": (
+                    total.usage_metadata["output_tokens"] if total.usage_metadata else None
+                ),
                 "id": chunk.id,
             }
         )

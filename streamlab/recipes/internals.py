@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessageChunk
 from langchain_openai import ChatOpenAI
 
 from streamlab.client.providers import ProviderConfig, build_chat_model
@@ -37,6 +37,6 @@ def add_chunk_to_message(message: AIMessage, chunk: AIMessageChunk):
     return message + chunk
 
 
-def add_message_to_chunk(chunk: AIMessageChunk, message: AIMessage) -> AIMessageChunk:
+def add_message_to_chunk(chunk: AIMessageChunk, message: AIMessage) -> BaseMessageChunk:
     # chunk + AIMessage: AIMessageChunk.__add__ only accepts chunks → TypeError.
     return chunk + message

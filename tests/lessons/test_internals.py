@@ -1,20 +1,36 @@
-"""The internals lesson: SSE lines vs AIMessageChunks of one run, and what `+` does."""
+"""Lesson "How streaming works internally": SSE lines vs AIMessageChunks of one run and what `+`
+does (recipes and demo, against the embedded simulator), then the page under AppTest (one page run
+per scenario): the SSE tap's row matches "sent by server", and the run survives reruns.
+
+AppTest runs no JavaScript, so "shown in browser" stays empty here; the browser test
+(tests/e2e/test_single_layers_browser.py) covers it in chromium.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_openai import ChatOpenAI
 
+from components.views.internals import WIRE
 from streamlab.client.providers import build_chat_model, embedded_config
 from streamlab.demos import internals as ci
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.measure.sse_capture import SSETap, classify_sse_line
 from streamlab.recipes import internals as r
+from tests.support.apptest import FAST_PROFILE, open_page, texts
 from tests.support.factories import INSTANT
 
+PAGE = "lessons/03_internals.py"
+FIRST = "first token (ms)"
+ANSWER = "Chunks travel as SSE lines."
 TEXT = "Chunks are not tokens."  # 5 tokens for the simulator: Chunks/ are/ not/ tokens/ .
+
+
+# --- recipes, the SSE tap and the inspection tables ---------------------------------------------
 
 
 @pytest.fixture
@@ -179,3 +195,105 @@ def test_sse_table_pulls_out_what_each_line_carries(tapped_run):
         'usage={"prompt_tokens":1,"completion_tokens":5,"total_tokens":6}',
         "[DONE]",
     ]
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+def _run(max_tokens: int = 12, **profile):
+    at = open_page(PAGE, profile={**FAST_PROFILE, **profile})
+    at.slider(key="int_max_tokens").set_value(max_tokens)
+    at.button(key="int_run").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _table(at, column: str) -> pd.DataFrame:
+    """The first table on the page that has `column` (AppTest does not expose dataframe keys)."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def _layers(at) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the three-layer table, the SSE tap's one-row table)."""
+    found = {t.value.index[0]: t.value for t in at.table if FIRST in t.value.columns}
+    return found[SERVER], found[WIRE]
+
+
+def test_when_run_then_chunks_sse_lines_merges_and_layers_show_one_request():
+    at = _run(12)
+    # Every chunk: role, content, finish, usage, last.
+    chunks = _table(at, "chunk_position")
+    assert list(chunks["kind"]) == ["role", *["content"] * 12, "finish", "usage", "last"]
+    assert chunks.iloc[0]["content"] == "''"
+    assert '"finish_reason": "length"' in chunks.iloc[13]["response_metadata"]  # cut by max_tokens
+    assert '"output_tokens": 12' in chunks.iloc[14]["usage_metadata"]
+    assert chunks.iloc[-1]["chunk_position"] == "last"
+    assert chunks.iloc[-1]["running sum output_tokens"] == 12
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Chunks"], metrics["Content chunks"], metrics["Output tokens"]) == ("16", "12", "12")
+    assert "internals" in at.session_state["lessons_run"]
+    # The raw SSE lines of the same request end with [DONE] and match the content chunks.
+    sse = _table(at, "line")
+    assert list(sse["line"])[-1] == "data: [DONE]"
+    assert (sse["kind"] == "content").sum() == (chunks["kind"] == "content").sum() == 12
+    assert '"role":"assistant"' in sse.iloc[0]["line"]
+    page = texts(at)
+    assert "lc_run--" in page and "chatcmpl-" in page  # chunk id vs provider id
+    # Merging chunks works; mixing a message and a chunk does not.
+    assert "`AIMessageChunk + AIMessageChunk` → **AIMessageChunk**" in at.success[0].value
+    assert "output_tokens': 12" in at.success[0].value  # content chunk + usage chunk
+    outcomes = " ".join(w.value for w in at.warning)
+    assert "`AIMessage + AIMessageChunk` → **ChatPromptTemplate**" in outcomes
+    assert "`AIMessageChunk + AIMessage` → **TypeError**" in at.error[0].value
+    assert "return left + right" in page
+    # The server layer equals what the SSE tap saw on the wire.
+    layers, wire = _layers(at)
+    assert list(layers.index) == [SERVER, LANGCHAIN, BROWSER]
+    assert layers.loc[SERVER, "updates"] == layers.loc[LANGCHAIN, "updates"] == wire.loc[WIRE, "updates"]
+    assert wire.loc[WIRE, "updates"] == 12  # max_tokens
+    assert layers.loc[SERVER, "chars"] == layers.loc[LANGCHAIN, "chars"] == wire.loc[WIRE, "chars"] > 12
+    sent, seen, received = layers.loc[SERVER, FIRST], wire.loc[WIRE, FIRST], layers.loc[LANGCHAIN, FIRST]
+    assert sent <= seen <= received, (sent, seen, received)
+    assert pd.isna(layers.loc[BROWSER, FIRST])
+    assert "needs a real browser tab" in page
+    assert "the same pieces." in page and "is what crossed the wire" in page
+    # The wire row sits right above the layer table, the chunk tables under it.
+    charts = [chart.key for chart in at.get("plotly_chart")]
+    assert charts == ["int_layers_chart", "int_arrival"]
+
+
+def test_when_rerun_then_the_answer_metrics_tables_and_layers_are_redrawn():
+    at = _run(60, sim_text=ANSWER)
+    at.run()  # e.g. the browser's report
+    assert not at.exception
+    assert ANSWER in [m.value for m in at.markdown]
+    layers, wire = _layers(at)
+    assert layers.loc[LANGCHAIN, "chars"] == wire.loc[WIRE, "chars"] == len(ANSWER)
+    content_chunks = int({m.label: m.value for m in at.metric}["Content chunks"])
+    assert content_chunks == layers.loc[LANGCHAIN, "updates"] == wire.loc[WIRE, "updates"] > 1
+    assert len(_table(at, "chunk_position")) == content_chunks + 4  # role, finish, usage, last
+
+
+def test_when_other_provider_then_no_server_layer_but_still_a_wire_row(sim_base_url):
+    at = _run(12, provider_kind="compatible", compat_url=sim_base_url, compat_model="sim-fast")
+    layers, wire = _layers(at)
+    assert pd.isna(layers.loc[SERVER, FIRST])
+    assert wire.loc[WIRE, "updates"] == layers.loc[LANGCHAIN, "updates"] == 12
+    assert "nothing to compare it with here" in texts(at)
+
+
+def test_when_question_empty_then_refused_and_nothing_runs():
+    at = open_page(PAGE)
+    at.text_input(key="int_question").set_value(" ")
+    at.button(key="int_run").click().run()
+    assert not at.exception
+    assert "prompt is empty" in at.error[0].value
+    assert not at.metric and not at.table and not at.dataframe
+    assert "lessons_run" not in at.session_state  # not counted as run
+
+
+def test_when_answer_is_html_then_the_tables_show_it_as_text():
+    at = _run(12, sim_text="<b>bold</b>")
+    sse = _table(at, "line")
+    assert "".join(_table(at, "chunk_position")["content"]).count("<") == 2  # repr'd, plain cells
+    assert any('"content":"<' in line for line in sse["line"])
