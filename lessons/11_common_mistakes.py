@@ -2,9 +2,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.sidebar import current_provider
 from components.views.common_mistakes import DEMOS
-from streamlab.client.providers import ProviderConfig
 
 st.title("Common mistakes")
 st.caption(
@@ -30,12 +28,11 @@ st.info(
 )
 
 question = st.text_input("Question for every demo", "Explain streaming runnables", key="mist_question")
-config = current_provider()
 
 
 @st.fragment  # Run in one tab reruns only that demo (the browser's report, too)
-def demo_panel(demo: Callable[[ProviderConfig, str], None]) -> None:
-    demo(config, question)
+def demo_panel(demo: Callable[[str], None]) -> None:
+    demo(question)
 
 
 tabs = st.tabs(list(DEMOS), key="mist_tab", on_change="rerun")

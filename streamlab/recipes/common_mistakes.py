@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import AIMessage, AIMessageChunk
@@ -29,7 +30,7 @@ def print_chunks(llm: ChatOpenAI, question: str) -> Iterator[str]:
 
 def print_contents(llm: ChatOpenAI, question: str) -> Iterator[str]:
     for chunk in llm.stream(question):
-        yield chunk.content  # what print(chunk.content, end="") writes: the text
+        yield chunk.text  # what print(chunk.text, end="") writes: the text (chunk.content too)
 
 
 # --- expecting a prompt or a lambda to stream ---------------------------------------------------
@@ -62,12 +63,12 @@ def build_shout_generator() -> Runnable[str, str]:
 
 
 def to_text(message: AIMessage) -> str:
-    return message.content  # needs the whole message: waits for the end
+    return message.text  # needs the whole message: waits for the end
 
 
-def to_text_stream(chunks: Iterator[AIMessageChunk]) -> Iterator[str]:
+def to_text_stream(chunks: Iterator[AIMessage]) -> Iterator[str]:
     for chunk in chunks:
-        yield chunk.content  # passes each piece on as it arrives
+        yield chunk.text  # passes each piece on as it arrives
 
 
 def build_with_plain_step(llm: ChatOpenAI) -> Runnable[dict, str]:
@@ -125,11 +126,11 @@ async def ticker(ticks: list[float], every_s: float = 0.02) -> None:
 
 
 async def answer_blocking(llm: ChatOpenAI, question: str) -> str:
-    return "".join(chunk.content for chunk in llm.stream(question))  # holds the loop
+    return "".join(chunk.text for chunk in llm.stream(question))  # holds the loop
 
 
 async def answer_async(llm: ChatOpenAI, question: str) -> str:
-    return "".join([chunk.content async for chunk in llm.astream(question)])  # yields to the loop
+    return "".join([chunk.text async for chunk in llm.astream(question)])  # yields to the loop
 
 
 async def count_ticks(answer, llm: ChatOpenAI, question: str) -> tuple[str, list[float], float]:
@@ -149,13 +150,13 @@ async def count_ticks(answer, llm: ChatOpenAI, question: str) -> tuple[str, list
 def read_astream_with_for(llm: ChatOpenAI, question: str) -> str:
     text = ""
     for chunk in llm.astream(question):  # astream() returns an async generator
-        text += chunk.content
+        text += chunk.text
     return text
 
 
 async def read_astream_with_async_for(llm: ChatOpenAI, question: str) -> AsyncIterator[str]:
     async for chunk in llm.astream(question):
-        yield chunk.content
+        yield chunk.text
 
 
 # --- the `streaming=True` myth -----------------------------------------------------------------
@@ -169,7 +170,7 @@ class TokenCounter(BaseCallbackHandler):
     def __init__(self) -> None:
         self.tokens = 0
 
-    def on_llm_new_token(self, token: str, **kwargs: object) -> None:
+    def on_llm_new_token(self, *args: Any, **kwargs: Any) -> None:
         self.tokens += 1
 
 
@@ -179,13 +180,13 @@ def count_invoke_tokens(llm: ChatOpenAI, question: str) -> int:
     return counter.tokens  # > 0 only if invoke() streamed under the hood
 
 
-def build_llm_without_flag(config: ProviderConfig, **options: object) -> ChatOpenAI:
+def build_llm_without_flag(config: ProviderConfig, **options: Any) -> ChatOpenAI:
     return build_chat_model(config, **options)  # ChatOpenAI(...) with `streaming` left unset
 
 
-def build_llm_streaming_off(config: ProviderConfig, **options: object) -> ChatOpenAI:
+def build_llm_streaming_off(config: ProviderConfig, **options: Any) -> ChatOpenAI:
     return build_chat_model(config, streaming=False, **options)  # ChatOpenAI(streaming=False)
 
 
-def build_llm_streaming_on(config: ProviderConfig, **options: object) -> ChatOpenAI:
+def build_llm_streaming_on(config: ProviderConfig, **options: Any) -> ChatOpenAI:
     return build_chat_model(config, streaming=True, **options)  # ChatOpenAI(streaming=True)
