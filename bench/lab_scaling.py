@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import statistics
 
+from streamlab.lab.endpoints import Endpoints
 from streamlab.lab.experiments import ExperimentConfig, Variant
 from streamlab.lab.results import trials_frame
-from streamlab.lab.runner import Endpoints, run_experiment
+from streamlab.lab.runner import run_experiment
 from streamlab.sim.server import start_embedded
 
 GOAL = 5.0

@@ -12,9 +12,10 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from streamlab.lab.endpoints import Endpoints
 from streamlab.lab.experiments import ExperimentConfig
 from streamlab.lab.results import Experiment, TrialResult
-from streamlab.lab.runner import Endpoints, run_experiment
+from streamlab.lab.runner import run_experiment
 
 __all__ = ["BackgroundRun", "progress_text", "start_experiment"]
 

@@ -14,29 +14,21 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.runnables import Runnable
-from pydantic import SecretStr
 
 from streamlab.client.errors import BROKEN_STREAM, explain_error
-from streamlab.client.providers import OPENAI_URL, ProviderConfig, build_chat_model, embedded_config
+from streamlab.client.providers import build_chat_model
+from streamlab.lab.endpoints import Endpoints, ProviderUnavailable, provider_config
 from streamlab.lab.experiments import ExperimentConfig, Variant
 from streamlab.lab.results import ChunkPoint, Experiment, Status, TrialResult
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.latency_lab import CHAINS, atime_invoke, atime_stream, time_invoke, time_stream
 
-__all__ = [
-    "Endpoints",
-    "Job",
-    "ProviderUnavailable",
-    "plan_jobs",
-    "provider_config",
-    "run_experiment",
-    "unusable",
-]
+__all__ = ["TIMERS", "Job", "plan_jobs", "run_experiment"]
 
 TrialFn = Callable[..., Any]
 TIMERS: dict[tuple[str, str], TrialFn] = {
@@ -47,67 +39,11 @@ TIMERS: dict[tuple[str, str], TrialFn] = {
 }
 
 
-class ProviderUnavailable(Exception):
-    """A configuration whose provider cannot be reached as configured (e.g. no API key)."""
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Where each provider kind is reached on this run. Never stored with an experiment."""
-
-    embedded_url: str | None = None
-    openai_key: SecretStr | None = field(default=None, repr=False)
-    compatible_key: SecretStr | None = field(default=None, repr=False)
-    timeout_s: float = 60.0
-
-
 @dataclass(frozen=True, slots=True)
 class Job:
     variant: Variant
     trial: int
     warmup: bool = False
-
-
-def provider_config(variant: Variant, endpoints: Endpoints) -> ProviderConfig:
-    """The ProviderConfig for one variant; raises ProviderUnavailable with what to fix."""
-    if variant.provider == "embedded":
-        if not endpoints.embedded_url:
-            raise ProviderUnavailable("The embedded simulator is not running.")
-        return replace(
-            embedded_config(endpoints.embedded_url, model=variant.model), timeout_s=endpoints.timeout_s
-        )
-    if variant.provider == "openai":
-        if endpoints.openai_key is None:
-            raise ProviderUnavailable(
-                f"Configuration {variant.label!r} uses OpenAI, but no API key is set. Choose OpenAI "
-                "in the sidebar and enter a key (or set OPENAI_API_KEY); it is used for this run only "
-                "and never saved."
-            )
-        return ProviderConfig(
-            "openai", OPENAI_URL, variant.model, endpoints.openai_key, timeout_s=endpoints.timeout_s
-        )
-    if not variant.base_url.startswith(("http://", "https://")):
-        raise ProviderUnavailable(
-            f"Configuration {variant.label!r}: the custom URL must start with http:// or https://."
-        )
-    return ProviderConfig(
-        "compatible",
-        variant.base_url,
-        variant.model,
-        endpoints.compatible_key,
-        timeout_s=endpoints.timeout_s,
-    )
-
-
-def unusable(config: ExperimentConfig, endpoints: Endpoints) -> list[str]:
-    """One message per configuration that cannot run with these endpoints."""
-    problems = []
-    for variant in config.variants:
-        try:
-            provider_config(variant, endpoints)
-        except ProviderUnavailable as exc:
-            problems.append(str(exc))
-    return problems
 
 
 def plan_jobs(config: ExperimentConfig) -> list[Job]:

@@ -9,9 +9,10 @@ import pytest
 from pydantic import SecretStr
 
 from streamlab.lab.background import progress_text, start_experiment
+from streamlab.lab.endpoints import Endpoints, unusable
 from streamlab.lab.experiments import ConfigError, ExperimentConfig, Variant
 from streamlab.lab.results import chunks_frame, combined_frames, trials_frame
-from streamlab.lab.runner import Endpoints, plan_jobs, run_experiment, unusable
+from streamlab.lab.runner import plan_jobs, run_experiment
 
 FAST = {"ttft_ms": 0.0, "tokens_per_s": 0.0, "jitter_ms": 0.0}
 

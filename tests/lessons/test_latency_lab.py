@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
 from langchain_core.messages import AIMessageChunk
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from streamlab.lab.files import to_json
@@ -27,6 +29,7 @@ from streamlab.recipes.latency_lab import (
 from streamlab.sim.answers import LatencyProfile
 from tests.support.apptest import FAST_PROFILE, ROOT, SMALL_PROFILE, texts
 from tests.support.factories import make_experiment
+from tests.support.listener import Listener
 
 PAGE = "lessons/14_latency_lab.py"
 TEXT = "Streaming shows the first words early while the answer is still being generated."
@@ -102,6 +105,19 @@ def test_streaming_brings_first_text_forward_but_not_the_end(make_llm):
 # --- page ------------------------------------------------------------------------------------
 
 
+def rendered(body: str) -> tuple[str, set[str]]:
+    """What CommonMark makes of `body`: its text, and the kinds of markup in it."""
+    tokens = MarkdownIt("commonmark", {"html": True}).parse(body)
+    children = [c for t in tokens if t.children for c in t.children]
+    text = "".join(c.content for c in children if c.type in ("text", "code_inline", "softbreak"))
+    return text, {t.type for t in [*tokens, *children]}
+
+
+def shown(elements) -> list[str]:
+    """The text each Markdown element shows (its body rendered)."""
+    return [rendered(str(e.value))[0] for e in elements]
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     path = tmp_path / "history.sqlite3"
@@ -141,7 +157,7 @@ def test_a_five_trial_experiment_gives_a_verdict_a_summary_and_a_saved_history(d
     at.button(key="lab_run").click().run()
     assert not at.exception, at.exception
     assert ran(at)
-    [verdict] = [s.value for s in at.success if "Verdict" in s.value]
+    [verdict] = [s for s in shown(at.success) if "Verdict" in s]
     assert "streaming showed first text" in verdict and "sooner than invoke" in verdict
     assert "total time equal within" in verdict
     summary = frame_with(at, "metric").set_index(["configuration", "metric"])
@@ -172,8 +188,8 @@ def test_an_empty_prompt_or_out_of_range_setting_is_refused_and_nothing_runs(db,
     widget.set_value(value)
     at.button(key="lab_run").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [message]
-    assert not any("Verdict" in s.value for s in at.success)
+    assert shown(at.error) == [message]
+    assert not any("Verdict" in s for s in shown(at.success))
     assert not ran(at)  # a refused run does not count as the lesson run
 
 
@@ -192,8 +208,8 @@ def test_a_shared_link_opens_the_same_experiment_and_warns_about_bad_params(db):
     assert at.selectbox(key="lab_chain").value == "blocking"
     assert at.text_input(key="lab_name").value == "workshop"
     assert at.number_input(key="lab_concurrency").value == 4  # the bad value was ignored
-    assert [w.value for w in at.warning if "Ignored" in w.value] == [
-        "Ignored ?lab_conc=`99`: concurrency must be a whole number from 1 to 16."
+    assert [w for w in shown(at.warning) if "Ignored" in w] == [
+        "Ignored ?lab_conc=99: concurrency must be a whole number from 1 to 16."
     ]
     editor = next(df.value for df in at.dataframe if "label" in df.value.columns)
     assert editor["label"].tolist() == ["fast", "slow"]
@@ -205,7 +221,7 @@ def test_an_openai_configuration_without_a_key_fails_clearly(db):
     at = open_lab({"lab_v1": "label:sim,ttft:0,tps:0", "lab_v2": gpt})
     at.button(key="lab_run").click().run()
     assert not at.exception
-    assert "uses OpenAI, but no API key is set" in at.error[0].value
+    assert "uses OpenAI, but no API key is set" in shown(at.error)[0]
 
 
 def test_failed_trials_are_listed_with_their_error(db):
@@ -218,20 +234,23 @@ def test_failed_trials_are_listed_with_their_error(db):
     )
     at.button(key="lab_run").click().run()
     assert not at.exception
-    assert any("2 trial(s) failed" in w.value for w in at.warning)
+    assert any("2 trial(s) failed" in w for w in shown(at.warning))
     failed = frame_with(at, "error_type")
     assert failed["variant"].tolist() == ["broken", "broken"]
     assert failed["error"].str.startswith("The connection broke while the answer was streaming").all()
-    assert "2 of 2 trials of broken failed" in " ".join(s.value for s in at.success)
+    assert "2 of 2 trials of broken failed" in " ".join(shown(at.success))
 
 
-def test_a_corrupted_history_file_is_reported_and_can_be_replaced(db):
-    db.write_bytes(b"definitely not sqlite " * 200)
+def test_a_damaged_history_file_is_reported_and_can_be_replaced(db):
+    ExperimentStore(db).save(make_experiment())
+    damaged = bytearray(db.read_bytes())
+    damaged[100:1100] = b"\xff" * 1000  # the table of tables, right after the file header
+    db.write_bytes(bytes(damaged))
     at = open_lab()
-    assert "is damaged or not an experiment history" in at.error[0].value
+    assert "is damaged" in shown(at.error)[0]
     at.button(key="lab_db_fresh").click().run()
     assert not at.exception and not at.error
-    assert "Started a fresh history" in " ".join(s.value for s in at.success)
+    assert "Started a fresh history" in " ".join(shown(at.success))
     assert list(db.parent.glob("history.sqlite3.corrupt-*"))
 
 
@@ -239,12 +258,12 @@ def test_importing_json_shows_bad_files_clearly_and_opens_good_ones(db):
     at = open_lab()
     at.file_uploader(key="lab_import").upload("bad.json", b'{"format": ', "application/json").run()
     assert not at.exception
-    assert at.error[0].value.startswith("Cannot import bad.json: The file is not valid JSON")
+    assert shown(at.error)[0].startswith("Cannot import bad.json: The file is not valid JSON")
     good = to_json(make_experiment("imported run")).encode()
     at.file_uploader(key="lab_import").clear().upload("good.json", good, "application/json").run()
     assert not at.exception
-    assert "Results: #1 imported run" in [s.value for s in at.subheader]
-    assert "Imported “imported run” (3 trials) and saved as #1." in [s.value for s in at.success]
+    assert "Results: #1 imported run" in shown(at.subheader)
+    assert "Imported “imported run” (3 trials) and saved as #1." in shown(at.success)
 
 
 def test_history_reopens_compares_and_deletes(db):
@@ -254,7 +273,7 @@ def test_history_reopens_compares_and_deletes(db):
     assert frame_with(at, "configurations")["id"].tolist() == [second, first]  # newest first
     at.selectbox(key="lab_hist_pick").set_value(first)
     at.button(key="lab_hist_open").click().run()
-    assert "Results: #1 first" in [s.value for s in at.subheader]
+    assert "Results: #1 first" in shown(at.subheader)
     # "Compare two" overlays both: every configuration appears as "#id · label".
     configurations = set().union(
         *(set(df.value["configuration"]) for df in at.dataframe if "metric" in df.value.columns)
@@ -266,5 +285,32 @@ def test_history_reopens_compares_and_deletes(db):
     assert at.selectbox(key="lab_chain").value == "parallel"
     at.button(key="lab_hist_delete").click().run()
     assert frame_with(at, "configurations")["id"].tolist() == [second]
-    assert "Deleted experiment #1." in [s.value for s in at.success]
-    assert "Results: #1 first" not in [s.value for s in at.subheader]
+    assert "Deleted experiment #1." in shown(at.success)
+    assert "Results: #1 first" not in shown(at.subheader)
+
+
+# --- hostile input (issue 17) ----------------------------------------------------------------
+
+SECRET = "sk-typed-in-the-sidebar-0123456789"
+
+
+def test_a_key_typed_in_the_sidebar_never_goes_to_a_url_from_a_link(db):
+    listener = Listener()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        sidebar = {"provider_kind": "compatible", "compat_key": SECRET}
+        for key, value in {**FAST_PROFILE, **sidebar}.items():
+            at.session_state[key] = value
+        theirs = "label:theirs,provider:compatible,model:m,url:" + quote(listener.url, safe="")
+        at.query_params.update(
+            {"lab_n": "1", "lab_warmup": "0", "lab_v1": "label:sim,ttft:0,tps:0", "lab_v2": theirs}
+        )
+        at.run()
+        at.switch_page(PAGE).run()
+        at.button(key="lab_run").click().run()
+        assert not at.exception, at.exception
+    finally:
+        listener.close()
+    assert listener.seen and all(SECRET not in header for header in listener.seen), listener.seen
+    [warning] = [w for w in shown(at.warning) if "without your API key" in w]
+    assert f"its URL points at {listener.host}" in warning

@@ -17,6 +17,7 @@ import streamlit as st
 
 from components.servers import embedded_server
 from components.sidebar import configured_openai_key, current_provider
+from streamlab.lab.endpoints import Endpoints
 from streamlab.lab.experiments import (
     CHAIN_NAMES,
     CHOICES,
@@ -32,7 +33,7 @@ from streamlab.lab.links import (
     template_variants,
     to_lab_params,
 )
-from streamlab.lab.runner import TIMERS, Endpoints
+from streamlab.lab.runner import TIMERS
 from streamlab.recipes.latency_lab import (
     CHAINS,
     build_seed_sequence,
@@ -218,8 +219,16 @@ def lab_source(config: ExperimentConfig) -> tuple[Callable[..., object], ...]:
 
 
 def lab_endpoints() -> Endpoints:
-    """Where configurations run now: the embedded server, plus keys from the sidebar or environment."""
+    """Where configurations run now: the embedded server, plus keys from the sidebar or environment.
+
+    The sidebar's OpenAI-compatible key comes with the base URL typed next to it: the only URL
+    it is ever sent to."""
     provider = current_provider()
     openai_key = provider.api_key if provider.kind == "openai" else configured_openai_key()
-    compatible_key = provider.api_key if provider.kind == "compatible" else None
-    return Endpoints(embedded_server().base_url, openai_key, compatible_key)
+    compatible = provider.kind == "compatible"
+    return Endpoints(
+        embedded_server().base_url,
+        openai_key,
+        provider.api_key if compatible else None,
+        provider.base_url if compatible else "",
+    )

@@ -18,9 +18,9 @@ from components.run.progress import mark_ran
 from components.views.latency_lab.controls import lab_endpoints
 from streamlab.client.validation import prompt_problem
 from streamlab.lab.background import progress_text, start_experiment
+from streamlab.lab.endpoints import Endpoints, key_notices, unusable
 from streamlab.lab.experiments import ExperimentConfig
 from streamlab.lab.results import Experiment, trials_frame
-from streamlab.lab.runner import Endpoints, unusable
 from streamlab.lab.stats import live_table
 
 __all__ = ["run_live", "run_panel"]
@@ -34,13 +34,17 @@ def _prompt_problem(prompts: tuple[str, ...]) -> str | None:
 
 
 def run_panel(config: ExperimentConfig, *, keep: Callable[[Experiment], None]) -> None:
-    """Run and Stop; on Run, check the prompts, the settings and the endpoints, then run live."""
+    """Run and Stop; on Run, check the prompts, the settings and the endpoints, then run live.
+
+    Above the buttons: which configurations will run without the key typed in the sidebar."""
+    endpoints = lab_endpoints()
+    for notice in key_notices(config, endpoints):  # before Run: the learner sees where it goes
+        st.warning(notice, icon=":material/key_off:")
     run_col, stop_col, _ = st.columns([1, 1, 6])
     clicked = run_col.button("Run", key="lab_run", type="primary")
     stop_col.button("Stop", key="lab_stop", help="Stops the trials in flight and keeps what finished.")
     if not clicked:
         return
-    endpoints = lab_endpoints()
     prompt = _prompt_problem(config.prompts)
     problems = ([prompt] if prompt else []) or config.problems() or unusable(config, endpoints)
     for problem in problems:
