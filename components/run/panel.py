@@ -92,6 +92,7 @@ class TimedRun:
         layers_titles: Mapping[str, str] | None = None,
         reached_lanes: Callable[[Saved], bool] | None = None,
         show_after: Callable[[Saved], None] | None = None,
+        layers_table: bool = True,
     ) -> Saved | None:
         """Draw the button; on a click run and save, else replay the last run; then `show` it.
 
@@ -103,6 +104,8 @@ class TimedRun:
         `reached_lanes`, if given, says whether a saved run got as far as its lanes' requests;
         a run cut short before them (e.g. an earlier step failed) gets no layer tables.
         `show_after`, if given, draws more results under the layer tables (`show` draws above).
+        `layers_table=False` draws no layer tables: the paint probe still watches the lanes and
+        `show` draws the browser's numbers itself (`self.layered.probe`).
         Returns what the run kept (None before the first run).
         """
         clicked = st.button(self.label, key=self.button_key, type="primary")
@@ -122,7 +125,7 @@ class TimedRun:
         if show:
             show(saved)
         timed = bool(lanes) and (reached_lanes is None or reached_lanes(saved))
-        if timed:
+        if timed and layers_table:
             self.layered.render(key=f"{self.key}_layers", intro=layers_intro, titles=layers_titles)
         if show_after:
             show_after(saved)
