@@ -28,10 +28,10 @@ def stream_tool_call(llm_with_tools: Runnable, question: str) -> Iterator[AIMess
 
 
 def add_up(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
-    total = None
-    for chunk in chunks:
+    total, *rest = chunks
+    for chunk in rest:
         # `+` joins the args strings of the same tool-call index, then parses the JSON.
-        total = chunk if total is None else total + chunk
+        total += chunk
     return total
 
 

@@ -1,13 +1,21 @@
-"""Streaming tool calls against the installed langchain-core / langchain-openai (via the simulator)."""
+"""Lesson "Streaming tool calls": partial-JSON arguments, summed into a call, then run, against the
+installed langchain-core / langchain-openai via the simulator (recipe and demo); the page's four
+steps, whose final answer alone is measured in three layers, and their redraw on a rerun.
+
+AppTest runs no JavaScript, so "shown in browser" stays empty here; the browser test
+(tests/e2e/test_single_layers_browser.py) covers it in chromium.
+"""
 
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from langchain_core.messages import AIMessageChunk, ToolMessage
 
 from streamlab.demos.tool_calls import TABLE_COLUMNS, ToolCallLog, is_json
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from streamlab.recipes.tool_calls import (
     add_up,
     bind_weather_tool,
@@ -16,9 +24,12 @@ from streamlab.recipes.tool_calls import (
     stream_final_answer,
     stream_tool_call,
 )
+from tests.support.apptest import FAST_PROFILE, layer_tables, open_page, texts
 
 QUESTION = "What's the weather in San Francisco for the next 3 days?"
 EXPECTED_ARGS = {"city": "San Francisco", "days": 3}
+PAGE = "lessons/12_tool_calls.py"
+TOOL_LINE = "get_weather.invoke({'city': 'San Francisco', 'days': 3})"
 
 
 @pytest.fixture
@@ -132,3 +143,77 @@ def test_empty_log_gives_an_empty_table_with_columns():
 )
 def test_is_json(text, expected):
     assert is_json(text) is expected
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def answer_text(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("The tool returned"))
+
+
+def _run(question: str | None = None, **profile):
+    at = open_page(PAGE, profile={**FAST_PROFILE, **profile})
+    if question is not None:
+        at.text_input(key="tools_question").set_value(question)
+    at.button(key="tools_run").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_run_shows_args_call_tool_and_answer_with_its_layers_and_a_rerun_redraws_them():
+    at = _run()
+    table = at.dataframe[0].value
+    pieces = [p for p in table["args piece"] if p]
+    assert len(pieces) > 1
+    assert "no" in set(table["piece alone is JSON?"])
+    assert json.loads(table["accumulated args"].iloc[-1]) == EXPECTED_ARGS
+    assert table["sum's parsed args"].iloc[3] == '{"city": "San F"}'  # the partial parse grows
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Args pieces"]) == len(pieces)
+    page = texts(at)
+    assert TOOL_LINE in page
+    assert "San Francisco: sunny, 21 °C, for the next 3 day(s)." in page
+    answer = answer_text(at)  # the final answer streamed as text
+    assert "tool_calls" in at.session_state["lessons_run"]
+    (layers,) = layer_tables(at)  # one lane: the arguments get none
+    assert list(layers.index) == [SERVER, LANGCHAIN, BROWSER]
+    assert layers.loc[SERVER, "updates"] == layers.loc[LANGCHAIN, "updates"] > 5
+    assert layers.loc[SERVER, "chars"] == layers.loc[LANGCHAIN, "chars"] == len(answer)
+    assert layers.loc[SERVER, "first token (ms)"] <= layers.loc[LANGCHAIN, "first token (ms)"]
+    assert pd.isna(layers.loc[BROWSER, "first token (ms)"])
+    assert "needs a real browser tab" in page
+    assert "the **second** request leaves" in page
+
+    at.run()  # e.g. the browser's report
+    assert not at.exception
+    assert answer_text(at) == answer
+    assert at.dataframe[0].value.equals(table)
+    (call,) = json.loads(at.json[0].value)
+    assert (call["name"], call["args"]) == ("get_weather", EXPECTED_ARGS)
+    assert TOOL_LINE in texts(at)
+    assert {m.label: m.value for m in at.metric} == metrics
+    (layers,) = layer_tables(at)
+    assert layers.loc[LANGCHAIN, "chars"] == len(answer)
+
+
+def test_page_no_tool_call_explains_it_and_has_no_answer_lane_even_after_a_rerun():
+    at = _run("Explain RAG")
+    assert "instead of calling `get_weather`" in at.warning[0].value
+    assert layer_tables(at) == []
+    at.run()
+    assert not at.exception
+    assert "instead of calling `get_weather`" in at.warning[0].value
+    assert layer_tables(at) == []
+
+
+def test_page_empty_question_is_refused():
+    at = _run("")
+    assert "prompt is empty" in at.error[0].value
+    assert not at.dataframe  # nothing ran
+
+
+def test_page_a_provider_error_is_explained_not_raised():
+    at = _run(sim_fault="500")
+    assert "internal error (HTTP 500)" in at.error[0].value
+    assert layer_tables(at) == []  # the run stopped before the answer's request
