@@ -45,7 +45,7 @@ def run_truth_table(ctx: RunContext, question: str) -> Saved:
     rows: list = []
     slot = st.empty()
     try:
-        for row in measure_flags(lambda kw: ctx.model(max_tokens=12, **kw), question):
+        for row in measure_flags(lambda kw: ctx.model(None, max_tokens=12, **kw), question):
             rows.append(row)
             slot.dataframe(to_flag_table(rows), hide_index=True)
     except Exception as exc:  # keep the rows measured so far

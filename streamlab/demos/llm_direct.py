@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Callable, Coroutine, Iterable, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,7 +29,7 @@ FLAGS: dict[str, dict[str, bool]] = {
     "streaming=True": {"streaming": True},
     "streaming=False": {"streaming": False},
 }
-Counting = Callable[[ChatOpenAI, str], tuple[list[BaseMessage], int]]
+Counting = Callable[[ChatOpenAI, str], tuple[Sequence[BaseMessage], int]]
 
 
 def _run_async(coro: Coroutine[Any, Any, T]) -> T:
@@ -41,7 +41,7 @@ def _run_async(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
-def _astream(llm: ChatOpenAI, question: str) -> tuple[list[BaseMessage], int]:
+def _astream(llm: ChatOpenAI, question: str) -> tuple[Sequence[BaseMessage], int]:
     return _run_async(astream_counting(llm, question))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_openai import ChatOpenAI
 
 
@@ -30,23 +30,23 @@ class TokenCounter(BaseCallbackHandler):
     def __init__(self) -> None:
         self.tokens = 0
 
-    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+    def on_llm_new_token(self, token: Any, **kwargs: Any) -> None:
         self.tokens += 1
 
 
-def stream_counting(llm: ChatOpenAI, question: str) -> tuple[list[BaseMessage], int]:
+def stream_counting(llm: ChatOpenAI, question: str) -> tuple[list[AIMessageChunk], int]:
     counter = TokenCounter()
     chunks = list(llm.stream(question, config={"callbacks": [counter]}))
     return chunks, counter.tokens
 
 
-async def astream_counting(llm: ChatOpenAI, question: str) -> tuple[list[BaseMessage], int]:
+async def astream_counting(llm: ChatOpenAI, question: str) -> tuple[list[AIMessageChunk], int]:
     counter = TokenCounter()
     chunks = [chunk async for chunk in llm.astream(question, config={"callbacks": [counter]})]
     return chunks, counter.tokens
 
 
-def invoke_counting(llm: ChatOpenAI, question: str) -> tuple[list[BaseMessage], int]:
+def invoke_counting(llm: ChatOpenAI, question: str) -> tuple[list[AIMessage], int]:
     counter = TokenCounter()
     message = llm.invoke(question, config={"callbacks": [counter]})
     return [message], counter.tokens
