@@ -41,9 +41,10 @@ LAYERS_INTRO = (
 
 
 class Recorded(Protocol):
-    """What `finish` needs from a recorder (`StreamRecorder` has both)."""
+    """What `finish` needs from a recorder (`StreamRecorder` has both; `start_ns` may be read-only)."""
 
-    start_ns: int | None
+    @property
+    def start_ns(self) -> int | None: ...
 
     def to_dataframe(self) -> pd.DataFrame: ...
 
