@@ -17,6 +17,9 @@ from components.figures.theme import PALETTE, empty_figure, new_figure
 
 __all__ = ["arrival_figure", "line_keys", "render_arrival"]
 
+_LABEL_ROW = 0.07  # share of the plot's height between two TTFT labels
+_NEAR_SHARE = 0.15  # TTFTs closer than this share of the time axis get their labels on separate rows
+
 
 def line_keys(frame: pd.DataFrame) -> pd.Series:
     """One key per plotted line: the run label, plus " · branch" when a parallel branch is set."""
@@ -47,7 +50,8 @@ def arrival_figure(
     if frame.empty:
         return empty_figure("Nothing streamed yet: run a chain to see when the text arrives.")
     frame = frame.assign(_line=line_keys(frame)).sort_values("t_ms", kind="stable")
-    fig = new_figure()
+    fig, span = new_figure(), max(float(frame["t_ms"].max()), 1.0)
+    placed: list[float] = []  # TTFTs labelled so far
     for i, (line_key, group) in enumerate(frame.groupby("_line", sort=False)):
         key = str(line_key)
         color = (colors or {}).get(key) or PALETTE[i % len(PALETTE)]  # TTFT marks share it
@@ -58,7 +62,9 @@ def arrival_figure(
         )
         ttft = _lookup_ttft(ttft_ms, key, group)
         if ttft is not None:
-            _add_ttft(fig, key, ttft, color)
+            near = sum(abs(ttft - other) < _NEAR_SHARE * span for other in placed)
+            _add_ttft(fig, key, ttft, color, left=ttft > 0.7 * span, row=near)
+            placed.append(ttft)
     fig.update_layout(
         xaxis_title="ms since request start", yaxis_title=f"cumulative {unit}", hovermode="x unified"
     )
@@ -87,12 +93,19 @@ def _lookup_ttft(
     return float(content.iloc[0]) if len(content) else None
 
 
-def _add_ttft(fig: go.Figure, key: str, ttft: float, color: str) -> None:
-    fig.add_vline(
+def _add_ttft(fig: go.Figure, key: str, ttft: float, color: str, *, left: bool, row: int) -> None:
+    fig.add_vline(x=ttft, line={"dash": "dot", "color": color, "width": 2})
+    # Close TTFTs (parallel branches) must not overprint: `row` moves a label down.
+    fig.add_annotation(
+        text=f"TTFT {ttft:.0f} ms",
+        font={"color": color},
         x=ttft,
-        line={"dash": "dot", "color": color, "width": 2},
-        annotation={"text": f"TTFT {ttft:.0f} ms", "font": {"color": color}},
-        annotation_position="top right",
+        xanchor="right" if left else "left",  # a late TTFT: label inside the plot
+        xshift=-3 if left else 3,
+        y=1 - _LABEL_ROW * row,
+        yref="paper",
+        yanchor="top",
+        showarrow=False,
     )
     fig.add_trace(
         go.Scatter(

@@ -42,11 +42,22 @@ def chunk_strip_figure(
                 hoverinfo="text", showlegend=False,
             )
         )  # fmt: skip
+    shown = dict.fromkeys((verdicts or {}).get(label, "") for label in labels)
+    for name in (v for v in shown if v in VERDICT_COLORS):  # named in the legend, not only coloured
+        fig.add_trace(_legend_entry(name))
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     fig.update_layout(
         height=90 + 36 * len(labels), xaxis_title="ms since the stream started (tick = chunk with text)"
     )
     return fig
+
+
+def _legend_entry(verdict: str) -> go.Scatter:
+    return go.Scatter(
+        name=verdict, x=[None], y=[None], mode="markers", hoverinfo="skip",
+        marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 2},
+                "color": VERDICT_COLORS[verdict]},
+    )  # fmt: skip
 
 
 def _hover(t_ms: float, text: str) -> str:

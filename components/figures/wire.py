@@ -74,7 +74,7 @@ def wire_timeline_figure(
             line_dash="dot",
             line_color=NEUTRAL,
             annotation_text="headers",
-            annotation_position="top left",
+            annotation_position="top right",  # left of the line is the y axis labels
         )
     fig.update_layout(height=280, xaxis_title="ms since the request was sent")
     return fig

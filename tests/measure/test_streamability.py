@@ -63,7 +63,8 @@ def test_to_table_and_strip_chart():
     table = to_table([m])
     assert table.loc[0, "run"] == "fake" and table.loc[0, "with text"] == 3
     fig = chunk_strip_figure([m.frame], {"fake": "streams"})
-    assert len(fig.data) == 1 and len(fig.data[0].x) == 3
+    assert [t.name for t in fig.data] == ["fake", "streams"]  # the row, then its verdict in the legend
+    assert len(fig.data[0].x) == 3
     assert fig.data[0].marker.color == VERDICT_COLORS["streams"]
     empty = chunk_strip_figure([pd.DataFrame(columns=m.frame.columns)])
     assert len(empty.data) == 0 and empty.layout.annotations

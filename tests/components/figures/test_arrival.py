@@ -125,3 +125,19 @@ def test_arrival_figure_when_nothing_streamed_then_an_explanatory_annotation(giv
     assert len(fig.data) == 0
     (annotation,) = fig.layout.annotations
     assert "Nothing streamed yet" in annotation.text
+
+
+def test_arrival_figure_when_ttfts_are_close_then_labels_take_rows_and_late_ones_sit_left():
+    runs = [
+        chunk_frame("stream", [100.0, 900.0], ["a", "b"]),
+        chunk_frame("branch", [102.0], ["c"]),
+        chunk_frame("invoke", [1000.0], ["ab"]),
+    ]
+
+    fig = arrival_figure(runs)
+
+    assert [(a.text, a.xanchor, round(a.y, 2)) for a in fig.layout.annotations] == [
+        ("TTFT 100 ms", "left", 1.0),
+        ("TTFT 102 ms", "left", 0.93),  # 2 ms apart: the labels must not overprint
+        ("TTFT 1000 ms", "right", 1.0),  # far from the others: top row; right-anchored to stay inside
+    ]

@@ -17,11 +17,15 @@ def test_chunk_strip_figure_when_rows_measured_then_a_tick_per_text_chunk_in_the
 
     fig = chunk_strip_figure(frames, {"llm": "streams"})
 
-    llm, prompt = fig.data
+    llm, prompt, legend = fig.data
     assert (list(llm.x), list(llm.y)) == ([20.0, 40.0], ["llm", "llm"])  # the empty chunk has no text
     assert (llm.marker.color, prompt.marker.color) == (VERDICT_COLORS["streams"], NEUTRAL)
     assert prompt.hovertext == ("+1 ms<br>&lt;hi&gt;",)  # model text is escaped
     assert list(fig.layout.yaxis.categoryarray) == ["llm", "prompt"]
+    assert (legend.name, legend.marker.color) == (
+        "streams",
+        VERDICT_COLORS["streams"],
+    )  # named, not only coloured
 
 
 def test_chunk_strip_figure_when_every_frame_is_empty_then_a_note_says_press_run():
