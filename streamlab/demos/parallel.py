@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables.utils import AddableDict
+from langchain_openai import ChatOpenAI
 
 from streamlab.client.providers import ProviderConfig, build_chat_model
 from streamlab.measure.recorder import chunk_text
@@ -66,7 +66,7 @@ def branch_sims(profile: LatencyProfile | None) -> dict[str, dict[str, float]]:
 
 def build_branch_models(
     config: ProviderConfig, *, extra_sims: Mapping[str, Mapping[str, Any]] | None = None, **kwargs: Any
-) -> dict[str, BaseChatModel]:
+) -> dict[str, ChatOpenAI]:
     """One ChatOpenAI per branch, each with its own model and latency (sim only for the embedded one).
 
     `extra_sims` adds per-branch simulator fields, e.g. `{"short": {"trace_id": ...}}`, so each
@@ -180,14 +180,6 @@ class BranchBoard:
         sent text, i.e. the branches interleaved.
         """
         return sum(a != b for a, b in zip(self.order, self.order[1:], strict=False))
-
-    @property
-    def overlap_ms(self) -> float | None:
-        """How long every branch was streaming text at the same time (None if one had no text)."""
-        states = self.branches.values()
-        if not states or any(s.first_ms is None or s.last_ms is None for s in states):
-            return None
-        return min(s.last_ms for s in states) - max(s.first_ms for s in states)  # type: ignore[type-var]
 
 
 @dataclass(frozen=True, slots=True)

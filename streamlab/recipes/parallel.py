@@ -12,6 +12,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableParallel
+from langchain_core.runnables.utils import AddableDict
 
 
 def build_parallel(short: BaseChatModel, detailed: BaseChatModel) -> RunnableParallel:
@@ -24,7 +25,7 @@ def stream_parallel(parallel: RunnableParallel, question: str) -> Iterator[dict[
     return parallel.stream(question)
 
 
-def add_up(chunks: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+def add_up(chunks: Iterable[AddableDict]) -> AddableDict | None:
     # Chunks are AddableDicts: `+` merges them key by key, and messages add up their text.
     total = None
     for chunk in chunks:

@@ -1,9 +1,16 @@
-"""The RunnableParallel lesson: one-key dict chunks, real concurrency, and chunks that add up."""
+"""Lesson "RunnableParallel": one-key dict chunks, real concurrency and chunks that add up (recipes
+and demo, against the embedded simulator), then the page under AppTest (one page run per scenario).
+
+Each branch is its own request, so on the page its own lane (a tab) with its own server trace.
+AppTest runs no JavaScript: the browser layer stays empty here; the browser test
+(tests/e2e/test_chains_layers_browser.py) covers it in chromium.
+"""
 
 from __future__ import annotations
 
 import time
 
+import pandas as pd
 import pytest
 from langchain_core.messages import AIMessageChunk
 from langchain_core.runnables.utils import AddableDict
@@ -18,6 +25,7 @@ from streamlab.demos.parallel import (
     for_sim_model,
     parallel_checks,
 )
+from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.parallel import (
     add_up,
@@ -26,10 +34,17 @@ from streamlab.recipes.parallel import (
     stream_parallel,
 )
 from streamlab.sim.answers import LatencyProfile
+from tests.support.apptest import open_page, texts
 
+PAGE = "lessons/06_parallel.py"
+# Small but overlapping latencies: `detailed` waits 4× longer and streams at 0.4× the speed.
+PROFILE = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 400.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
 QUESTION = "Explain RAG"
 FAST = {"ttft_ms": 30, "tokens_per_s": 100}  # `short`: first text early
 SLOW = {"ttft_ms": 150, "tokens_per_s": 80}  # `detailed`: later, slower, longer
+
+
+# --- recipes and the branch board ----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -159,3 +174,91 @@ def test_concurrency_when_no_baseline_then_sequential_is_none():
     summary = {"total_ms": 100.0, "branches": {"a": {"total_ms": 90.0}, "b": {"total_ms": 60.0}}}
     timing = concurrency(summary)
     assert (timing.slowest_ms, timing.sum_ms, timing.sequential_ms) == (90.0, 150.0, None)
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+def _ms(value: str) -> float:
+    return float(value.removesuffix(" ms").replace(",", ""))
+
+
+def _checks(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith(("✅", "❌"))]
+
+
+def _layer_tables(at) -> dict[str, pd.DataFrame]:
+    """{tab label: its three-row table} of the layers section."""
+    return {
+        tab.label: next(t.value for t in tab.table if "first token (ms)" in t.value.columns)
+        for tab in at.tabs
+        if any("first token (ms)" in t.value.columns for t in tab.table)
+    }
+
+
+def _run(*, max_tokens: int, baseline: bool):
+    at = open_page(PAGE, profile=PROFILE)
+    at.slider(key="par_max_tokens").set_value(max_tokens)
+    if not baseline:
+        at.checkbox(key="par_sequential").uncheck()
+    at.button(key="par_run").click().run()
+    assert not at.exception
+    return at
+
+
+def test_when_run_with_baseline_then_both_branches_stream_prove_the_lesson_and_survive_a_rerun():
+    at = _run(max_tokens=60, baseline=True)
+    page = texts(at)
+    assert "{'short': AIMessageChunk(content=" in page and "{'detailed': AIMessageChunk(content=" in page
+    assert page.count("Retrieval-Augmented Generation") >= 2  # both columns got their answer
+    assert "add_up(chunks) → AddableDict({'" in page  # key order = which branch answered first
+    assert "'short': AIMessageChunk(content=" in page and "'detailed': AIMessageChunk(content=" in page
+    checks = _checks(at)
+    assert len(checks) == 4 and all(c.startswith("✅") for c in checks), checks
+    ttfts = [_ms(m.value) for m in at.metric if m.label == "TTFT"]
+    assert len(ttfts) == 2 and ttfts[0] < ttfts[1]  # `short` column first, then `detailed`
+    cards = {m.label: m.value for m in at.metric}
+    assert _ms(cards["Parallel run"]) < _ms(cards["Sum of branches"])
+    assert _ms(cards["Parallel run"]) < _ms(cards["One after the other"])
+    assert len(at.get("plotly_chart")) == 1 + 2  # arrival + a layer chart per branch
+    assert "parallel" in at.session_state["lessons_run"]
+
+    at.run()  # e.g. the browser's report: the same run is drawn again
+    assert not at.exception
+    page = texts(at)
+    assert page.count("Retrieval-Augmented Generation") >= 2  # both branch texts are back
+    assert "add_up(chunks) → AddableDict({'" in page
+    checks = _checks(at)
+    assert len(checks) == 4 and all(c.startswith("✅") for c in checks), checks
+    assert [m.label for m in at.metric].count("TTFT") == 2
+    assert {m.label: m.value for m in at.metric} == cards  # the same numbers, not a new run
+    assert list(_layer_tables(at)) == ["short", "detailed"]
+    assert len(at.get("plotly_chart")) == 1 + 2  # arrival + one layer chart per branch
+
+
+def test_when_run_without_baseline_then_no_sequential_time_and_each_branch_has_its_own_trace():
+    at = _run(max_tokens=40, baseline=False)
+    assert {m.label: m.value for m in at.metric}["One after the other"] == "—"
+    tables = _layer_tables(at)
+    assert list(tables) == ["short", "detailed"]
+    for name, table in tables.items():
+        assert list(table.index) == [SERVER, LANGCHAIN, BROWSER], name
+        assert table.loc[SERVER, "updates"] == table.loc[LANGCHAIN, "updates"] > 10, name
+        assert table.loc[SERVER, "chars"] == table.loc[LANGCHAIN, "chars"] > 0, name
+        assert table.loc[SERVER, "first token (ms)"] <= table.loc[LANGCHAIN, "first token (ms)"], name
+        assert pd.isna(table.loc[BROWSER, "first token (ms)"]), name
+    # Both branches start together; `detailed` waits 4× the sidebar's TTFT (80 vs 20 ms).
+    short, detailed = (tables[n].loc[SERVER, "first token (ms)"] for n in ("short", "detailed"))
+    assert short < detailed < short + 400, (short, detailed)
+    assert "needs a real browser tab" in texts(at)
+    assert "the one-after-the-other baseline has none" in texts(at).replace("\n", " ")
+
+
+def test_when_question_empty_then_refused_and_nothing_runs():
+    at = open_page(PAGE)
+    at.text_input(key="par_question").set_value("  ")
+    at.button(key="par_run").click().run()
+    assert not at.exception
+    assert "prompt is empty" in at.error[0].value
+    assert not at.metric and not _checks(at)
+    assert "lessons_run" not in at.session_state  # not counted as run
