@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableConfig
 
 from streamlab.measure.recorder import StreamRecorder
 
@@ -110,7 +110,7 @@ class MeasuredRun:
         self.llm_clock = LlmClock()
 
     def stream(self, runnable: Runnable[Any, Any], input: Any) -> Iterator[Any]:
-        config = {"callbacks": [self.llm_clock]}
+        config: RunnableConfig = {"callbacks": [self.llm_clock]}
         return self.recorder.wrap(lambda: runnable.stream(input, config=config))
 
     def result(self) -> Measurement:
