@@ -69,9 +69,8 @@ class LabPreset:
 
 
 def _shown(raw: str) -> str:
-    # Echo a bad value in a warning without letting it format the page.
-    short = raw if len(raw) <= 40 else raw[:39] + "…"
-    return "`" + short.replace("`", "'") + "`"
+    # Echo a bad value, short and quoted; the page shows every message as text, not Markdown.
+    return repr(raw if len(raw) <= 40 else raw[:39] + "…")
 
 
 def _whole(name: str, raw: str, attr: str, problems: list[str]) -> int | None:

@@ -4,6 +4,8 @@ through the real app.py (sidebar included) with the embedded provider."""
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import threading
 from urllib.parse import quote
 
@@ -13,6 +15,7 @@ from langchain_core.messages import AIMessageChunk
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from components.views.latency_lab.text import as_text
 from streamlab.lab.files import to_json
 from streamlab.lab.store import ExperimentStore
 from streamlab.measure.recorder import StreamRecorder
@@ -110,7 +113,7 @@ def rendered(body: str) -> tuple[str, set[str]]:
     tokens = MarkdownIt("commonmark", {"html": True}).parse(body)
     children = [c for t in tokens if t.children for c in t.children]
     text = "".join(c.content for c in children if c.type in ("text", "code_inline", "softbreak"))
-    return text, {t.type for t in [*tokens, *children]}
+    return text.replace("\u2060", ""), {t.type for t in [*tokens, *children]}  # joiners are invisible
 
 
 def shown(elements) -> list[str]:
@@ -209,7 +212,7 @@ def test_a_shared_link_opens_the_same_experiment_and_warns_about_bad_params(db):
     assert at.text_input(key="lab_name").value == "workshop"
     assert at.number_input(key="lab_concurrency").value == 4  # the bad value was ignored
     assert [w for w in shown(at.warning) if "Ignored" in w] == [
-        "Ignored ?lab_conc=99: concurrency must be a whole number from 1 to 16."
+        "Ignored ?lab_conc='99': concurrency must be a whole number from 1 to 16."
     ]
     editor = next(df.value for df in at.dataframe if "label" in df.value.columns)
     assert editor["label"].tolist() == ["fast", "slow"]
@@ -292,6 +295,42 @@ def test_history_reopens_compares_and_deletes(db):
 # --- hostile input (issue 17) ----------------------------------------------------------------
 
 SECRET = "sk-typed-in-the-sidebar-0123456789"
+HOSTILE = (
+    "![pixel](http://127.0.0.1:9/p.png) [click](https://evil.example/x) "
+    "<img src=https://evil.example/i.png> www.evil.example $x^2$ :red[red] **bold** a@evil.example"
+)
+MARKUP = {"image", "link_open", "html_inline", "html_block"}
+RENDERED = ("markdown", "caption", "warning", "error", "info", "success", "subheader", "header")
+
+
+def shown_as_text(at: AppTest, text: str) -> int:
+    """How many places show `text` literally; fails if one of them would render it as markup
+    (an image, a link, HTML, or a GitHub/Streamlit extension: autolink, math, colour directive)."""
+    places = 0
+    for body in (str(e.value) for kind in RENDERED for e in at.get(kind)):
+        plain, kinds = rendered(body)
+        if text in plain:
+            places += 1
+            assert not kinds & MARKUP, body
+            # GFM and Streamlit find these in the text after escapes are resolved
+            assert not re.search(r"://|www\.|(?<!\\)\$|:red\[|a@", body, re.IGNORECASE), body
+    return places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HOSTILE,
+        "# heading\n- item\n> quote\n1. one\n| a | b |\n---",
+        "<script>alert(1)</script> &amp; &#x41; \\*not* `code` ~~gone~~ <=> a->b -- :+1:",
+        "HTTPS://Evil.Example/x WWW.EVIL.EXAMPLE/y mailto:a@b.example :material/home:",
+    ],
+    ids=["links-images-math", "blocks", "html-entities-code", "autolinks-icons"],
+)
+def test_as_text_makes_any_text_render_as_itself(text):
+    plain, kinds = rendered(as_text(text))
+    assert plain == " ".join(text.splitlines()) and not kinds & MARKUP
+    assert not re.search(r"://|www\.|(?<!\\)\$|a@|:\w", as_text(text), re.IGNORECASE)
 
 
 def test_a_key_typed_in_the_sidebar_never_goes_to_a_url_from_a_link(db):
@@ -314,3 +353,38 @@ def test_a_key_typed_in_the_sidebar_never_goes_to_a_url_from_a_link(db):
     assert listener.seen and all(SECRET not in header for header in listener.seen), listener.seen
     [warning] = [w for w in shown(at.warning) if "without your API key" in w]
     assert f"its URL points at {listener.host}" in warning
+
+
+def test_names_and_labels_from_a_link_or_a_file_are_shown_as_text_on_every_visit(db):
+    unknown = "lab_![u](http://evil.example/u.png)"
+    at = open_lab(
+        {
+            "lab_n": "2",
+            "lab_warmup": "0",
+            "lab_name": HOSTILE,
+            "lab_v1": "label:" + quote(HOSTILE, safe="") + ",ttft:0,tps:0",
+            "lab_v2": "label:invoke,mode:invoke,ttft:0,tps:0",
+            unknown: "1",
+        }
+    )
+    assert shown_as_text(at, unknown) == 1  # the warning about the unknown parameter
+    at.button(key="lab_run").click().run()
+    assert not at.exception, at.exception
+    assert shown_as_text(at, HOSTILE) >= 3  # results title, verdict, medians caption
+    # An imported file with the same name and label is saved; a later visit reopens it.
+    document = json.loads(to_json(make_experiment(HOSTILE)))
+    document["config"]["variants"][0]["label"] = HOSTILE
+    for trial in document["trials"]:
+        trial["variant"] = HOSTILE if trial["variant"] == "streaming" else trial["variant"]
+    upload = json.dumps(document).encode()
+    at.file_uploader(key="lab_import").upload("hostile.json", upload, "application/json").run()
+    assert not at.exception, at.exception
+    assert shown_as_text(at, HOSTILE) >= 3  # the notice, its results, the comparison
+    later = open_lab()
+    later.selectbox(key="lab_hist_pick").set_value(2)
+    later.button(key="lab_hist_open").click().run()
+    assert not later.exception, later.exception
+    assert shown_as_text(later, HOSTILE) >= 2
+    for chart in later.get("plotly_chart"):  # plotly draws <a href> and <b> in legends and hovers
+        names = [str(trace.get("name", "")) for trace in json.loads(chart.proto.spec)["data"]]
+        assert not any("<img" in n or "<a " in n for n in names), names

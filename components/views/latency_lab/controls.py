@@ -17,6 +17,7 @@ import streamlit as st
 
 from components.servers import embedded_server
 from components.sidebar import configured_openai_key, current_provider
+from components.views.latency_lab.text import as_text
 from streamlab.lab.endpoints import Endpoints
 from streamlab.lab.experiments import (
     CHAIN_NAMES,
@@ -145,7 +146,7 @@ def experiment_form() -> ExperimentConfig:
     """Draw the form; return the config it describes (check `.problems()` before running)."""
     _apply_url_preset_once()
     for problem in st.session_state.get("_lab_preset_problems", []):
-        st.warning(problem)
+        st.warning(as_text(problem))
     left, middle, right = st.columns([2, 2, 2])
     name = left.text_input("Experiment name", key="lab_name")
     chain = middle.selectbox(

@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.views.latency_lab.controls import load_into_form
 from components.views.latency_lab.results import render_comparison, render_experiment
+from components.views.latency_lab.text import as_text
 from streamlab.lab.files import ImportProblem, from_json
 from streamlab.lab.results import Experiment
 from streamlab.lab.store import ExperimentStore, StoreError, default_db_path, quarantine
@@ -43,8 +44,8 @@ def render_current(*, key: str) -> None:
     """The message left by a button callback or an interrupted run, then the experiment last run,
     opened or imported."""
     kind, text = _box().pop("notice", ("", ""))
-    if text:
-        {"error": st.error, "success": st.success}.get(kind, st.info)(text)
+    if text:  # notices quote names and paths from links, files and the learner: text, not Markdown
+        {"error": st.error, "success": st.success}.get(kind, st.info)(as_text(text))
     if (current := _current()) is not None:
         render_experiment(current, key=key)
 
@@ -70,7 +71,7 @@ def pick_store() -> ExperimentStore | None:
     try:
         return ExperimentStore(path or default)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         if exc.damaged and Path(path).is_file():
             st.button("Start a fresh history file", key="lab_db_fresh", on_click=_fresh, args=(path,))
         st.caption("Experiments still run meanwhile; they are just not saved.")
@@ -139,7 +140,7 @@ def _listing(store: ExperimentStore):
     try:
         return store.list()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         return None
 
 
@@ -178,7 +179,7 @@ def _render_compare(store: ExperimentStore | None) -> None:
     try:
         a, b = store.load(int(first)), store.load(int(second))
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         return
     st.caption(
         "Every configuration of both experiments, named “#id · label”; the first one listed "
@@ -196,7 +197,7 @@ def _render_import(store: ExperimentStore | None) -> None:
     try:
         experiment = from_json(upload.getvalue())
     except ImportProblem as exc:
-        st.error(f"Cannot import {upload.name}: {exc}")
+        st.error(as_text(f"Cannot import {upload.name}: {exc}"))
         return
     st.session_state["_lab_imported"] = upload.file_id  # once per upload, not once per rerun
     keeper(store)(experiment)

@@ -19,6 +19,7 @@ from components.figures.lab import (
     timeline_figure,
 )
 from components.run.metric_cards import render_metric_cards
+from components.views.latency_lab.text import as_text, for_plotly
 from streamlab.lab.files import chunks_csv, to_json, trials_csv
 from streamlab.lab.results import Experiment, chunks_frame, combined_frames, trials_frame
 from streamlab.lab.stats import METRIC_LABELS, median_summary, summary_table, verdicts
@@ -73,12 +74,14 @@ def _cached(key: tuple, build: Callable[[], _Analysis]) -> _Analysis:
 def render_experiment(experiment: Experiment, *, key: str) -> None:
     """Everything about one experiment: header, verdicts, summary, charts, downloads."""
     name = f"#{experiment.id} {experiment.config.name}" if experiment.id else experiment.config.name
-    st.subheader(f"Results: {name}")
+    st.subheader(as_text(f"Results: {name}"))
     config = experiment.config
     st.caption(
-        f"{experiment.created_at} · chain: {config.chain} · {config.trials} trials × "
-        f"{len(config.variants)} configurations · concurrency {config.concurrency} · "
-        f"wall time {experiment.wall_ms / 1000:.1f} s · seed {config.seed}"
+        as_text(
+            f"{experiment.created_at} · chain: {config.chain} · {config.trials} trials × "
+            f"{len(config.variants)} configurations · concurrency {config.concurrency} · "
+            f"wall time {experiment.wall_ms / 1000:.1f} s · seed {config.seed}"
+        )
     )
     if experiment.status == "stopped":
         st.info(
@@ -112,9 +115,10 @@ def _render_analysis(analysis: _Analysis, *, key: str) -> None:
     if len(names) < 2:
         st.info("Only one configuration: add a second one to get a verdict.")
     for sentence in analysis.verdicts:
-        st.success(f"**Verdict:** {sentence}")
+        st.success(f"**Verdict:** {as_text(sentence)}")
     if len(names) >= 2:
-        st.caption(f"Medians of **{names[1]}**; the deltas compare with **{names[0]}** (baseline).")
+        first, second = as_text(names[0]), as_text(names[1])
+        st.caption(f"Medians of **{second}**; the deltas compare with **{first}** (baseline).")
         render_metric_cards(
             median_summary(trials, names[1]),
             delta_from=median_summary(trials, names[0]),
@@ -145,6 +149,7 @@ def _failures(trials: pd.DataFrame) -> None:
 
 
 def _charts(analysis: _Analysis, *, key: str) -> None:
+    trials, chunks = for_plotly(analysis.trials), for_plotly(analysis.chunks)
     tabs = ["Distributions", "TTFT ECDF", "Sample run", "Trial timeline"]
     dist, cdf, arrival, timeline = st.tabs(tabs)
     with dist:
@@ -157,19 +162,19 @@ def _charts(analysis: _Analysis, *, key: str) -> None:
         )
         violin = right.toggle("Violin", key=f"{key}_violin")
         render_lab_figure(
-            distribution_figure(analysis.trials, metric, "violin" if violin else "box"),
+            distribution_figure(trials, metric, "violin" if violin else "box"),
             key=f"{key}_dist",
         )
     with cdf:
         st.caption("Share of trials whose first text came within x ms: further left is sooner.")
-        render_lab_figure(ecdf_figure(analysis.trials, "ttft_ms"), key=f"{key}_ecdf")
+        render_lab_figure(ecdf_figure(trials, "ttft_ms"), key=f"{key}_ecdf")
     with arrival:
         st.caption("One typical trial per configuration (total time closest to its median).")
-        figure = sample_arrival_figure(analysis.trials, analysis.chunks)
+        figure = sample_arrival_figure(trials, chunks)
         render_lab_figure(figure, key=f"{key}_arrival")
     with timeline:
         st.caption("Each bar is a trial on the experiment clock; overlapping bars ran concurrently.")
-        render_lab_figure(timeline_figure(analysis.trials), key=f"{key}_timeline")
+        render_lab_figure(timeline_figure(trials), key=f"{key}_timeline")
 
 
 def _downloads(experiment: Experiment, *, key: str) -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from components.run.progress import mark_ran
 from components.views.latency_lab.controls import lab_endpoints
+from components.views.latency_lab.text import as_text
 from streamlab.client.validation import prompt_problem
 from streamlab.lab.background import progress_text, start_experiment
 from streamlab.lab.endpoints import Endpoints, key_notices, unusable
@@ -39,7 +40,7 @@ def run_panel(config: ExperimentConfig, *, keep: Callable[[Experiment], None]) -
     Above the buttons: which configurations will run without the key typed in the sidebar."""
     endpoints = lab_endpoints()
     for notice in key_notices(config, endpoints):  # before Run: the learner sees where it goes
-        st.warning(notice, icon=":material/key_off:")
+        st.warning(as_text(notice), icon=":material/key_off:")
     run_col, stop_col, _ = st.columns([1, 1, 6])
     clicked = run_col.button("Run", key="lab_run", type="primary")
     stop_col.button("Stop", key="lab_stop", help="Stops the trials in flight and keeps what finished.")
@@ -48,7 +49,7 @@ def run_panel(config: ExperimentConfig, *, keep: Callable[[Experiment], None]) -
     prompt = _prompt_problem(config.prompts)
     problems = ([prompt] if prompt else []) or config.problems() or unusable(config, endpoints)
     for problem in problems:
-        st.error(problem)
+        st.error(as_text(problem))
     if problems:
         return
     mark_ran("latency_lab")
@@ -90,5 +91,6 @@ def run_live(
     live.empty()
     bar.empty()
     if run.error is not None:
-        st.error(f"The experiment stopped unexpectedly: {type(run.error).__name__}: {run.error}")
+        error = f"{type(run.error).__name__}: {run.error}"
+        st.error(as_text(f"The experiment stopped unexpectedly: {error}"))
     return experiment
