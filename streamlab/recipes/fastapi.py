@@ -1,7 +1,7 @@
 """Lesson "Streaming + FastAPI": the seed's route as real functions, plus the fixed variants.
 
-`streamlab/demos/fastapi/server.py` calls exactly these functions from its routes, so the code the page
-shows is the code that answers the HTTP request. Each takes the seed's `chain`
+The chat server's routes (`streamlab.demos.fastapi.routes`) call exactly these functions, so the
+code the page shows is the code that answers the HTTP request. Each takes the seed's `chain`
 (`RunnableLambda | ChatPromptTemplate | ChatOpenAI`) and the question.
 """
 
@@ -11,9 +11,9 @@ import json
 from collections.abc import AsyncIterator
 
 from fastapi.responses import PlainTextResponse, StreamingResponse
+from langchain_core.language_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
-from langchain_openai import ChatOpenAI
 from sse_starlette import EventSourceResponse
 
 __all__ = [
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-def build_chain(llm: ChatOpenAI) -> Runnable:
+def build_chain(llm: BaseChatModel) -> Runnable:
     # The seed's RunnableSequence, served by every route below.
     prompt = ChatPromptTemplate.from_template("Explain this concept briefly:\n{topic}")
     return RunnableLambda(lambda x: {"topic": x}) | prompt | llm

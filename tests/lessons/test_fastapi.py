@@ -1,6 +1,7 @@
-"""The chat app over real HTTP (uvicorn in a thread), the simulator behind it.
+"""Lesson "Streaming + FastAPI": the chat server over real HTTP (uvicorn in a thread, the simulator
+behind it), then the page under AppTest (one page run per scenario).
 
-Each test pins one claim the FastAPI lesson makes about the installed starlette / uvicorn /
+Each server test pins one claim the lesson makes about the installed starlette / uvicorn /
 sse-starlette, so an upgrade that changes the behaviour turns a test red.
 """
 
@@ -11,14 +12,19 @@ import pytest
 from httpx_sse import connect_sse
 from langchain_core.language_models import FakeListChatModel
 
+from components.views.fastapi import ScreenTimes
 from streamlab.client.providers import embedded_config
+from streamlab.demos.fastapi.client import chain_frame, fetch_run, server_stats
+from streamlab.demos.fastapi.gotchas import disconnect_demo, ping_while_streaming
 from streamlab.demos.fastapi.server import create_chat_app, main, start_chat_server
-from streamlab.measure import wire
-from streamlab.sim.answers import LatencyProfile
+from streamlab.measure.layers import EpochAnchor
+from streamlab.measure.wire import WireRecording, record
+from tests.support.apptest import open_page, texts
+from tests.support.factories import INSTANT
 
-INSTANT = LatencyProfile(ttft_ms=0, tokens_per_s=0, jitter_ms=0, seed=7)
 PACED = {"q": "Explain RAG", "tokens_per_s": 100}  # ~75 chunks in ~0.75 s
 Q = {"q": "Explain RAG"}
+PAGE = "lessons/13_fastapi.py"
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +35,17 @@ def chat(sim_server):
     server.stop()
 
 
-def _run(chat, rec: wire.WireRecording) -> dict:
-    run = wire.fetch_run(chat.base_url, rec.run_id)
+def _run(chat, rec: WireRecording) -> dict:
+    run = fetch_run(chat.base_url, rec.run_id)
     assert run is not None
     return run
 
 
-# --- the seed's route ----------------------------------------------------------------------------
+# --- the chat server: the seed's route ---------------------------------------------------------
 
 
 def test_seed_route_sends_first_bytes_before_the_chain_produced_its_last_chunk(chat):
-    rec = wire.record(chat.base_url + "/chat", params=PACED)
+    rec = record(chat.base_url + "/chat", params=PACED)
     run = _run(chat, rec)
     assert rec.status == 200 and rec.headers["content-type"].startswith("text/plain")
     assert rec.error is None and run["outcome"] == "completed"
@@ -52,16 +58,16 @@ def test_seed_route_sends_first_bytes_before_the_chain_produced_its_last_chunk(c
 
 
 def test_seed_sync_generator_runs_in_a_worker_thread_async_on_the_event_loop(chat):
-    seed = _run(chat, wire.record(chat.base_url + "/chat", params=Q))
-    fixed = _run(chat, wire.record(chat.base_url + "/chat/async", params=Q))
+    seed = _run(chat, record(chat.base_url + "/chat", params=Q))
+    fixed = _run(chat, record(chat.base_url + "/chat/async", params=Q))
     assert seed["threads"] == ["AnyIO worker thread"]
     assert fixed["threads"] == [f"uvicorn-{chat.running.port}"]
-    assert wire.server_stats(chat.base_url)["threadpool_limit"] == 40
+    assert server_stats(chat.base_url)["threadpool_limit"] == 40
 
 
 def test_blocking_async_generator_starves_the_event_loop_threadpool_does_not(chat):
-    seed = wire.ping_while_streaming(chat.base_url, "/chat", PACED)
-    blocking = wire.ping_while_streaming(chat.base_url, "/chat/blocking", PACED)
+    seed = ping_while_streaming(chat.base_url, "/chat", PACED)
+    blocking = ping_while_streaming(chat.base_url, "/chat/blocking", PACED)
     assert seed.recording.text == blocking.recording.text
     assert blocking.worst_ms > 0.6 * blocking.recording.end_ms  # a ping waited for the whole answer
     assert seed.median_ms < 0.2 * seed.recording.end_ms
@@ -69,7 +75,7 @@ def test_blocking_async_generator_starves_the_event_loop_threadpool_does_not(cha
 
 
 def test_full_endpoint_sends_one_body_after_the_chain_finished(chat):
-    rec = wire.record(chat.base_url + "/chat/full", params=PACED)
+    rec = record(chat.base_url + "/chat/full", params=PACED)
     run = _run(chat, rec)
     assert run["chunks"] == 1  # invoke(): the model's whole answer passes the probe once
     assert rec.first_text_ms >= (run["chunk_ns"][-1] - rec.start_ns) / 1e6
@@ -111,14 +117,14 @@ def test_model_error_mid_stream_becomes_an_sse_error_event(chat):
 
 
 def test_model_error_mid_stream_async_text_ends_with_an_error_line(chat):
-    rec = wire.record(chat.base_url + "/chat/async", params={**Q, "fault": "drop_after:5"})
+    rec = record(chat.base_url + "/chat/async", params={**Q, "fault": "drop_after:5"})
     assert rec.error is None  # the HTTP body itself completed
     assert rec.text.rstrip().splitlines()[-1].startswith("[error] ")
     assert _run(chat, rec)["outcome"] == "error"
 
 
 def test_model_error_mid_stream_cuts_the_seed_body_off(chat):
-    rec = wire.record(chat.base_url + "/chat", params={**Q, "fault": "drop_after:5"})
+    rec = record(chat.base_url + "/chat", params={**Q, "fault": "drop_after:5"})
     assert rec.status == 200
     assert rec.error is not None and "incomplete chunked read" in rec.error
     assert rec.text and "[error]" not in rec.text
@@ -135,7 +141,7 @@ def test_fault_parameter_is_validated(chat):
 
 @pytest.mark.parametrize("path", ["/chat/async", "/chat/sse"])
 def test_disconnect_cancels_async_generators_and_the_upstream_stream(chat, sim_server, path):
-    report = wire.disconnect_demo(
+    report = disconnect_demo(
         chat.base_url,
         path,
         {**Q, "tokens_per_s": 50},
@@ -153,7 +159,7 @@ def test_disconnect_cancels_async_generators_and_the_upstream_stream(chat, sim_s
 
 
 def test_disconnect_leaves_the_seed_generator_running_until_garbage_collection(chat, sim_server):
-    report = wire.disconnect_demo(
+    report = disconnect_demo(
         chat.base_url,
         "/chat",
         {**Q, "tokens_per_s": 50},
@@ -174,8 +180,8 @@ def test_disconnect_leaves_the_seed_generator_running_until_garbage_collection(c
 
 
 def test_gzip_middleware_compresses_each_chunk_without_buffering_the_stream(chat):
-    plain = wire.record(chat.base_url + "/chat", params=PACED)
-    gz = wire.record(chat.base_url + "/gzip/chat", params=PACED)
+    plain = record(chat.base_url + "/chat", params=PACED)
+    gz = record(chat.base_url + "/gzip/chat", params=PACED)
     run = _run(chat, gz)
     assert gz.headers["content-encoding"] == "gzip"
     assert gz.text == plain.text
@@ -186,7 +192,7 @@ def test_gzip_middleware_compresses_each_chunk_without_buffering_the_stream(chat
 
 
 def test_gzip_middleware_skips_event_streams(chat):
-    rec = wire.record(chat.base_url + "/gzip/chat/sse", params=Q)
+    rec = record(chat.base_url + "/gzip/chat/sse", params=Q)
     assert "content-encoding" not in rec.headers
     assert rec.wire_bytes == rec.body_bytes
 
@@ -196,7 +202,7 @@ def test_gzip_option_wraps_the_whole_app(sim_server):
         embedded_config(sim_server.base_url, profile=INSTANT), gzip=True, lab_mounts=False
     )
     try:
-        rec = wire.record(server.base_url + "/chat", params=Q)
+        rec = record(server.base_url + "/chat", params=Q)
         assert rec.headers["content-encoding"] == "gzip" and "Retrieval" in rec.text
         assert httpx.get(server.base_url + "/gzip/chat", params=Q).status_code == 404
     finally:
@@ -209,8 +215,8 @@ def test_gzip_middleware_holds_the_headers_until_the_first_body_chunk(sim_server
 
     server = start_chat_server(embedded_config(sim_server.base_url), model_factory=slow_model)
     try:
-        plain = wire.record(server.base_url + "/chat", params=Q)
-        gz = wire.record(server.base_url + "/gzip/chat", params=Q)
+        plain = record(server.base_url + "/chat", params=Q)
+        gz = record(server.base_url + "/gzip/chat", params=Q)
     finally:
         server.stop()
     assert plain.text == gz.text == "ok"
@@ -219,9 +225,9 @@ def test_gzip_middleware_holds_the_headers_until_the_first_body_chunk(sim_server
 
 
 def test_buffering_proxy_holds_the_seed_stream_but_not_x_accel_buffering_no(chat):
-    seed = wire.record(chat.base_url + "/proxy/chat", params=PACED)
-    fixed = wire.record(chat.base_url + "/proxy/chat/async", params=PACED)
-    sse = wire.record(chat.base_url + "/proxy/chat/sse", params=PACED)
+    seed = record(chat.base_url + "/proxy/chat", params=PACED)
+    fixed = record(chat.base_url + "/proxy/chat/async", params=PACED)
+    sse = record(chat.base_url + "/proxy/chat/sse", params=PACED)
     assert "x-accel-buffering" not in seed.headers
     assert len(seed.chunks) == 1 and seed.first_text_ms > 0.9 * seed.end_ms
     assert fixed.headers["x-accel-buffering"] == "no" and len(fixed.chunks) > 50
@@ -261,8 +267,132 @@ def test_main_refuses_non_loopback_hosts():
 
 
 def test_time_to_first_text_is_close_to_the_chains_over_loopback(chat):
-    rec = wire.record(chat.base_url + "/chat/async", params={**Q, "ttft_ms": 100})
+    rec = record(chat.base_url + "/chat/async", params={**Q, "ttft_ms": 100})
     run = _run(chat, rec)
-    chain_first_text_ms = wire.chain_frame(run, rec.start_ns).query("chars > 0")["t_ms"].iloc[0]
+    chain_first_text_ms = chain_frame(run, rec.start_ns).query("chars > 0")["t_ms"].iloc[0]
     assert rec.first_text_ms >= chain_first_text_ms
     assert rec.first_text_ms - chain_first_text_ms < 100  # HTTP on loopback adds little
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def frame(at, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_seed_route_when_run_then_shows_bytes_chain_timing_code_and_waits_for_the_browser():
+    at = open_page(PAGE)
+    at.button(key="fa_run").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert 'return StreamingResponse(token_stream(), media_type="text/plain")' in page
+    assert "curl -N 'http://127.0.0.1:" in page and "/chat?q=Explain+RAG&cfg=" in page
+    assert "Retrieval-Augmented Generation" in page
+    shown = metrics(at)
+    assert shown["Chain ran on"] == "worker thread"
+    assert int(shown["HTTP chunks"]) > 20
+    assert int(shown["Chain chunks"]) > int(shown["HTTP chunks"])  # empty chunks send no bytes
+    assert shown["Bytes on the wire"] == shown["Bytes decoded"]
+    assert at.link_button[0].proto.url.startswith("http://127.0.0.1:")
+    assert "fastapi" in at.session_state["lessons_run"]
+    # "On your screen" waits for the browser's report (AppTest runs no JavaScript)...
+    assert shown["First shown"] == shown["Last shown"] == shown["Added by the page"] == "—"
+    assert "it needs a real browser tab" in page
+    at.run()  # ...which is a rerun: the body and the numbers stay
+    assert not at.exception
+    assert "Retrieval-Augmented Generation" in texts(at)
+    assert int(metrics(at)["HTTP chunks"]) > 20
+
+
+def test_sse_when_sent_through_gzip_then_it_arrives_uncompressed():
+    at = open_page(PAGE)
+    at.radio(key="fa_endpoint").set_value("/chat/sse")
+    at.radio(key="fa_front").set_value("/gzip").run()
+    assert "async for chunk in chain.astream(q):" in texts(at)
+    at.button(key="fa_run").click().run()
+    assert not at.exception
+    assert 'event: token\r\ndata: "Put"' in texts(at) or 'event: token\ndata: "Put"' in texts(at)
+    assert "event: end" in texts(at)
+    shown = metrics(at)
+    assert shown["Bytes on the wire"] == shown["Bytes decoded"]
+    assert shown["Chain ran on"] == "event loop"
+
+
+def test_streaming_off_when_run_then_one_body_in_one_chunk():
+    at = open_page(PAGE)
+    at.toggle(key="fa_stream").set_value(False).run()
+    assert "return PlainTextResponse(chain.invoke(q).content)" in texts(at)
+    at.button(key="fa_run").click().run()
+    assert not at.exception
+    assert metrics(at)["HTTP chunks"] == "1"
+    assert metrics(at)["Chain chunks"] == "1"
+
+
+def test_seed_route_when_the_model_breaks_then_the_body_is_cut_and_the_page_says_so():
+    at = open_page(PAGE)
+    at.toggle(key="fa_fault").set_value(True).run()
+    at.button(key="fa_run").click().run()
+    assert not at.exception
+    assert "incomplete chunked read" in at.error[0].value
+
+
+def test_gotchas_when_measured_then_threadpool_hang_up_and_errors_show_what_the_server_did():
+    at = open_page(PAGE)
+    at.button(key="fa_tp_run").click().run()
+    at.button(key="fa_dc_run").click().run()
+    at.button(key="fa_er_run").click().run()
+    assert not at.exception
+    pings = frame(at, "worst ping ms").set_index("endpoint")
+    assert (
+        pings.loc["/chat/blocking (anti-pattern)", "worst ping ms"]
+        > 0.6 * pings.loc["/chat/blocking (anti-pattern)", "stream ms"]
+    )
+    assert pings.loc["/chat (seed, sync)", "chain ran in"] == "AnyIO worker thread"
+    hangup = frame(at, "state +1 s").set_index("endpoint")
+    assert hangup.loc["/chat (seed, sync)", "state +1 s"] == "running"
+    assert hangup.loc["/chat (seed, sync)", "after gc.collect()"] == "closed"
+    assert hangup.loc["/chat/async", "state +1 s"] in {"cancelled", "closed"}
+    assert hangup.loc["/chat/sse", "state +1 s"] in {"cancelled", "closed"}
+    assert hangup.loc["/chat/async", "stopped after (ms)"] < 250
+    assert hangup.loc["/chat (seed, sync)", "model: sent after"] > 10
+    assert hangup.loc["/chat/async", "model: sent after"] <= 2
+    page = texts(at)
+    assert "[error] OpenAIConnectionError" in page and "event: error" in page
+    assert any("client raised RemoteProtocolError" in m.value for m in at.markdown)
+
+
+def test_gzip_and_proxy_gotchas_when_measured_then_only_the_proxy_buffers():
+    at = open_page(PAGE)
+    at.button(key="fa_gz_run").click().run()
+    at.button(key="fa_px_run").click().run()
+    assert not at.exception
+    gz, proxy = (d.value.set_index("variant") for d in at.dataframe if "variant" in d.value.columns)
+    assert gz.loc["/gzip/chat", "content-encoding"] == "gzip"
+    assert gz.loc["/gzip/chat", "http_chunks"] > 20  # flushed chunk by chunk, not buffered
+    assert gz.loc["/gzip/chat", "wire_bytes"] > gz.loc["/chat", "wire_bytes"]
+    assert gz.loc["/gzip/chat/sse", "content-encoding"] == "none"
+    assert proxy.loc["/proxy/chat", "http_chunks"] == 1
+    assert proxy.loc["/proxy/chat", "first_text_ms"] > 0.9 * proxy.loc["/proxy/chat", "end_ms"]
+    assert proxy.loc["/proxy/chat/async", "http_chunks"] > 20
+
+
+def test_run_when_the_question_is_empty_then_it_is_refused():
+    at = open_page(PAGE)
+    at.text_input(key="fa_question").set_value("  ")
+    at.button(key="fa_run").click().run()
+    assert not at.exception
+    assert "prompt is empty" in at.error[0].value
+    assert "fa_last" not in at.session_state
+
+
+def test_screen_times_when_painted_then_put_on_the_clients_clock():
+    anchor = EpochAnchor(epoch_ns=1_000_000_000_000, perf_ns=5_000_000)  # epoch 1,000,000 ms
+    times = ScreenTimes(anchor, {"first_paint_ms": 1_000_250.0})
+    # The request was sent 10 ms after the anchor (perf 15 ms): painted 240 ms after sending.
+    assert times.ms(1_000_250.0, start_ns=15_000_000) == 240.0
+    assert times.ms(None, start_ns=15_000_000) is None
