@@ -1,14 +1,9 @@
 import streamlit as st
 
 from components.code_panel import show_source
-from components.figures.counts import render_count_bars
-from components.run.live_output import render_run_error
+from components.run.panel import TimedRun
 from components.run.progress import lessons_run
-from components.sidebar import current_provider
-from components.views.takeaways import render_progress, render_question, render_score
-from streamlab.client.async_bridge import catch_error
-from streamlab.client.providers import build_chat_model
-from streamlab.demos.takeaways import QUESTIONS
+from components.views.takeaways import render_progress, render_quiz, run_chains, show_counts
 from streamlab.recipes.takeaways import CHAINS, count_text_chunks, message_text
 
 st.title("Takeaways & quiz")
@@ -37,22 +32,9 @@ st.warning(
 )
 question = st.text_input("Question", "Explain streaming runnables", key="takeaways_question")
 show_source(*CHAINS.values(), message_text, count_text_chunks)
-if st.button("Run", key="takeaways_run", type="primary"):
-    if not question.strip():
-        st.error("Type a question first: the prompt is empty.")
-        st.stop()
-    llm = build_chat_model(current_provider(), max_tokens=40)
-    with st.spinner("Streaming four chains…"):
-        counts, error = catch_error(
-            lambda: {name: count_text_chunks(build(llm), question) for name, build in CHAINS.items()}
-        )
-    if error is not None:
-        render_run_error(error, partial=False)
-    else:
-        st.session_state["takeaways_counts"] = counts
-if counts := st.session_state.get("takeaways_counts"):
-    render_count_bars(counts, key="takeaways_counts_chart")
-    st.caption("Red: the whole answer arrived as one chunk, at the end. No chain set `streaming=True`.")
+TimedRun("takeaways", key="takeaways").panel(
+    prompt=question, lanes={}, run=lambda ctx: run_chains(ctx, question), show=show_counts
+)
 
 st.header("Your progress")
 st.caption("A lesson counts once you have pressed its Run button in this session.")
@@ -60,7 +42,4 @@ render_progress(lessons_run())
 
 st.header("Quiz")
 st.caption("Every answer was shown running in a lesson. Pick one, then press Check.")
-for number, question_ in enumerate(QUESTIONS, start=1):
-    render_question(number, question_)
-    st.divider()
-render_score()
+render_quiz()

@@ -1,4 +1,4 @@
-"""The takeaways page's widgets: lesson progress and one quiz question with its Check button.
+"""Views of "Takeaways & quiz": the four chains' chunk counts, lesson progress, and the quiz.
 
 Quiz results live in `st.session_state["quiz_results"]` (question id → right or wrong) and the
 score in `st.session_state["quiz_score"]`, so both survive page switches within the session.
@@ -10,14 +10,49 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from components.figures.counts import render_count_bars
+from components.run.live_output import render_run_error
+from components.run.panel import RunContext, Saved
 from streamlab.catalog import LESSONS, Lesson, lesson
+from streamlab.client.async_bridge import catch_error
 from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
+from streamlab.recipes.takeaways import CHAINS, count_text_chunks
 
-__all__ = ["RESULTS_KEY", "SCORE_KEY", "render_progress", "render_question", "render_score"]
+__all__ = [
+    "RESULTS_KEY",
+    "SCORE_KEY",
+    "TIMED",
+    "render_progress",
+    "render_question",
+    "render_quiz",
+    "render_score",
+    "run_chains",
+    "show_counts",
+]
 
 TIMED = tuple(x for x in LESSONS if x.timed)
 RESULTS_KEY = "quiz_results"
 SCORE_KEY = "quiz_score"
+
+
+def run_chains(ctx: RunContext, question: str) -> Saved:
+    """Stream the four chains; keep how many chunks with text each gave (None if one failed)."""
+    llm = ctx.model(max_tokens=40)
+    with st.spinner("Streaming four chains…"):
+        counts, error = catch_error(
+            lambda: {name: count_text_chunks(build(llm), question) for name, build in CHAINS.items()}
+        )
+    if error is not None:
+        render_run_error(error, partial=False)
+    return {"counts": counts}
+
+
+def show_counts(saved: Saved) -> None:
+    if saved["counts"]:
+        render_count_bars(saved["counts"], key="takeaways_counts_chart")
+        st.caption(
+            "Red: the whole answer arrived as one chunk, at the end. No chain set `streaming=True`."
+        )
 
 
 def render_progress(done: set[str], lessons: Sequence[Lesson] = TIMED) -> None:
@@ -70,3 +105,11 @@ def render_score() -> Score:
     st.metric("Quiz score", result.label, help=f"{result.checked} of {result.total} questions checked")
     st.progress(result.correct / result.total)
     return result
+
+
+def render_quiz(questions: Sequence[Question] = QUESTIONS) -> None:
+    """Every question with its Check button, then the score."""
+    for number, question in enumerate(questions, start=1):
+        render_question(number, question)
+        st.divider()
+    render_score()

@@ -1,7 +1,7 @@
 """The takeaways quiz: questions about things the lessons measured live, and answer checking.
 
 Each question names the lesson (a `streamlab.catalog` lesson id) where its answer was shown
-running; tests/lessons/test_takeaways_demo.py re-checks every right answer against the installed
+running; tests/lessons/test_takeaways.py re-checks every right answer against the installed
 libraries, so the quiz cannot drift from what LangChain actually does.
 """
 

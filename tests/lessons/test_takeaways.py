@@ -1,4 +1,5 @@
-"""The quiz: its structure, answer checking and scoring, and every right answer re-checked live.
+"""Lesson "Takeaways & quiz": the four chains behind "enabled at the LLM level" (recipe), the quiz's
+structure, scoring and every right answer re-checked live (demo), then the page under AppTest.
 
 The `test_claim_*` tests run the behaviour each right answer (and its explanation) describes
 against the installed libraries, so a LangChain upgrade that changes it turns a test red.
@@ -15,15 +16,18 @@ from langchain_core.language_models import LLM
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.outputs import GenerationChunk
 from langchain_core.prompts import ChatPromptTemplate
-from langchain_core.runnables import RunnableParallel
+from langchain_core.runnables import RunnableLambda, RunnableParallel
 
 from components.views.takeaways import TIMED
 from streamlab.client.async_bridge import catch_error, run_sync
 from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
 from streamlab.recipes import common_mistakes as mistakes
+from streamlab.recipes.takeaways import CHAINS, build_with_plain_function, count_text_chunks
 from streamlab.recipes.tool_calls import add_up, bind_weather_tool, stream_tool_call
 from streamlab.sim.answers import LatencyProfile
+from tests.support.apptest import FAST_PROFILE, open_page, texts
 
+PAGE = "lessons/15_takeaways.py"
 BY_ID = {q.id: q for q in QUESTIONS}
 SLOW = LatencyProfile(ttft_ms=50, tokens_per_s=100, jitter_ms=0, seed=3)
 
@@ -48,7 +52,7 @@ def right(question_id: str) -> str:
     return question.options[question.answer]
 
 
-# --- structure
+# --- the quiz: structure
 
 
 def test_quiz_has_six_to_ten_well_formed_questions():
@@ -198,3 +202,101 @@ def test_takeaway_stream_opens_and_closes_with_empty_chunks(make_llm):
     chunks = list(make_llm(max_tokens=5).stream("hi"))
     assert chunks[0].content == "" and chunks[-1].content == ""
     assert len(chunks) > len([c for c in chunks if c.content])  # chunks are not tokens
+
+
+# --- the four chains (recipe) -----------------------------------------------------------------
+
+
+def test_only_the_plain_function_after_the_model_collapses_to_one_chunk(make_llm):
+    llm = make_llm(max_tokens=20)
+    counts = {name: count_text_chunks(build(llm), "Explain RAG") for name, build in CHAINS.items()}
+    assert counts == {
+        "llm (streaming unset)": 20,
+        "prompt | llm": 20,
+        "llm | StrOutputParser()": 20,
+        "llm | plain function": 1,
+    }
+    assert "streaming" not in llm.model_fields_set  # nothing was switched on
+
+
+def test_plain_function_step_is_a_runnable_lambda_that_returns_the_text(make_llm):
+    chain = build_with_plain_function(make_llm(sim={"text": "Hello there."}))
+    assert isinstance(chain.last, RunnableLambda)
+    assert chain.invoke("hi") == "Hello there."
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def _progress_texts(at) -> list[str]:
+    return [p.proto.text for p in at.get("progress")]
+
+
+def test_page_shows_takeaways_the_seed_correction_and_empty_progress():
+    at = open_page(PAGE)
+    assert not at.exception
+    assert "enabled at the" in at.warning[0].value and "Actually" in at.warning[0].value
+    assert f"0 of {len(TIMED)} lessons run" in _progress_texts(at)
+    assert len(at.get("page_link")) == len(TIMED)
+    assert {m.label: m.value for m in at.metric}["Quiz score"] == f"0 / {len(QUESTIONS)}"
+
+
+def test_progress_counts_lessons_marked_as_run():
+    at = open_page(PAGE)
+    at.session_state["lessons_run"] = {"overview", "tool_calls", "common_mistakes"}
+    at.run()
+    assert not at.exception
+    assert f"3 of {len(TIMED)} lessons run" in _progress_texts(at)
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert "Streaming tool calls: run" in labels and "RunnableParallel: not run yet" in labels
+
+
+def test_checking_answers_scores_them_and_explains_wrong_ones():
+    at = open_page(PAGE)
+    first, second = QUESTIONS[0], QUESTIONS[1]
+    at.radio(key=f"quiz_{first.id}").set_value(first.options[first.answer])
+    at.button(key=f"quiz_{first.id}_check").click().run()
+    wrong = next(o for i, o in enumerate(second.options) if i != second.answer)
+    at.radio(key=f"quiz_{second.id}").set_value(wrong)
+    at.button(key=f"quiz_{second.id}_check").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Right."]
+    assert at.error[0].value == f"Not quite. {second.explanation}"
+    assert at.session_state["quiz_results"] == {first.id: True, second.id: False}
+    assert at.session_state["quiz_score"] == 1
+    assert {m.label: m.value for m in at.metric}["Quiz score"] == f"1 / {len(QUESTIONS)}"
+
+
+def test_check_without_a_choice_asks_for_one_and_a_new_choice_clears_the_verdict():
+    at = open_page(PAGE)
+    question = QUESTIONS[2]
+    at.button(key=f"quiz_{question.id}_check").click().run()
+    assert "Pick an answer first." in [w.value for w in at.warning]
+    at.radio(key=f"quiz_{question.id}").set_value(question.options[question.answer])
+    at.button(key=f"quiz_{question.id}_check").click().run()
+    assert at.session_state["quiz_results"] == {question.id: True}
+    at.radio(key=f"quiz_{question.id}").set_value(question.options[question.answer - 1]).run()
+    assert at.session_state["quiz_results"] == {}
+    assert not at.success
+
+
+def test_run_when_pressed_then_only_the_plain_function_chain_collapses():
+    at = open_page(PAGE)
+    at.button(key="takeaways_run").click().run()
+    assert not at.exception
+    counts = at.session_state["takeaways_last"]["counts"]
+    assert counts["llm | plain function"] == 1
+    assert all(count > 10 for name, count in counts.items() if name != "llm | plain function")
+    assert "return llm | message_text" in texts(at)
+    assert [c.key for c in at.get("plotly_chart")] == ["takeaways_counts_chart"]
+    at.run()  # any other rerun redraws the kept counts
+    assert [c.key for c in at.get("plotly_chart")] == ["takeaways_counts_chart"]
+
+
+def test_run_when_the_provider_fails_then_the_error_is_explained_and_no_chart_is_drawn():
+    at = open_page(PAGE, profile={**FAST_PROFILE, "sim_fault": "500"})
+    at.button(key="takeaways_run").click().run()
+    assert not at.exception
+    assert "internal error (HTTP 500)" in at.error[0].value
+    assert at.session_state["takeaways_last"]["counts"] is None
+    assert not at.get("plotly_chart")
