@@ -24,7 +24,7 @@ from streamlab.sim.answers import (
 )
 from streamlab.sim.arguments import identifier_words, quoted, value_for
 from streamlab.sim.options import Fault, LatencyProfile
-from streamlab.sim.request import ChatRequest
+from streamlab.sim.request import ChatRequest, FunctionDefinition, NamedToolChoice
 
 __all__ = ["CompletionPlan", "ToolCallPlan", "plan_completion"]
 
@@ -137,10 +137,13 @@ def _prompt_of(request: ChatRequest) -> str:
 
 
 def _response_schema(request: ChatRequest) -> dict[str, Any] | None:
-    fmt = request.response_format or {}
-    if fmt.get("type") == "json_schema":
-        return fmt.get("json_schema", {}).get("schema", {"type": "object"})
-    if fmt.get("type") == "json_object":
+    fmt = request.response_format
+    if fmt is None:
+        return None
+    if fmt.type == "json_schema":
+        schema = fmt.json_schema.schema_ if fmt.json_schema else None
+        return {"type": "object"} if schema is None else schema
+    if fmt.type == "json_object":
         # JSON mode carries no schema: like a real model, follow the keys the prompt names.
         instructions = " ".join(
             _message_text(m)
@@ -153,20 +156,20 @@ def _response_schema(request: ChatRequest) -> dict[str, Any] | None:
     return None
 
 
-def _chosen_tool(request: ChatRequest) -> dict[str, Any] | None:
-    functions = [t.get("function", {}) for t in request.tools or [] if t.get("type") == "function"]
-    by_name = {f.get("name"): f for f in functions}
+def _chosen_tool(request: ChatRequest) -> FunctionDefinition | None:
+    functions = [t.function for t in request.tools or []]
+    by_name = {f.name: f for f in functions}
     choice = request.tool_choice
     if not functions or choice == "none" or request.messages[-1].get("role") == "tool":
         return None
     if request.sim.tool_call:
         return by_name.get(request.sim.tool_call)
-    if isinstance(choice, dict):
-        return by_name.get(choice.get("function", {}).get("name"))
+    if isinstance(choice, NamedToolChoice):
+        return by_name.get(choice.function.name)
     prompt = _prompt_of(request).lower()
-    named = [f for f in functions if str(f.get("name", "")).lower() in prompt]
+    named = [f for f in functions if f.name.lower() in prompt]
     prompt_words = set(re.findall(r"\w+", prompt))
-    relevant = [f for f in functions if _name_words(str(f.get("name", ""))) & prompt_words]
+    relevant = [f for f in functions if _name_words(f.name) & prompt_words]
     if named or relevant:
         return (named or relevant)[0]
     return functions[0] if choice in ("required", "any") else None
@@ -210,10 +213,10 @@ def _plan_tool_call(request: ChatRequest, seed: int) -> ToolCallPlan | None:
     tool = _chosen_tool(request)
     if tool is None:
         return None
-    arguments = value_for(tool.get("parameters") or {"type": "object"}, _prompt_of(request))
+    arguments = value_for(tool.parameters or {"type": "object"}, _prompt_of(request))
     call_id = f"call_{uuid.uuid4().hex[:20]}"
     # ensure_ascii=False: OpenAI streams non-ASCII arguments as characters, not \uXXXX escapes.
-    return ToolCallPlan(call_id, str(tool.get("name")), json.dumps(arguments, ensure_ascii=False))
+    return ToolCallPlan(call_id, tool.name, json.dumps(arguments, ensure_ascii=False))
 
 
 def _argument_pieces(arguments: str) -> list[str]:

@@ -10,66 +10,57 @@ Usage:
            "messages": [{"role": "user", "content": "Explain RAG"}]}'
 
 Any API key is accepted except those starting with `sk-bad`, which get HTTP 401 on every
-endpoint, so the "wrong key" path can be shown without a real key.
+endpoint, so the "wrong key" path can be shown without a real key. Hostile requests get an
+OpenAI-style 4xx and one log line (never a traceback): foreign `Host` names, non-JSON or
+oversized or stalled bodies, and every shape `streamlab.sim.request` refuses.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
-import threading
-import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from streamlab.sim.answers import ALIASES, MODELS
-from streamlab.sim.net import require_loopback
+from streamlab.sim.body import BODY_TIMEOUT_S, MAX_BODY_BYTES, BodyLimits, read_json_body
+from streamlab.sim.net import LoopbackHostGuard, require_loopback
 from streamlab.sim.plan import CompletionPlan, plan_completion
-from streamlab.sim.protocol import completion_object, stream_objects
-from streamlab.sim.request import RequestError, parse_request
+from streamlab.sim.request import ChatRequest, RequestError, parse_request
 from streamlab.sim.serving import RunningServer, start_server
-from streamlab.sim.traces import SendTrace, TraceStore
+from streamlab.sim.streaming import DroppedConnection, ServerStats, complete, sse
+from streamlab.sim.traces import TraceStore
 
-__all__ = ["BAD_KEY_PREFIX", "ServerStats", "create_app", "main", "start_embedded"]
+__all__ = ["BAD_KEY_PREFIX", "ServerLimits", "ServerStats", "create_app", "main", "start_embedded"]
 
 BAD_KEY_PREFIX = "sk-bad"  # API keys the simulator rejects with 401, for the "wrong key" lesson
-MAX_BATCH = 64  # at zero latency, chunks due together go out in one write (fewer syscalls)
-TIMEOUT_FAULT_MAX_S = 120.0  # the "timeout" fault waits this long at most, then gives up itself
+SHUTDOWN_GRACE_S = 2  # on SIGTERM, requests still running after this are cancelled
+OFFLOAD_BYTES = 64 << 10  # bodies larger than this are parsed in a worker thread
+log = logging.getLogger("streamlab.sim")
 
 
-class DroppedConnection(Exception):
-    """Raised inside a response stream to cut the connection (the drop_after fault)."""
+@dataclass(frozen=True, slots=True)
+class ServerLimits:
+    """What one client may ask of the simulator (tests shrink these to stay fast)."""
+
+    max_body_bytes: int = MAX_BODY_BYTES
+    body_timeout_s: float = BODY_TIMEOUT_S
+    loopback_hosts_only: bool = True
+    """Refuse `Host` headers that are not loopback names (DNS rebinding); off with --allow-remote."""
+
+    @property
+    def body(self) -> BodyLimits:
+        return BodyLimits(self.max_body_bytes, self.body_timeout_s)
 
 
-@dataclass(slots=True)
-class ServerStats:
-    """Counters the tests and the Stop lessons read to prove what the server really did."""
-
-    requests: int = 0
-    streams_started: int = 0
-    streams_completed: int = 0
-    streams_disconnected: int = 0  # the client went away before the end
-    chunks_sent: int = 0
-    active_streams: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def bump(self, **deltas: int) -> None:
-        with self._lock:
-            for name, delta in deltas.items():
-                setattr(self, name, getattr(self, name) + delta)
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
-
-
-def create_app() -> FastAPI:
+def create_app(limits: ServerLimits | None = None) -> FastAPI:
+    limits = limits or ServerLimits()
     app = FastAPI(title="Streaming Runnables Lab simulator", docs_url=None, redoc_url=None)
+    if limits.loopback_hosts_only:
+        app.add_middleware(LoopbackHostGuard)
     app.state.stats = ServerStats()
     app.state.traces = TraceStore()
 
@@ -80,7 +71,7 @@ def create_app() -> FastAPI:
     @app.get("/v1/models")
     async def models(request: Request):
         if _rejected_key(request):
-            return _bad_key_response()
+            return _refuse(_bad_key())
         names = [*MODELS, *ALIASES]
         data = [{"id": n, "object": "model", "created": 0, "owned_by": "streamlab"} for n in names]
         return {"object": "list", "data": data}
@@ -93,37 +84,56 @@ def create_app() -> FastAPI:
     async def trace(trace_id: str):
         found = app.state.traces.get(trace_id)
         if found is None:
-            err = RequestError(
-                404,
-                f"No trace {trace_id!r} (only the last few hundred are kept).",
-                code="trace_not_found",
+            message = f"No trace {trace_id[:64]!r} (only the most recent ones are kept)."
+            return JSONResponse(
+                RequestError(404, message, code="trace_not_found").body(), status_code=404
             )
-            return JSONResponse(err.body(), status_code=404)
         return found.to_json()
 
     @app.post("/v1/chat/completions")
-    async def chat_completions(request: Request):
+    async def chat_completions(request: Request) -> Response:
         app.state.stats.bump(requests=1)
-        if _rejected_key(request):
-            return _bad_key_response()
         try:
-            chat = parse_request(await request.body())
+            if _rejected_key(request):
+                raise _bad_key()
+            raw = await read_json_body(request, limits.body)
+            if len(raw) > OFFLOAD_BYTES:  # parsing a long prompt must not stall other streams
+                chat, plan = await asyncio.to_thread(_parse_and_plan, raw)
+            else:
+                chat, plan = _parse_and_plan(raw)
         except RequestError as err:
-            return JSONResponse(err.body(), status_code=err.status)
-        plan = plan_completion(chat)
+            return _refuse(err)
+        except Exception as exc:  # a bug, not the client's fault: one line, no 5 KB traceback
+            log.error("internal error %s: %s", type(exc).__name__, str(exc)[:200].replace("\n", " "))
+            failed = RequestError(
+                500, "The simulator failed on this request.", code="server_error", type_="server_error"
+            )
+            return JSONResponse(failed.body(), status_code=500)
         refused = _http_fault(plan)
         if refused is not None:
             return refused
         trace = app.state.traces.start(chat.sim.trace_id) if chat.sim.trace_id else None
         if not chat.stream:
-            return await _complete(plan, request, trace)
+            return await complete(plan, request, app.state.stats, trace)
         return StreamingResponse(
-            _sse(plan, request, app.state.stats, trace),
+            sse(plan, app.state.stats, trace),
             media_type="text/event-stream",
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
         )
 
     return app
+
+
+def _parse_and_plan(raw: bytes) -> tuple[ChatRequest, CompletionPlan]:
+    chat = parse_request(raw)
+    return chat, plan_completion(chat)
+
+
+def _refuse(err: RequestError) -> JSONResponse:
+    log.warning("refused %s %s (param %s): %s", err.status, err.code, err.param, err.message[:200])
+    # A refused body may be partly unread: close the connection rather than parse the rest.
+    headers = {"connection": "close"} if err.status in (408, 413) else None
+    return JSONResponse(err.body(), status_code=err.status, headers=headers)
 
 
 def _rejected_key(request: Request) -> bool:
@@ -135,14 +145,13 @@ def _rejected_key(request: Request) -> bool:
     return auth.removeprefix("Bearer ").strip().startswith(BAD_KEY_PREFIX)
 
 
-def _bad_key_response() -> JSONResponse:
-    err = RequestError(
+def _bad_key() -> RequestError:
+    return RequestError(
         401,
         f"Incorrect API key provided (keys starting with {BAD_KEY_PREFIX!r} are "
         "rejected by the simulator).",
         code="invalid_api_key",
     )
-    return JSONResponse(err.body(), status_code=401)
 
 
 def _http_fault(plan: CompletionPlan) -> JSONResponse | None:
@@ -166,99 +175,16 @@ def _http_fault(plan: CompletionPlan) -> JSONResponse | None:
     return JSONResponse(err.body(), status_code=err.status)
 
 
-async def _wait_for_disconnect(request: Request) -> None:
-    deadline = time.monotonic() + TIMEOUT_FAULT_MAX_S
-    while time.monotonic() < deadline and not await request.is_disconnected():
-        await asyncio.sleep(0.05)
-
-
-async def _complete(plan: CompletionPlan, request: Request, trace: SendTrace | None) -> JSONResponse:
-    if plan.fault and plan.fault.kind == "timeout":
-        await _wait_for_disconnect(request)
-        return JSONResponse({"error": {"message": "timed out"}}, status_code=504)
-    if plan.offsets:  # a non-streaming answer arrives when the last token would have
-        await asyncio.sleep(plan.offsets[-1])
-    response = JSONResponse(completion_object(plan))
-    if trace is not None:  # the whole answer goes out in this one response, right after this
-        trace.mark_sent([plan.text] if plan.text else [])
-        trace.finish()
-    return response
-
-
-def _sse_event(obj: dict) -> bytes:
-    return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
-
-
-async def _sse(
-    plan: CompletionPlan, request: Request, stats: ServerStats, trace: SendTrace | None = None
-) -> AsyncIterator[bytes]:
-    stats.bump(streams_started=1, active_streams=1)
-    finished = False
-    pending: list[bytes] = []  # chunks already due, sent together in one write
-    pending_texts: list[str] = []  # their content, for the trace
-
-    def flush() -> bytes:
-        stats.bump(chunks_sent=len(pending))
-        data = b"".join(pending)
-        pending.clear()
-        if trace is not None:
-            # Stamped as the bytes are handed over: Starlette's send() and uvicorn's
-            # transport.write() follow without any await, so this is the socket write. (After
-            # the yield returns would be later: this thread first waits for the GIL, which the
-            # receiving client thread in the same process may hold.)
-            trace.mark_sent(pending_texts)
-        pending_texts.clear()
-        return data
-
-    try:
-        if plan.fault and plan.fault.kind == "timeout":
-            await _wait_for_disconnect(request)
-            return
-        start = time.perf_counter()
-        drop_at = plan.fault.after if plan.fault and plan.fault.kind == "drop_after" else None
-        for sent, (due, obj) in enumerate(stream_objects(plan)):
-            if sent == drop_at:
-                if pending:
-                    yield flush()
-                raise DroppedConnection(f"simulated drop after {sent} chunks")
-            delay = 0.0 if due is None else start + due - time.perf_counter()
-            if delay > 0:
-                # Never hold a due chunk back while waiting for the next one.
-                if pending:
-                    yield flush()
-                await asyncio.sleep(delay)
-            pending.append(_sse_event(obj))
-            if trace is not None and (text := _content_of(obj)):
-                pending_texts.append(text)
-            if len(pending) >= MAX_BATCH:
-                yield flush()
-        if pending:
-            yield flush()
-        yield b"data: [DONE]\n\n"
-        finished = True
-        if trace is not None:
-            trace.finish()
-    finally:
-        # Cancellation (client disconnect) lands here too: count it so "Stop" can be proven.
-        stats.bump(
-            active_streams=-1, **({"streams_completed": 1} if finished else {"streams_disconnected": 1})
-        )
-
-
-def _content_of(obj: dict) -> str:
-    choices = obj.get("choices") or [{}]
-    return choices[0].get("delta", {}).get("content") or ""
-
-
 class _QuietDrops(logging.Filter):
-    """The drop_after fault is intentional; keep its traceback out of the server log."""
+    """Keep expected endings out of the server log: the drop_after fault (intentional) and
+    requests cancelled at shutdown (uvicorn already logs one line saying how many)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         for _ in range(10):  # bounded walk down causes and exception groups
             if exc is None:
                 break
-            if isinstance(exc, DroppedConnection):
+            if isinstance(exc, DroppedConnection | asyncio.CancelledError):
                 return False
             exc = (
                 exc.__cause__
@@ -289,7 +215,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     require_loopback(args.host, allow_remote=args.allow_remote)
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    app = create_app(ServerLimits(loopback_hosts_only=not args.allow_remote))
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
 
 
 if __name__ == "__main__":

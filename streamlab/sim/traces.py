@@ -14,10 +14,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MAX_TRACES", "SendTrace", "TraceStore"]
+__all__ = ["MAX_TRACES", "MAX_TRACE_BYTES", "SendTrace", "TraceStore"]
 
 MAX_TRACES = 200  # the most recent traced requests kept in memory
-MAX_CHUNKS_PER_TRACE = 100_000
+MAX_TRACE_BYTES = 16 << 20  # all kept traces together, estimated: the store never holds more
+_CHUNK_BYTES = 100  # estimated cost of one stamp beyond its text: an int, a str object, list slots
 
 
 @dataclass(slots=True)
@@ -28,14 +29,22 @@ class SendTrace:
     texts: list[str] = field(default_factory=list)
     end_ns: int | None = None  # when the final `[DONE]` (or the whole JSON answer) was written
     complete: bool = False
+    truncated: bool = False  # the store's byte budget ran out: later chunks were not recorded
+    size_bytes: int = 0  # estimated memory held by sent_ns and texts
+    _store: TraceStore | None = field(default=None, repr=False, compare=False)
 
     def mark_sent(self, texts: list[str], at_ns: int | None = None) -> None:
         """Stamp `texts` (content chunks written together in one socket write) as sent now."""
-        if not texts or len(self.texts) >= MAX_CHUNKS_PER_TRACE:
+        if not texts or self.truncated:
+            return
+        grows = sum(len(t) for t in texts) + _CHUNK_BYTES * len(texts)
+        if self._store is not None and not self._store._make_room(self, grows):
+            self.truncated = True
             return
         now = time.time_ns() if at_ns is None else at_ns
         self.sent_ns.extend([now] * len(texts))
         self.texts.extend(texts)
+        self.size_bytes += grows
 
     def finish(self) -> None:
         self.end_ns, self.complete = time.time_ns(), True
@@ -48,25 +57,54 @@ class SendTrace:
             "texts": list(self.texts),
             "end_ns": self.end_ns,
             "complete": self.complete,
+            "truncated": self.truncated,
         }
 
 
 class TraceStore:
-    """The last `limit` traces by id; starting a trace with a known id replaces the old one."""
+    """The last `limit` traces by id, `max_bytes` at most; a known id replaces the old trace.
 
-    def __init__(self, limit: int = MAX_TRACES) -> None:
-        self._limit = limit
+    When a trace grows past the byte budget the oldest other traces are dropped first; a
+    single trace larger than the whole budget stops recording and says `truncated`.
+    """
+
+    def __init__(self, limit: int = MAX_TRACES, max_bytes: int = MAX_TRACE_BYTES) -> None:
+        self._limit, self._max_bytes = limit, max_bytes
         self._traces: OrderedDict[str, SendTrace] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def start(self, trace_id: str) -> SendTrace:
-        trace = SendTrace(trace_id)
+        trace = SendTrace(trace_id, _store=self)
         with self._lock:
-            self._traces.pop(trace_id, None)
+            old = self._traces.pop(trace_id, None)
+            if old is not None:
+                self._forget(old)
             self._traces[trace_id] = trace
             while len(self._traces) > self._limit:
-                self._traces.popitem(last=False)
+                self._forget(self._traces.popitem(last=False)[1])
         return trace
+
+    def _forget(self, trace: SendTrace) -> None:
+        self._bytes -= trace.size_bytes
+        # Nobody can read a dropped trace: the request still writing to it stops recording.
+        trace._store, trace.truncated = None, True
+
+    def _make_room(self, trace: SendTrace, grows: int) -> bool:
+        """Reserve `grows` bytes for `trace`, dropping the oldest other traces; False if impossible."""
+        with self._lock:
+            if trace.size_bytes + grows > self._max_bytes:
+                return False
+            while self._bytes + grows > self._max_bytes:
+                oldest = next(t for t in self._traces.values() if t is not trace)
+                del self._traces[oldest.trace_id]
+                self._forget(oldest)
+            self._bytes += grows
+            return True
+
+    def size_bytes(self) -> int:
+        with self._lock:
+            return self._bytes
 
     def get(self, trace_id: str) -> SendTrace | None:
         with self._lock:

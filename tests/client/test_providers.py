@@ -22,7 +22,7 @@ from streamlab.client.providers import (
     loop_safe_async_client,
     mask_key,
 )
-from streamlab.sim.answers import LatencyProfile
+from streamlab.sim.options import LatencyProfile
 from streamlab.sim.server import BAD_KEY_PREFIX
 
 SECRET = "sk-proj-THIS-IS-A-SECRET-1234"

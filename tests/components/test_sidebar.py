@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from streamlab.sim.options import FAULT_LABELS, LIMITS
 from tests.support.apptest import ROOT
 
 
@@ -67,3 +68,20 @@ def test_openai_key_is_only_ever_shown_masked(monkeypatch):
     assert secret not in repr(at.session_state["provider_config"])
     assert secret not in repr(dict(at.query_params))
     assert at.session_state["provider_config"].key() == secret
+
+
+def test_latency_widgets_take_their_ranges_from_the_simulator_limits():
+    at = app().run()
+    for key, name in [
+        ("sim_ttft_ms", "ttft_ms"),
+        ("sim_tokens_per_s", "tokens_per_s"),
+        ("sim_jitter_ms", "jitter_ms"),
+    ]:
+        slider = at.sidebar.slider(key=key)
+        assert (slider.min, slider.max) == (LIMITS[name].low, LIMITS[name].high), key
+    seed = at.sidebar.number_input(key="sim_seed")
+    assert (seed.min, seed.max) == (LIMITS["seed"].low, LIMITS["seed"].high)
+    assert list(at.sidebar.selectbox(key="sim_fault").options) == [
+        "none",
+        *FAULT_LABELS.values(),
+    ]
