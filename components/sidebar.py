@@ -172,7 +172,9 @@ def render_provider_sidebar() -> ProviderConfig:
     with st.sidebar:
         st.header("Model provider")
         for problem in st.session_state.get("_preset_problems", []):
-            st.warning(problem)
+            # The value came from a link: plain text, so no image, link or HTML can render from it.
+            st.warning(f"Ignored the link parameter ?{problem.param}: {problem.reason}.")
+            st.text(problem.shown)
         kind = st.radio("Provider", list(KINDS), format_func=KINDS.get, key="provider_kind")
         config = _provider_config(kind)
         timeout = st.number_input("Request timeout (s)", 1, 600, 60, key="request_timeout")

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from streamlab.sim.answers import MODELS
 from streamlab.sim.options import LIMITS, Limit
 
-__all__ = ["PROFILE_LIMITS", "URL_NAMES", "ProfilePreset", "parse_profile_params", "to_profile_params"]
+__all__ = [
+    "PROFILE_LIMITS",
+    "URL_NAMES",
+    "PresetProblem",
+    "ProfilePreset",
+    "parse_profile_params",
+    "to_profile_params",
+]
 
 URL_NAMES: dict[str, str] = {
     "ttft": "ttft_ms",
@@ -29,15 +36,31 @@ PROFILE_LIMITS: dict[str, tuple[str, Limit]] = {
 """Name in the URL → (sidebar attribute, its limit)."""
 
 
+@dataclass(frozen=True, slots=True)
+class PresetProblem:
+    """One link parameter that was ignored. Only `value` came from the link: show it as text."""
+
+    param: str
+    """Our name for it: ttft, tps, jitter, seed or model."""
+    value: str
+    """As it came in the link, untrusted (it may hold Markdown, HTML or a whole paragraph)."""
+    reason: str
+    """Our words: what the value must be."""
+
+    @property
+    def shown(self) -> str:
+        """`?model='gpt-99'`: quoted, on one line and cut short."""
+        value = self.value if len(self.value) <= 40 else self.value[:39] + "…"
+        return f"?{self.param}={value!r}"
+
+    def __str__(self) -> str:
+        return f"Ignored {self.shown}: {self.reason}."
+
+
 @dataclass(slots=True)
 class ProfilePreset:
     values: dict[str, float | int | str] = field(default_factory=dict)  # sidebar attribute → value
-    problems: list[str] = field(default_factory=list)
-
-
-def _shown(raw: str) -> str:
-    # Quoted and cut short: a warning echoes the value, it must not carry a whole paragraph.
-    return repr(raw if len(raw) <= 40 else raw[:39] + "…")
+    problems: list[PresetProblem] = field(default_factory=list)
 
 
 def parse_profile_params(params: Mapping[str, str]) -> ProfilePreset:
@@ -49,10 +72,10 @@ def parse_profile_params(params: Mapping[str, str]) -> ProfilePreset:
         try:
             value = float(raw)
         except ValueError:
-            preset.problems.append(f"Ignored ?{name}={_shown(raw)}: it must be a number.")
+            preset.problems.append(PresetProblem(name, raw, "it must be a number"))
             continue
         if (problem := limit.problem(value)) is not None:
-            preset.problems.append(f"Ignored ?{name}={_shown(raw)}: it {problem}.")
+            preset.problems.append(PresetProblem(name, raw, f"it {problem}"))
             continue
         preset.values[attr] = int(value) if limit.whole else value
     model = params.get("model")
@@ -60,7 +83,7 @@ def parse_profile_params(params: Mapping[str, str]) -> ProfilePreset:
         if model in MODELS:
             preset.values["model"] = model
         else:
-            preset.problems.append(f"Ignored ?model={_shown(model)}: choose one of {', '.join(MODELS)}.")
+            preset.problems.append(PresetProblem("model", model, f"choose one of {', '.join(MODELS)}"))
     return preset
 
 

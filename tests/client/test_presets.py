@@ -34,7 +34,7 @@ def test_valid_params_become_sidebar_values():
 def test_bad_params_are_dropped_with_a_message(params, problem):
     preset = parse_profile_params(params)
     assert preset.values == {}
-    assert len(preset.problems) == 1 and problem in preset.problems[0]
+    assert len(preset.problems) == 1 and problem in str(preset.problems[0])
 
 
 def test_round_trip_through_the_url():

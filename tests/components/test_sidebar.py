@@ -28,7 +28,8 @@ def test_bad_url_preset_warns_and_keeps_defaults():
     at.run()
     assert not at.exception
     warnings = " ".join(w.value for w in at.sidebar.warning)
-    assert "?ttft='soon'" in warnings and "?model='gpt-99'" in warnings
+    assert "?ttft: it must be a number" in warnings and "?model: choose one of" in warnings
+    assert [t.value for t in at.sidebar.text] == ["?ttft='soon'", "?model='gpt-99'"]
     assert at.session_state["provider_config"].profile.ttft_ms == 150
 
 
@@ -85,3 +86,23 @@ def test_latency_widgets_take_their_ranges_from_the_simulator_limits():
         "none",
         *FAULT_LABELS.values(),
     ]
+
+
+def test_url_values_in_warnings_when_hostile_then_shown_as_text_not_markdown():
+    hostile = {
+        "model": "![x](http://evil.example/x.png)",
+        "ttft": "[click](http://evil.example)",
+        "seed": "<img src=http://evil.example/s.png>",
+    }
+    at = app()
+    at.query_params.update(hostile)
+    at.run()
+    assert not at.exception
+    assert len(at.sidebar.warning) == 3
+    markdown = [
+        str(e.value) for kind in ("warning", "markdown", "caption") for e in at.sidebar.get(kind)
+    ]
+    assert not [body for body in markdown if "evil.example" in body]
+    texts = [str(t.value) for t in at.sidebar.text]
+    for name, value in hostile.items():
+        assert f"?{name}={value!r}" in texts
