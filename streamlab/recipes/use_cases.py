@@ -16,7 +16,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 from langchain_core.retrievers import BaseRetriever
@@ -118,6 +118,6 @@ writer_prompt = ChatPromptTemplate.from_template(
 )
 
 
-def stream_article(llm: BaseChatModel, topic: str) -> Iterator[AIMessageChunk]:
+def stream_article(llm: BaseChatModel, topic: str) -> Iterator[AIMessage]:
     # `llm` carries max_tokens: the answer stops there (finish_reason="length").
     return (writer_prompt | llm).stream({"topic": topic})

@@ -17,7 +17,9 @@ from langchain_core.language_models import BaseChatModel
 
 from components.code_panel import show_source
 from components.run.live_output import render_text_stream
-from streamlab.demos.use_cases.chat_turn import ChatMessage, ChatTurn
+from components.run.progress import mark_ran
+from streamlab.client.providers import ProviderConfig, build_chat_model
+from streamlab.demos.use_cases.chat_turn import ChatMessage, ChatTurn, to_messages
 from streamlab.demos.use_cases.stop_probe import (
     CloseMeasurement,
     measure_early_close,
@@ -27,6 +29,7 @@ from streamlab.demos.use_cases.stop_probe import (
 from streamlab.recipes import use_cases as uc
 
 __all__ = [
+    "render_chat",
     "render_close_probe",
     "render_close_table",
     "render_history",
@@ -34,9 +37,36 @@ __all__ = [
     "settle_interrupted_reply",
 ]
 
-_AVATARS = {"user": "🧑", "assistant": "🤖"}
+_AVATARS = {"user": ":material/person:", "assistant": ":material/smart_toy:"}
 _ACTIVE = "uc_active_turn"
 SETTLE_TIMEOUT_S = 3.0
+
+
+def render_chat(config: ProviderConfig, *, stop_after: int | None) -> None:
+    """The chat tab's conversation: history, input, the streamed reply, Clear, and the close probe.
+
+    Not a `TimedRun`: a turn starts from `st.chat_input` (never empty), keeps its own history
+    instead of a last run, and is stopped by a click, with no layers to time.
+    """
+    stats_url = config.base_url if config.kind == "embedded" else None
+    settle_interrupted_reply()  # a Stop click reruns the page while the stopped run saves its reply
+    history = st.session_state.setdefault("uc_history", [])
+    conversation = st.container()  # above the input, also for the reply streamed below
+    with conversation:
+        render_history(history)
+    if question := st.chat_input("Ask something, e.g. Explain RAG", key="uc_chat_input"):
+        mark_ran("use_cases")
+        history.append({"role": "user", "content": question})
+        chat, past = uc.build_chat(build_chat_model(config)), to_messages(history[:-1])
+        turn = ChatTurn(lambda: uc.stream_reply(chat, past, question), stop_after=stop_after)
+        with conversation:
+            render_history(history[-1:])
+            render_reply(turn, history, stats_url=stats_url)
+    if history and st.button("Clear the chat", key="uc_clear"):
+        history.clear()
+        st.rerun()
+    with st.expander("Why does the chat chain end in the model, not in `StrOutputParser()`?"):
+        render_close_probe(lambda: build_chat_model(config), stats_url)
 
 
 def settle_interrupted_reply() -> None:
@@ -76,9 +106,13 @@ def _render_status(message: ChatMessage) -> None:
                 "chunks): at this speed there was nothing left to stop."
             )
         tokens = message.get("tokens", 0)
-        st.caption(f"⏹ (stopped) after {tokens} tokens: the stream was closed.{server}")
+        st.caption(
+            f":material/stop_circle: (stopped) after {tokens} tokens: the stream was closed.{server}"
+        )
     elif status == "error":
-        st.caption("⚠️ (interrupted by an error) the text above is what arrived before it.")
+        st.caption(
+            ":material/warning: (interrupted by an error) the text above is what arrived before it."
+        )
 
 
 def render_reply(turn: ChatTurn, history: list[ChatMessage], *, stats_url: str | None) -> None:
@@ -87,8 +121,9 @@ def render_reply(turn: ChatTurn, history: list[ChatMessage], *, stats_url: str |
     st.session_state[_ACTIVE] = turn
     stop_slot = st.empty()
     stop_slot.button(
-        "⏹ Stop",
+        "Stop",
         key="uc_stop",
+        icon=":material/stop:",
         help="Interrupts the run: the stream is closed, the partial answer is kept in the history.",
     )
     try:
@@ -98,7 +133,7 @@ def render_reply(turn: ChatTurn, history: list[ChatMessage], *, stats_url: str |
     finally:  # also on Streamlit's StopException / RerunException (a click interrupted us)
         turn.close()
         proof = prove_stopped(stats_url, before) if turn.status == "stopped" else None
-        message = turn.to_message(**({"proof": proof.as_dict()} if proof else {}))
+        message = turn.to_message(proof=proof.as_dict() if proof else None)
         history.append(message)
         turn.saved.set()  # the order matters: see settle_interrupted_reply
         st.session_state.pop(_ACTIVE, None)

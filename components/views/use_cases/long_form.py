@@ -1,4 +1,5 @@
-"""Long-form generation drawn live: the growing text, with word count and words/s beside it.
+"""Long-form generation drawn live: the growing text, with word count and words/s beside it,
+then its timing cards and three layers (the lesson's run panel times the one lane, `ARTICLE`).
 
 The counters are redrawn on a time budget together with the text, so a long answer costs a
 few dozen redraws, not one per token (streamlit #12323). While it streams the text is plain
@@ -13,13 +14,60 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.run.layered import LAYERS_INTRO
 from components.run.live_output import render_run_error
+from components.run.metric_cards import render_metric_cards
+from components.run.panel import RunContext, Saved
+from streamlab.client.providers import build_chat_model
+from streamlab.demos.parallel import branch_sims, for_sim_model
 from streamlab.demos.use_cases.word_meter import WordMeter
 from streamlab.measure.recorder import StreamRecorder, chunk_text
+from streamlab.recipes import use_cases as uc
 
-__all__ = ["render_long_form", "replay_long_form"]
+__all__ = [
+    "ARTICLE",
+    "TEXT_KEY",
+    "render_long_form",
+    "replay_article",
+    "replay_long_form",
+    "run_article",
+    "show_article",
+]
 
 REDRAW_EVERY_S = 0.1
+ARTICLE, TEXT_KEY = "article", "uc_long_text"  # the one lane, and its text's container
+ARTICLE_NOTE = (
+    "**Here**, look at the *last token* column: the browser shows the end of the article well after "
+    "LangChain received it. While it streams the text is plain; at the end the whole article is "
+    "rendered as Markdown once, and for a long text that render is what you wait for. (The browser "
+    "counts the characters it shows, so Markdown markup can make its count differ.)"
+)
+
+
+def run_article(ctx: RunContext, topic: str, max_tokens: int) -> Saved:
+    """A long answer from `sim-detailed` (as on the RunnableParallel page), with live counters."""
+    slow = branch_sims(ctx.config.profile)["detailed"]
+    llm = build_chat_model(
+        for_sim_model(ctx.config, "sim-detailed"),
+        sim={**slow, **ctx.lanes[ARTICLE].sim},  # the lane's trace id: the server logs its sends
+        max_tokens=max_tokens,
+    )
+    recorder, meter = StreamRecorder(label=ARTICLE), WordMeter()
+    elapsed = render_long_form(recorder, lambda: uc.stream_article(llm, topic), meter, key=TEXT_KEY)
+    ctx.finish(ARTICLE, recorder)
+    return {"meter": meter, "elapsed": elapsed, "summary": recorder.summary()}
+
+
+def replay_article(saved: Saved) -> None:
+    replay_long_form(saved["meter"], saved["elapsed"], key=TEXT_KEY)
+
+
+def show_article(saved: Saved) -> None:
+    """Under the article: why it stopped, its timing cards, and what its layers show."""
+    meter = saved["meter"]
+    st.caption(f"finish_reason = `{meter.finish_reason}` · {meter.words} words in the final text")
+    render_metric_cards(saved["summary"])
+    st.info(f"{LAYERS_INTRO}\n\n{ARTICLE_NOTE}")
 
 
 def render_long_form(

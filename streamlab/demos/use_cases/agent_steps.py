@@ -8,6 +8,7 @@ UI-free: each event becomes a new step, more tool-call arguments, more answer te
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,15 +17,16 @@ from langchain_core.runnables.schema import StreamEvent
 from streamlab.measure.recorder import chunk_text
 from streamlab.recipes.use_cases import CHOOSE_TOOL, WRITE_ANSWER
 
-__all__ = ["AgentTrace", "Step", "Update"]
+__all__ = ["CHOOSING", "AgentTrace", "Step", "Update"]
 
 Update = Literal["step", "args", "answer"]
 DETAIL_CHARS = 120
+CHOOSING = ":material/psychology:"  # the step the tool-call arguments stream in under
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    icon: str
+    icon: str  # a Material icon, e.g. ":material/search:"
     label: str
     detail: str = ""
 
@@ -67,25 +69,27 @@ class AgentTrace:
             return "answer"
         return None
 
-    def _step(self, kind: str, name: str, data: dict[str, Any], nested: bool) -> Step | None:
+    def _step(self, kind: str, name: str, data: Mapping[str, Any], nested: bool) -> Step | None:
         if kind == "on_retriever_start":
             query = data.get("input", {}).get("query", "")
-            return Step("🔎", f"Searching the notes for {_short(query)}")
+            return Step(":material/search:", f"Searching the notes for {_short(query)}")
         if kind == "on_retriever_end":
             docs = data.get("output") or []
             text = " ".join(doc.page_content for doc in docs)
-            return Step("📄", f"Found {len(docs)} note(s)", _short(text))
+            return Step(":material/description:", f"Found {len(docs)} note(s)", _short(text))
         if kind == "on_chat_model_start" and name == CHOOSE_TOOL:
-            return Step("🤔", "Choosing a tool")
+            return Step(CHOOSING, "Choosing a tool")
         if kind == "on_chat_model_start" and name == WRITE_ANSWER:
-            return Step("✍️", "Writing the answer")
+            return Step(":material/edit:", "Writing the answer")
         if kind == "on_tool_start":
-            return Step("🛠️", f"Calling {name}", _short(data.get("input", {})))
+            return Step(":material/build:", f"Calling {name}", _short(data.get("input", {})))
         if kind == "on_tool_end":
-            return Step("✅", f"{name} returned", _short(chunk_text(data.get("output", ""))))
+            return Step(
+                ":material/check_circle:", f"{name} returned", _short(chunk_text(data.get("output", "")))
+            )
         if kind == "on_chain_end" and not nested:
             self.done = True
-            return Step("🏁", "Done")
+            return Step(":material/flag:", "Done")
         return None
 
     @property

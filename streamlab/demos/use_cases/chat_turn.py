@@ -92,7 +92,11 @@ class ChatTurn:
             return "error"
         return "complete" if self.recorder.complete and not self.stopped_early else "stopped"
 
-    def to_message(self, **extra: Any) -> ChatMessage:
-        return ChatMessage(
-            role="assistant", content=self.text, status=self.status, tokens=self.tokens, **extra
-        )  # type: ignore[typeddict-item]
+    def to_message(self, *, proof: dict[str, Any] | None = None) -> ChatMessage:
+        """The reply as a history entry; `proof` is what the server counted for a stopped one."""
+        message = ChatMessage(
+            role="assistant", content=self.text, status=self.status, tokens=self.tokens
+        )
+        if proof is not None:
+            message["proof"] = proof
+        return message
