@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, get_args
 
+from streamlab.sim.options import LIMITS as SIM_LIMITS
+from streamlab.sim.options import LOCAL_FAULTS, fault_problem
+
 __all__ = [
     "CHAIN_NAMES",
     "CHOICES",
@@ -20,6 +23,7 @@ __all__ = [
     "FIELD_NAMES",
     "LIMITS",
     "MAX_PROMPTS",
+    "TEXT_LIMITS",
     "ChainName",
     "ConfigError",
     "ExperimentConfig",
@@ -47,6 +51,8 @@ LIMITS: dict[str, tuple[int, int]] = {
     "variants": (1, 8),
 }
 MAX_PROMPTS = 20
+# Longest text each field may hold, in characters; links, imports and the form all check these.
+TEXT_LIMITS: dict[str, int] = {"name": 200, "prompt": 2000, "label": 200, "model": 200, "base_url": 2000}
 # Simulator faults a lab trial may inject ("timeout" is left out: it would hang a trial for a minute).
 FAULTS = ("401", "429", "500")
 FAULT_PATTERN = re.compile(r"401|429|500|drop_after:\d{1,4}")
@@ -70,6 +76,18 @@ class ConfigError(ValueError):
     """A configuration (or an imported file) that cannot be used; the message says what to fix."""
 
 
+def too_long(what: str, text: str, limit: int) -> str | None:
+    """ "label has 300 characters; at most 200 are allowed." when `text` is over `limit`."""
+    if len(text) <= limit:
+        return None
+    return f"{what} has {len(text)} characters; at most {limit} are allowed."
+
+
+def _short(text: str) -> str:
+    # A name quoted in a message: enough to recognise it, never a whole pasted page.
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Variant:
     """One configuration to compare: how the chain is called and which endpoint answers."""
@@ -87,7 +105,7 @@ class Variant:
 
     def problems(self) -> list[str]:
         out = []
-        name = self.label or "(unnamed)"
+        name = _short(self.label) or "(unnamed)"
         for attr in ("mode", "api", "provider"):
             options = CHOICES[attr]
             if getattr(self, attr) not in options:
@@ -96,15 +114,18 @@ class Variant:
             out.append("Every configuration needs a label.")
         if not self.model.strip():
             out.append(f"Configuration {name}: the model name is empty.")
+        for attr in ("label", "model", "base_url"):
+            if problem := too_long(attr, getattr(self, attr), TEXT_LIMITS[attr]):
+                out.append(f"Configuration {name}: {problem}")
         if self.provider == "compatible" and not self.base_url.startswith(("http://", "https://")):
             out.append(f"Configuration {name}: a custom URL must start with http:// or https://.")
-        if self.fault and not FAULT_PATTERN.fullmatch(self.fault):
-            allowed = ", ".join(FAULTS)
-            out.append(f"Configuration {name}: fault must be empty, {allowed} or drop_after:N.")
+        # Faults and latency limits are the simulator's own (streamlab.sim.options); "timeout"
+        # is left out, it would hang a trial for a minute.
+        if problem := fault_problem(self.fault, LOCAL_FAULTS):
+            out.append(f"Configuration {name}: fault {problem}.")
         for attr in ("ttft_ms", "tokens_per_s", "jitter_ms"):
-            value = getattr(self, attr)
-            if not isinstance(value, int | float) or math.isnan(value) or value < 0:
-                out.append(f"Configuration {name}: {attr} must be a number ≥ 0.")
+            if problem := SIM_LIMITS[attr].problem(getattr(self, attr)):
+                out.append(f"Configuration {name}: {attr} {problem}.")
         return out
 
 
@@ -131,12 +152,17 @@ class ExperimentConfig:
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 name = FIELD_NAMES[attr]
                 out.append(f"{name} must be a whole number from {low} to {high}; got {value}.")
+        if problem := too_long("The experiment name", self.name, TEXT_LIMITS["name"]):
+            out.append(problem)
         if self.chain not in CHAIN_NAMES:
             out.append(f"Chain must be one of {', '.join(CHAIN_NAMES)}; got {self.chain!r}.")
         if not any(p.strip() for p in self.prompts):
             out.append("Add at least one prompt.")
         if len(self.prompts) > MAX_PROMPTS:
             out.append(f"Use at most {MAX_PROMPTS} prompts; got {len(self.prompts)}.")
+        for i, prompt in enumerate(self.prompts[:MAX_PROMPTS], start=1):
+            if problem := too_long(f"Prompt {i}", prompt, TEXT_LIMITS["prompt"]):
+                out.append(problem)
         low, high = LIMITS["variants"]
         if not low <= len(self.variants) <= high:
             out.append(f"Compare {low} to {high} configurations; got {len(self.variants)}.")
@@ -161,9 +187,14 @@ class ExperimentConfig:
         raw_variants = data.get("variants")
         if not isinstance(raw_variants, list) or not raw_variants:
             raise ConfigError("The config needs a non-empty list 'variants'.")
+        if len(raw_variants) > LIMITS["variants"][1]:  # refused before reading each one
+            high = LIMITS["variants"][1]
+            raise ConfigError(f"Compare 1 to {high} configurations; got {len(raw_variants)}.")
         prompts = data.get("prompts", list(_DEFAULT_PROMPTS))
         if not isinstance(prompts, list | tuple) or not all(isinstance(p, str) for p in prompts):
             raise ConfigError("'prompts' must be a list of strings.")
+        if len(prompts) > MAX_PROMPTS:
+            raise ConfigError(f"Use at most {MAX_PROMPTS} prompts; got {len(prompts)}.")
         values = _pick(cls, data, skip={"variants", "prompts"})
         config = cls(
             **values,
@@ -196,13 +227,20 @@ def _pick(cls: type, data: Mapping[str, Any], *, skip: set[str], where: str = ""
     return out
 
 
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def _coerce(value: object, annotation: str, what: str) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if annotation == "float":
+        if annotation == "float" and _finite(value):
             return float(value)
-        if annotation == "int" and float(value).is_integer():
-            return int(value)
+        if annotation == "int" and (isinstance(value, int) or value.is_integer()):
+            return int(value)  # its range is checked with the rest, by problems()
     elif annotation not in ("float", "int") and isinstance(value, str):
         return value
-    expected = {"float": "a number", "int": "a whole number"}.get(annotation, "text")
+    expected = {"float": "a finite number", "int": "a whole number"}.get(annotation, "text")
     raise ConfigError(f"{what} must be {expected}; got {value!r}.")

@@ -8,6 +8,7 @@ message says what to do, so a damaged file never takes the page down with it.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ __all__ = [
     "StoreError",
     "default_db_path",
     "quarantine",
+    "unstorable",
 ]
 
 APP_NAME = "streaming-runnables-lab"
@@ -104,6 +106,11 @@ class ExperimentStore:
                 f"Cannot use the experiment history {self.path}: {exc}. Check the path "
                 "and its permissions, or choose another path."
             ) from exc
+        except (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.ProgrammingError) as exc:
+            # The file is fine: this one write was refused (a constraint, a value SQLite cannot keep).
+            raise StoreError(f"The history {self.path} refused this save: {exc}.") from exc
+        except OverflowError as exc:  # an int over 64 bits, caught by the sqlite3 module
+            raise StoreError(f"The history {self.path} refused this save: {exc}.") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"The experiment history {self.path} is damaged or not an experiment history "
@@ -134,7 +141,11 @@ class ExperimentStore:
                 )
 
     def save(self, experiment: Experiment) -> int:
-        """Insert the experiment with all its trials and chunks; sets and returns its id."""
+        """Insert the experiment with all its trials and chunks; sets and returns its id.
+
+        Raises StoreError (the file is not called damaged) if a value cannot be kept as is."""
+        if problem := unstorable(experiment):
+            raise StoreError(f"Not saved: {problem}")
         config = json.dumps(experiment.config.to_dict(), ensure_ascii=False)
         with self._connect() as conn:
             cursor = conn.execute(
@@ -230,3 +241,29 @@ def _loads(text: str) -> dict:
     except json.JSONDecodeError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+_INT64 = 2**63 - 1
+
+
+def _value_problem(name: str, value: object) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"'{name}' must be a finite number; got {value!r}."
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _INT64:
+        return f"'{name}' must be a whole number of at most 64 bits; got {value.bit_length()} bits."
+    return None
+
+
+def unstorable(experiment: Experiment) -> str | None:
+    """What SQLite could not keep as it is (NaN and infinity become NULL, big ints overflow)."""
+    if problem := _value_problem("wall_ms", experiment.wall_ms):
+        return problem
+    for i, trial in enumerate(experiment.trials, start=1):
+        for name in _TRIAL_FIELDS:
+            if problem := _value_problem(name, getattr(trial, name)):
+                return f"Trial {i}: {problem}"
+        for point in trial.points:
+            for name, value in (("index", point.index), ("t_ms", point.t_ms)):
+                if problem := _value_problem(name, value):
+                    return f"Trial {i}, a chunk: {problem}"
+    return None

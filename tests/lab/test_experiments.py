@@ -83,7 +83,7 @@ def test_from_dict_drops_unknown_keys_such_as_an_api_key():
     [
         (lambda d: d.update(trials="many"), "'trials' must be a whole number; got 'many'"),
         (lambda d: d.update(variants=[]), "non-empty list 'variants'"),
-        (lambda d: d["variants"][0].update(ttft_ms="fast"), "Variant 1: 'ttft_ms' must be a number"),
+        (lambda d: d["variants"][0].update(ttft_ms="fast"), "'ttft_ms' must be a finite number"),
         (lambda d: d["variants"][0].pop("label"), "Variant 1 needs a text 'label'"),
         (lambda d: d.update(trials=500), "Trials must be a whole number from 1 to 200; got 500."),
     ],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -76,10 +78,13 @@ def test_an_empty_store_lists_nothing(store):
     assert store.list().empty
 
 
-def test_a_corrupted_file_gives_a_clear_error_and_can_be_replaced(tmp_path):
+def test_a_damaged_history_gives_a_clear_error_and_can_be_replaced(tmp_path):
     path = tmp_path / "history.sqlite3"
-    path.write_bytes(b"this is not a database, just some bytes " * 100)
-    with pytest.raises(StoreError, match="is damaged or not an experiment history") as info:
+    ExperimentStore(path).save(make_experiment())
+    damaged = bytearray(path.read_bytes())
+    damaged[100:1100] = b"\xff" * 1000  # the table of tables, right after the file header
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(StoreError, match="is damaged") as info:
         ExperimentStore(path)
     assert info.value.damaged
     moved = quarantine(path)
@@ -155,3 +160,24 @@ def test_saved_frames_keep_their_dtypes(store):
     frame = trials_frame(loaded.trials)
     assert frame["ttft_ms"].dtype == "float64" and frame["chunks"].dtype == "int64"
     assert pd.isna(frame.loc[frame["status"] == "failed", "ttft_ms"]).all()
+
+
+# --- hostile files and killed runs (issue 17, items 6, 8, 9) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"ttft_ms": math.nan}, "'ttft_ms' must be a finite number"),
+        ({"trial": 10**30}, "'trial' must be a whole number"),
+    ],
+)
+def test_a_value_sqlite_cannot_keep_is_refused_and_the_file_is_not_called_damaged(
+    store, change, message
+):
+    done = make_experiment()
+    bad = Experiment(done.config, [replace(done.trials[0], **change)], "", 1.0, "complete")
+    with pytest.raises(StoreError, match=message) as info:
+        store.save(bad)
+    assert not info.value.damaged
+    assert store.list().empty  # nothing half-saved

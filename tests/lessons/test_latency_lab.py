@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 import threading
 from urllib.parse import quote
 
@@ -317,6 +318,10 @@ def shown_as_text(at: AppTest, text: str) -> int:
     return places
 
 
+def frame_or_none(at: AppTest, column: str) -> pd.DataFrame | None:
+    return next((df.value for df in at.dataframe if column in df.value.columns), None)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -388,3 +393,35 @@ def test_names_and_labels_from_a_link_or_a_file_are_shown_as_text_on_every_visit
     for chart in later.get("plotly_chart"):  # plotly draws <a href> and <b> in legends and hovers
         names = [str(trace.get("name", "")) for trace in json.loads(chart.proto.spec)["data"]]
         assert not any("<img" in n or "<a " in n for n in names), names
+
+
+def test_a_file_with_nan_or_a_failing_save_is_never_reported_as_imported(db):
+    at = open_lab()
+    text = to_json(make_experiment("nan run")).replace('"ttft_ms": 120.25', '"ttft_ms": NaN')
+    at.file_uploader(key="lab_import").upload("nan.json", text.encode(), "application/json").run()
+    assert not at.exception, at.exception
+    assert shown(at.error) == [
+        "Cannot import nan.json: Trial 2: 'ttft_ms' must be a finite number or null; got nan."
+    ]
+    assert not any("Imported" in s for s in shown(at.success))
+    with sqlite3.connect(db) as conn:  # from now on the history file refuses every insert
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON experiments BEGIN SELECT RAISE(ABORT, 'full'); END"
+        )
+    good = to_json(make_experiment("good run")).encode()
+    at.file_uploader(key="lab_import").clear().upload("good.json", good, "application/json").run()
+    assert not at.exception, at.exception
+    assert not any("Imported" in s for s in shown(at.success))
+    [error] = [e for e in shown(at.error) if "could not be saved" in e]
+    assert "damaged" not in error
+
+
+def test_a_50_mb_file_is_refused_by_its_size(db):
+    at = open_lab()
+    huge = b'{"format": "streaming-runnables-lab/experiment", "pad": "' + b"x" * 50_000_000 + b'"}'
+    at.file_uploader(key="lab_import").upload("huge.json", huge, "application/json").run()
+    assert not at.exception, at.exception
+    assert shown(at.error) == [
+        "Cannot import huge.json: The file is 50.0 MB; the lab imports files up to 10 MB."
+    ]
+    assert frame_or_none(at, "configurations") is None  # nothing was saved

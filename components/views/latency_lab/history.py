@@ -14,7 +14,7 @@ import streamlit as st
 from components.views.latency_lab.controls import load_into_form
 from components.views.latency_lab.results import render_comparison, render_experiment
 from components.views.latency_lab.text import as_text
-from streamlab.lab.files import ImportProblem, from_json
+from streamlab.lab.imports import MAX_BYTES, ImportProblem, from_json, size_problem
 from streamlab.lab.results import Experiment
 from streamlab.lab.store import ExperimentStore, StoreError, default_db_path, quarantine
 
@@ -190,19 +190,40 @@ def _render_compare(store: ExperimentStore | None) -> None:
 
 def _render_import(store: ExperimentStore | None) -> None:
     upload = st.file_uploader(
-        "Import an experiment JSON (exported by this lab)", type=["json"], key="lab_import"
+        "Import an experiment JSON (exported by this lab)",
+        type=["json"],
+        key="lab_import",
+        max_upload_size=MAX_BYTES // 1_000_000,  # a browser refuses a bigger file before sending it
     )
     if upload is None or st.session_state.get("_lab_imported") == upload.file_id:
         return
     try:
+        if problem := size_problem(upload.size):  # refused by its size, unread
+            raise ImportProblem(problem)
         experiment = from_json(upload.getvalue())
     except ImportProblem as exc:
         st.error(as_text(f"Cannot import {upload.name}: {exc}"))
         return
     st.session_state["_lab_imported"] = upload.file_id  # once per upload, not once per rerun
-    keeper(store)(experiment)
-    where = f" and saved as #{experiment.id}" if experiment.id else ""
-    _notice("success", f"Imported “{experiment.config.name}” ({len(experiment.trials)} trials){where}.")
+    _box()["current"] = experiment
+    name, count = experiment.config.name, len(experiment.trials)
+    if store is None:
+        _notice(
+            "info",
+            f"Opened “{name}” ({count} trials) from {upload.name}; it is not saved: "
+            "there is no working history file.",
+        )
+    else:
+        try:
+            store.save(experiment)
+        except StoreError as exc:
+            _notice(
+                "error",
+                f"Read “{name}” from {upload.name}, but it could not be saved: {exc} "
+                "It is shown below, not in the history.",
+            )
+        else:
+            _notice("success", f"Imported “{name}” ({count} trials) and saved as #{experiment.id}.")
     st.rerun()  # draw its results in the results section, above this one
 
 
