@@ -1,7 +1,8 @@
 """Experiments as files: CSV (one row per trial, one per chunk) and JSON (config + results).
 
-Exports hold the provider as kind/base_url/model only; no API key exists to leak. Reading a
-JSON export back is the trust boundary, and lives in imports.py.
+Exports hold the provider as kind/base_url/model only; no API key exists to leak. Names,
+labels and chunk text may come from anyone, so CSV text cells are kept inert for spreadsheets.
+Reading a JSON export back is the trust boundary, and lives in imports.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 import math
 from dataclasses import fields
 from typing import Any
+
+import pandas as pd
 
 from streamlab.lab.results import Experiment, TrialResult, chunks_frame, trials_frame
 
@@ -20,12 +23,30 @@ VERSION = 1
 _TRIAL_FIELDS = {f.name: str(f.type) for f in fields(TrialResult) if f.name != "points"}
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), @SUM…).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def _to_csv(frame: pd.DataFrame) -> str:
+    # Text cells only: a number column keeps its negative numbers as numbers.
+    # CRLF rows (RFC 4180) also quote a cell holding a lone CR, which would otherwise end a row.
+    text = [c for c in frame.columns if frame[c].dtype == object]
+    inert = frame.assign(**{c: frame[c].map(_inert) for c in text})
+    return inert.to_csv(index=False, lineterminator="\r\n")
+
+
 def trials_csv(experiment: Experiment) -> str:
-    return trials_frame(experiment.trials, experiment.labels).to_csv(index=False)
+    """One row per trial; text cells a spreadsheet would run as a formula start with `'`."""
+    return _to_csv(trials_frame(experiment.trials, experiment.labels))
 
 
 def chunks_csv(experiment: Experiment) -> str:
-    return chunks_frame(experiment.trials).to_csv(index=False)
+    """One row per chunk; text cells a spreadsheet would run as a formula start with `'`."""
+    return _to_csv(chunks_frame(experiment.trials))
 
 
 def to_json(experiment: Experiment) -> str:
