@@ -10,6 +10,7 @@ import pytest
 
 from streamlab.client.presets import PROFILE_LIMITS, parse_profile_params
 from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.lab.experiments import Variant
 from streamlab.sim.options import (
     FAULT_KINDS,
     LIMITS,
@@ -83,6 +84,20 @@ def test_local_faults_are_faults():
 
 
 @pytest.mark.parametrize(
+    "fault, allowed",
+    [
+        ("", True),
+        ("500", True),
+        ("drop_after:10000", True),
+        ("drop_after:10001", False),
+        ("timeout", False),
+    ],
+)
+def test_lab_configuration_faults_are_the_vocabulary_without_timeout(fault, allowed):
+    assert (not Variant("v", fault=fault).problems()) is allowed
+
+
+@pytest.mark.parametrize(
     "value, expected",
     [
         ("401", Fault("401")),
@@ -105,7 +120,8 @@ def test_fault_parse_when_unknown_then_says_what_is_allowed(value):
     assert fault_problem(value) is not None
 
 
-# (setting, value, allowed?) — the same verdict from the presets, the profile and the server.
+# (setting, value, allowed?) — the same verdict from the URL presets, the profile, the lab's
+# configurations and the server.
 CASES = [
     ("ttft_ms", 0, True),
     ("ttft_ms", 5000, True),
@@ -132,6 +148,8 @@ def test_limits_when_value_given_then_presets_profile_and_server_agree(
     url_name = next(url for url, (attr, _) in PROFILE_LIMITS.items() if attr == name)
     assert bool(parse_profile_params({url_name: str(value)}).values) is allowed
     assert (not LatencyProfile(**{name: value}).problems()) is allowed
+    if name != "seed":  # a lab configuration has no sim seed of its own (the experiment's is used)
+        assert (not Variant("v", **{name: value}).problems()) is allowed
     # The 429 fault answers right after validation, so a valid 5 s TTFT costs no waiting.
     body = {"model": "sim-fast", "messages": MESSAGES, "sim": {name: value, "fault": "429"}}
     response = httpx.post(sim_base_url + "/chat/completions", json=body, timeout=10)
