@@ -2,7 +2,7 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.views.latency_lab.controls import experiment_form, lab_source, share_link
-from components.views.latency_lab.history import keeper, pick_store, render_current, render_history
+from components.views.latency_lab.history import pick_store, render_current, render_history
 from components.views.latency_lab.results import render_definitions
 from components.views.latency_lab.run import run_panel
 
@@ -34,7 +34,7 @@ with main:
         caption="`llm` is built per configuration (provider, model, latency profile); every "
         "trial gets a fresh `StreamRecorder`. This is the code that runs.",
     )
-    run_panel(config, keep=keeper(store))
+    run_panel(config, store)
     render_current(key="lab_res")
 
 with history:

@@ -2,6 +2,8 @@
 
 Streamlit calls only work on the script thread, and pressing Stop interrupts that thread
 with a rerun; the run here lives on regardless, and `stop()` + `snapshot()` keep what finished.
+With a store, each trial is saved the moment it finishes, from the run's own threads, so
+even a killed process leaves every finished trial in the history.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from streamlab.lab.endpoints import Endpoints
 from streamlab.lab.experiments import ExperimentConfig
 from streamlab.lab.results import Experiment, TrialResult
 from streamlab.lab.runner import run_experiment
+from streamlab.lab.store import ExperimentStore, StoreError
 
 __all__ = ["BackgroundRun", "progress_text", "start_experiment"]
 
@@ -28,7 +31,9 @@ class BackgroundRun:
     to keep what finished.
     """
 
-    def __init__(self, config: ExperimentConfig, endpoints: Endpoints) -> None:
+    def __init__(
+        self, config: ExperimentConfig, endpoints: Endpoints, store: ExperimentStore | None = None
+    ) -> None:
         self.config = config
         self._stop = threading.Event()
         self._queue: queue.Queue[TrialResult] = queue.Queue()
@@ -38,6 +43,15 @@ class BackgroundRun:
         self.created_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.experiment: Experiment | None = None
         self.error: BaseException | None = None
+        self.store = store
+        self.experiment_id: int | None = None  # its row in the store, once begun
+        self.save_error: str | None = None  # the first save that failed, in words for the user
+        self._saved, self._save_lock = 0, threading.Lock()
+        if store is not None:
+            try:
+                self.experiment_id = store.begin(Experiment(config, created_at=self.created_at))
+            except StoreError as exc:
+                self.save_error = str(exc)
         self._thread = threading.Thread(
             target=self._main, args=(endpoints,), daemon=True, name="lab-experiment"
         )
@@ -48,12 +62,37 @@ class BackgroundRun:
             self.experiment = run_experiment(
                 self.config,
                 endpoints,
-                on_trial=self._queue.put,
+                on_trial=self._finished,
                 on_warmup=self._count_warmup,
                 stop=self._stop,
             )
+            self.experiment.created_at, self.experiment.id = self.created_at, self.experiment_id
         except BaseException as exc:  # reported by the UI thread; nothing else can see it
             self.error = exc
+        finally:
+            self._finish_saving()
+
+    def _finished(self, trial: TrialResult) -> None:
+        # On a runner thread, as each trial ends: saved first, so whatever the UI has seen is on disk.
+        if self.store is not None and self.experiment_id is not None:
+            with self._save_lock:
+                try:
+                    self.store.add_trial(self.experiment_id, self._saved, trial)
+                    self._saved += 1
+                except StoreError as exc:
+                    self.save_error = self.save_error or str(exc)
+        self._queue.put(trial)
+
+    def _finish_saving(self) -> None:
+        if self.store is None or self.experiment_id is None:
+            return
+        done = self.experiment
+        status = done.status if done is not None and self.error is None else "stopped"
+        wall_ms = done.wall_ms if done is not None else (time.perf_counter() - self.started) * 1000
+        try:
+            self.store.finish(self.experiment_id, status, wall_ms)
+        except StoreError as exc:
+            self.save_error = self.save_error or str(exc)
 
     def _count_warmup(self, _: TrialResult) -> None:
         self.warmups_done += 1
@@ -88,17 +127,25 @@ class BackgroundRun:
     def stop(self) -> None:
         self._stop.set()
 
-    def snapshot(self) -> Experiment:
-        """The finished experiment, or what has arrived so far, marked as stopped."""
+    def snapshot(self, wait_s: float = 0.0) -> Experiment:
+        """The finished experiment, or what has arrived so far, marked as stopped.
+
+        `wait_s`: after `stop()`, how long to let the trials in flight end (and be saved) first."""
+        self._thread.join(wait_s)
         if self.experiment is not None and self.done:
             return self.experiment
         self.wait(0)
         wall_ms = (time.perf_counter() - self.started) * 1000
-        return Experiment(self.config, list(self._received), self.created_at, wall_ms, "stopped")
+        return Experiment(
+            self.config, list(self._received), self.created_at, wall_ms, "stopped", self.experiment_id
+        )
 
 
-def start_experiment(config: ExperimentConfig, endpoints: Endpoints) -> BackgroundRun:
-    return BackgroundRun(config, endpoints)
+def start_experiment(
+    config: ExperimentConfig, endpoints: Endpoints, store: ExperimentStore | None = None
+) -> BackgroundRun:
+    """Start `config` on its own thread; with a `store`, every trial is saved as it finishes."""
+    return BackgroundRun(config, endpoints, store)
 
 
 def progress_text(

@@ -30,7 +30,7 @@ CHUNK_TEXT_MAX = 10_000
 BRANCH_MAX = 200
 _TRIAL_FIELDS = {f.name: str(f.type) for f in fields(TrialResult) if f.name != "points"}
 _STATUSES = ("ok", "failed", "stopped")
-_EXPERIMENT_STATUSES = ("complete", "stopped")
+_EXPERIMENT_STATUSES = ("complete", "stopped", "interrupted")
 _TOO_DEEP = f"The file is nested too deeply (more than {MAX_DEPTH} levels); a lab export has 5."
 
 
@@ -117,7 +117,9 @@ def from_json(data: str | bytes) -> Experiment:
     trials = [_trial(raw, i, config) for i, raw in enumerate(raw_trials)]
     status = document.get("status", "complete")
     if status not in _EXPERIMENT_STATUSES:
-        raise ImportProblem(f"'status' must be {' or '.join(_EXPERIMENT_STATUSES)}; got {status!r}.")
+        raise ImportProblem(
+            f"'status' must be one of {', '.join(_EXPERIMENT_STATUSES)}; got {status!r}."
+        )
     wall_ms = _number(document.get("wall_ms", 0.0), "'wall_ms'", optional=False, low=0.0)
     return Experiment(config, trials, _created_at(document.get("created_at", "")), wall_ms, status)
 

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 Status = Literal["ok", "failed", "stopped"]
-ExperimentStatus = Literal["running", "complete", "stopped"]
+ExperimentStatus = Literal["running", "complete", "stopped", "interrupted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,10 @@ _TEXT_COLUMNS = ("variant", "status", "tokens_source", "error_type", "error")
 
 @dataclass(slots=True)
 class Experiment:
-    """A configuration plus the trials it produced (in finishing order)."""
+    """A configuration plus the trials it produced (in finishing order).
+
+    `interrupted`: the app stopped mid-run (closed, restarted, killed); the trials saved by
+    then are all there is."""
 
     config: ExperimentConfig
     trials: list[TrialResult] = field(default_factory=list)

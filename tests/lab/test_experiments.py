@@ -13,6 +13,7 @@ from streamlab.lab.endpoints import Endpoints, unusable
 from streamlab.lab.experiments import ConfigError, ExperimentConfig, Variant
 from streamlab.lab.results import chunks_frame, combined_frames, trials_frame
 from streamlab.lab.runner import plan_jobs, run_experiment
+from streamlab.lab.store import ExperimentStore
 
 FAST = {"ttft_ms": 0.0, "tokens_per_s": 0.0, "jitter_ms": 0.0}
 
@@ -232,6 +233,34 @@ def test_background_run_stopped_early_keeps_what_finished(endpoints):
     partial = run.snapshot()
     assert partial.status == "stopped" and 1 <= len(partial.trials) < 40
     assert partial.planned == 40
+
+
+def in_order(trials) -> list:
+    return sorted(trials, key=lambda t: (t.variant, t.trial))
+
+
+def test_a_background_run_saves_each_trial_as_it_finishes_then_its_status(endpoints, tmp_path):
+    store = ExperimentStore(tmp_path / "history.sqlite3")
+    run = start_experiment(config(Variant("s", **FAST), trials=4), endpoints, store)
+    for batch in run.iter_trials(poll_s=0.05):
+        for _ in batch:  # every trial handed to the page is already in the file
+            assert len(store.load(run.experiment_id).trials) >= len(run.received)
+    experiment = run.snapshot()
+    saved = store.load(experiment.id)
+    assert (saved.status, saved.created_at) == ("complete", experiment.created_at)
+    assert in_order(saved.trials) == in_order(experiment.trials) and len(saved.trials) == 4
+
+
+def test_a_background_run_stopped_early_saves_what_finished_as_stopped(endpoints, tmp_path):
+    store = ExperimentStore(tmp_path / "history.sqlite3")
+    slow = {"ttft_ms": 50.0, "tokens_per_s": 100.0, "jitter_ms": 0.0}
+    run = start_experiment(config(Variant("s", **slow), trials=40, concurrency=2), endpoints, store)
+    while not run.wait(1.0):
+        pass
+    run.stop()
+    partial = run.snapshot(wait_s=10)  # the trials in flight end at their next chunk
+    saved = store.load(partial.id)
+    assert saved.status == "stopped" and in_order(saved.trials) == in_order(partial.trials)
 
 
 def test_combined_frames_prefix_each_experiment(endpoints):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from dataclasses import replace
@@ -12,6 +13,7 @@ import platformdirs
 import pytest
 from pandas.testing import assert_frame_equal
 
+from streamlab.lab import store as store_module
 from streamlab.lab.experiments import ExperimentConfig
 from streamlab.lab.results import Experiment, chunks_frame, trials_frame
 from streamlab.lab.store import (
@@ -165,6 +167,38 @@ def test_saved_frames_keep_their_dtypes(store):
 # --- hostile files and killed runs (issue 17, items 6, 8, 9) ---------------------------------
 
 
+def other_process(monkeypatch) -> None:
+    """From now on this test is "another process" (say, the app after a restart)."""
+    monkeypatch.setattr(store_module, "OWNER", "another-process")
+
+
+def test_trials_are_saved_as_they_finish_and_a_run_that_never_ends_reads_interrupted(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "history.sqlite3"
+    store, done = ExperimentStore(path), make_experiment("killed")
+    exp_id = store.begin(Experiment(done.config, created_at=done.created_at))
+    for seq, trial in enumerate(done.trials[:2]):
+        store.add_trial(exp_id, seq, trial)
+    assert store.list()["status"].tolist() == ["running"]  # this process is still running it
+    other_process(monkeypatch)
+    reopened = ExperimentStore(path)
+    row = reopened.list().iloc[0]
+    assert (row["status"], row["trials"], row["planned"]) == ("interrupted", 2, 4)
+    loaded = reopened.load(exp_id)
+    assert (loaded.status, loaded.trials) == ("interrupted", done.trials[:2])
+
+
+def test_a_finished_run_keeps_its_status_and_wall_time(store):
+    done = make_experiment()
+    exp_id = store.begin(Experiment(done.config, created_at=done.created_at))
+    for seq, trial in enumerate(done.trials):
+        store.add_trial(exp_id, seq, trial)
+    store.finish(exp_id, "stopped", 1234.5)
+    loaded = store.load(exp_id)
+    assert (loaded.status, loaded.wall_ms, loaded.trials) == ("stopped", 1234.5, done.trials)
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -181,3 +215,35 @@ def test_a_value_sqlite_cannot_keep_is_refused_and_the_file_is_not_called_damage
         store.save(bad)
     assert not info.value.damaged
     assert store.list().empty  # nothing half-saved
+
+
+def test_a_history_written_by_the_previous_schema_opens_and_keeps_its_experiments(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(SCHEMA_V1)
+        conn.execute(
+            "INSERT INTO experiments (name, created_at, status, wall_ms, config_json) "
+            "VALUES ('old', '2025-01-01T00:00:00+00:00', 'complete', 5.0, ?)",
+            (json.dumps(make_experiment().config.to_dict()),),
+        )
+    store = ExperimentStore(path)
+    assert store.list()["name"].tolist() == ["old"]
+
+
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+CREATE TABLE experiments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created_at TEXT NOT NULL,
+    status TEXT NOT NULL, wall_ms REAL NOT NULL, config_json TEXT NOT NULL);
+CREATE TABLE trials (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, variant, trial, prompt_index, status, started_ms, ended_ms, ttft_ms,
+    total_ms, output_speed_tps, throughput_tps, chunks, content_chunks, output_tokens,
+    tokens_source, gap_p50_ms, gap_p95_ms, gap_max_ms, error_type, error,
+    PRIMARY KEY (experiment_id, seq));
+CREATE TABLE chunks (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, idx INTEGER NOT NULL, t_ms REAL NOT NULL, branch TEXT, text TEXT NOT NULL);
+CREATE INDEX chunks_by_trial ON chunks (experiment_id, seq);
+"""

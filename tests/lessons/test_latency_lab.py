@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from urllib.parse import quote
 
@@ -425,3 +428,47 @@ def test_a_50_mb_file_is_refused_by_its_size(db):
         "Cannot import huge.json: The file is 50.0 MB; the lab imports files up to 10 MB."
     ]
     assert frame_or_none(at, "configurations") is None  # nothing was saved
+
+
+KILLED_RUN = """
+import sys
+from streamlab.lab.background import start_experiment
+from streamlab.lab.experiments import ExperimentConfig, Variant
+from streamlab.lab.endpoints import Endpoints
+from streamlab.lab.store import ExperimentStore
+from streamlab.sim.server import start_embedded
+
+server = start_embedded()
+slow = Variant("slow", ttft_ms=100.0, tokens_per_s=200.0, jitter_ms=0.0)
+config = ExperimentConfig(name="killed run", variants=(slow,), trials=200, concurrency=2, warmup=0)
+run = start_experiment(config, Endpoints(server.base_url), store=ExperimentStore(sys.argv[1]))
+for batch in run.iter_trials():
+    for _ in batch:
+        print("saved", flush=True)
+"""
+
+
+def test_a_run_killed_with_sigkill_leaves_its_trials_shown_as_interrupted(db):
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_RUN, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        saved = 0
+        for line in child.stdout:  # one line per trial already in the history file
+            saved += line.startswith("saved")
+            if saved == 4:
+                break
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    at = open_lab()  # "after a restart": another process opens the same history file
+    history = frame_with(at, "configurations")
+    assert history["status"].tolist() == ["interrupted"] and history["trials"].iloc[0] >= 4
+    assert any("killed run" in w and "interrupted" in w for w in shown(at.warning))
+    at.button(key="lab_hist_open").click().run()
+    assert not at.exception, at.exception
+    assert any(w.startswith("Interrupted") for w in shown(at.warning))
+    summary = frame_with(at, "metric").set_index(["configuration", "metric"])
+    assert summary.loc[("slow", "TTFT"), "n"] >= 4

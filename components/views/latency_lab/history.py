@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from components.views.latency_lab.controls import load_into_form
@@ -69,32 +70,55 @@ def pick_store() -> ExperimentStore | None:
         help=f"Default: {default}. Set $STREAMLAB_DB to change the default.",
     ).strip()
     try:
-        return ExperimentStore(path or default)
+        store = ExperimentStore(path or default)
     except StoreError as exc:
         st.error(as_text(exc))
         if exc.damaged and Path(path).is_file():
             st.button("Start a fresh history file", key="lab_db_fresh", on_click=_fresh, args=(path,))
         st.caption("Experiments still run meanwhile; they are just not saved.")
         return None
+    _announce_interrupted(store)
+    return store
 
 
-def keeper(store: ExperimentStore | None) -> Callable[[Experiment], None]:
-    """A `keep` for run_live: show the experiment next and save it if the store works.
+def _announce_interrupted(store: ExperimentStore) -> None:
+    # Once per session and experiment: the history table keeps saying "interrupted" after that.
+    try:
+        table = store.list()
+    except StoreError:
+        return  # the saved-experiments tab says what is wrong
+    announced = _box().setdefault("announced", set())
+    for row in table[table["status"] == "interrupted"].itertuples():
+        if row.id in announced:
+            continue
+        announced.add(row.id)
+        planned = f" of {row.planned}" if pd.notna(row.planned) else ""
+        st.warning(
+            as_text(
+                f"Experiment #{row.id} “{row.name}” was interrupted: the app stopped during the run, "
+                f"after {row.trials}{planned} trials. The trials saved by then are kept: open it "
+                "under Saved experiments."
+            ),
+            icon=":material/history:",
+        )
 
-    Safe inside an interrupted run: it touches only the box and SQLite, never Streamlit.
+
+def keeper(store: ExperimentStore | None) -> Callable[[Experiment, str | None], None]:
+    """A `keep` for run_live: show the experiment next, and say how its saving went.
+
+    Safe inside an interrupted run: it touches only the box, never Streamlit.
     """
     box = _box()
 
-    def keep(experiment: Experiment) -> None:
+    def keep(experiment: Experiment, save_error: str | None) -> None:
         box["current"] = experiment
-        if store is None or experiment.id is not None:
+        if store is None:
             return
-        try:
-            store.save(experiment)
-        except StoreError as exc:
-            _notice("error", f"The results are shown but could not be saved: {exc}", box)
-            return
-        if experiment.status == "stopped":
+        if save_error is not None:
+            _notice(
+                "error", f"The results are shown, but the history could not keep them: {save_error}", box
+            )
+        elif experiment.status == "stopped":
             _notice(
                 "info",
                 f"Stopped: {len(experiment.trials)} of {experiment.planned} trials "

@@ -88,6 +88,12 @@ def render_experiment(experiment: Experiment, *, key: str) -> None:
             f"Stopped after {len(experiment.trials)} of {experiment.planned} trials: "
             "these are partial results."
         )
+    elif experiment.status == "interrupted":
+        st.warning(
+            f"Interrupted: the app stopped (closed, restarted or killed) during this experiment, "
+            f"after {len(experiment.trials)} of {experiment.planned} trials. These are the trials "
+            "saved before it stopped."
+        )
     analysis = _cached(
         ("one", id(experiment), len(experiment.trials)),
         lambda: _analyse(

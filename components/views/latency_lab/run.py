@@ -16,6 +16,7 @@ import streamlit as st
 
 from components.run.progress import mark_ran
 from components.views.latency_lab.controls import lab_endpoints
+from components.views.latency_lab.history import keeper
 from components.views.latency_lab.text import as_text
 from streamlab.client.validation import prompt_problem
 from streamlab.lab.background import progress_text, start_experiment
@@ -23,6 +24,7 @@ from streamlab.lab.endpoints import Endpoints, key_notices, unusable
 from streamlab.lab.experiments import ExperimentConfig
 from streamlab.lab.results import Experiment, trials_frame
 from streamlab.lab.stats import live_table
+from streamlab.lab.store import ExperimentStore
 
 __all__ = ["run_live", "run_panel"]
 
@@ -34,7 +36,7 @@ def _prompt_problem(prompts: tuple[str, ...]) -> str | None:
     return next(filter(None, map(prompt_problem, prompts or ("",))), None)
 
 
-def run_panel(config: ExperimentConfig, *, keep: Callable[[Experiment], None]) -> None:
+def run_panel(config: ExperimentConfig, store: ExperimentStore | None) -> None:
     """Run and Stop; on Run, check the prompts, the settings and the endpoints, then run live.
 
     Above the buttons: which configurations will run without the key typed in the sidebar."""
@@ -53,18 +55,23 @@ def run_panel(config: ExperimentConfig, *, keep: Callable[[Experiment], None]) -
     if problems:
         return
     mark_ran("latency_lab")
-    run_live(config, endpoints, keep=keep)
+    run_live(config, endpoints, store=store, keep=keeper(store))
 
 
 def run_live(
-    config: ExperimentConfig, endpoints: Endpoints, keep: Callable[[Experiment], None]
+    config: ExperimentConfig,
+    endpoints: Endpoints,
+    *,
+    store: ExperimentStore | None,
+    keep: Callable[[Experiment, str | None], None],
 ) -> Experiment:
-    """Run with a progress bar and a live table; `keep` receives the (possibly partial) result.
+    """Run with a progress bar and a live table, saving each trial to `store` as it finishes;
+    `keep` receives the (possibly partial) result and the first save error, if any.
 
     `keep` also runs when Stop interrupts the script, so it must not call Streamlit (not even
     `st.session_state[...] = `, which is an interruption point too).
     """
-    run = start_experiment(config, endpoints)
+    run = start_experiment(config, endpoints, store)
     planned = config.trials * len(config.variants)
     warmups = config.warmup * len(config.variants)
     labels = [v.label for v in config.variants]
@@ -86,8 +93,8 @@ def run_live(
     finally:
         if not finished:  # Stop pressed (or the session ended): keep what finished
             run.stop()
-        experiment = run.snapshot()
-        keep(experiment)
+        experiment = run.snapshot(wait_s=0 if finished else 1.0)  # let stopped trials be saved
+        keep(experiment, run.save_error)
     live.empty()
     bar.empty()
     if run.error is not None:
