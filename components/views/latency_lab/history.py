@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from components.views.latency_lab.controls import load_into_form
@@ -88,16 +87,17 @@ def _announce_interrupted(store: ExperimentStore) -> None:
     except StoreError:
         return  # the saved-experiments tab says what is wrong
     announced = _box().setdefault("announced", set())
-    for row in table[table["status"] == "interrupted"].itertuples():
-        if row.id in announced:
+    for row in table[table["status"] == "interrupted"].to_dict("records"):
+        if row["id"] in announced:
             continue
-        announced.add(row.id)
-        planned = f" of {row.planned}" if pd.notna(row.planned) else ""
+        announced.add(row["id"])
+        planned = row["planned"]
+        of = f" of {int(planned)}" if isinstance(planned, int | float) and planned == planned else ""
         st.warning(
             as_text(
-                f"Experiment #{row.id} “{row.name}” was interrupted: the app stopped during the run, "
-                f"after {row.trials}{planned} trials. The trials saved by then are kept: open it "
-                "under Saved experiments."
+                f"Experiment #{row['id']} “{row['name']}” was interrupted: the app stopped during "
+                f"the run, after {row['trials']}{of} trials. The trials saved by then are kept: "
+                "open it under Saved experiments."
             ),
             icon=":material/history:",
         )
