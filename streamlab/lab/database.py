@@ -29,6 +29,7 @@ __all__ = [
     "StoreError",
     "connect",
     "default_db_path",
+    "is_lab_history",
     "prepare",
     "quarantine",
 ]
@@ -51,6 +52,9 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_by_trial ON chunks (experiment_id, seq);
 """
 _MIGRATIONS = {1: "ALTER TABLE experiments ADD COLUMN owner TEXT"}  # from version → to version + 1
+APPLICATION_ID = 0x534C4142  # "SLAB", in the file header: readable even when the rest is damaged
+_HEADER = b"SQLite format 3\x00"
+_V1_TABLES = (b"CREATE TABLE meta (", b"CREATE TABLE experiments (")  # written before the id
 
 
 class StoreError(Exception):
@@ -69,9 +73,36 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "experiments.sqlite3"
 
 
+def is_lab_history(path: str | Path) -> bool:
+    """Whether the file at `path` is (or was, if damaged) an experiment history of this lab:
+    an SQLite file carrying the lab's application id, or the lab's tables for a file written
+    before the id existed."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(64 * 1024)
+    except OSError:
+        return False
+    if not head.startswith(_HEADER) or len(head) < 100:
+        return False
+    if int.from_bytes(head[68:72], "big") == APPLICATION_ID:
+        return True
+    return all(table in head for table in _V1_TABLES)
+
+
+def _not_ours(path: Path) -> str:
+    return (
+        f"{path} is not an experiment history of this lab, so the lab will not rename or "
+        "replace it. Choose another path (a new file name is fine)."
+    )
+
+
 def quarantine(path: str | Path) -> Path:
-    """Move a damaged history file aside (kept for inspection) so a fresh one can start."""
+    """Move a damaged history file aside (kept for inspection) so a fresh one can start.
+
+    Only ever a lab history: any other file raises StoreError and stays as it is."""
     path = Path(path)
+    if not is_lab_history(path):
+        raise StoreError(_not_ours(path))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
     path.rename(target)
@@ -97,9 +128,11 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
     except OverflowError as exc:  # an int over 64 bits, caught by the sqlite3 module
         raise StoreError(f"The history {path} refused this save: {exc}.") from exc
     except sqlite3.DatabaseError as exc:
+        if not is_lab_history(path):
+            raise StoreError(f"{_not_ours(path)} ({exc})") from exc
         raise StoreError(
-            f"The experiment history {path} is damaged or not an experiment history "
-            f"({exc}). Start a fresh file (the old one is kept), or choose another path.",
+            f"The experiment history {path} is damaged ({exc}). Start a fresh file "
+            "(the damaged one is kept, renamed), or choose another path.",
             damaged=True,
         ) from exc
     except sqlite3.Error as exc:
@@ -132,3 +165,5 @@ def prepare(path: Path) -> None:
             conn.execute(_MIGRATIONS[step])
         conn.executescript(_SCHEMA)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

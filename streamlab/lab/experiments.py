@@ -28,6 +28,7 @@ __all__ = [
     "ConfigError",
     "ExperimentConfig",
     "Variant",
+    "too_long",
 ]
 
 Mode = Literal["stream", "invoke"]

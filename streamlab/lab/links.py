@@ -20,8 +20,11 @@ from streamlab.lab.experiments import (
     CHOICES,
     FIELD_NAMES,
     LIMITS,
+    MAX_PROMPTS,
+    TEXT_LIMITS,
     ExperimentConfig,
     Variant,
+    too_long,
 )
 from streamlab.sim.options import LIMITS as SIM_LIMITS
 
@@ -115,8 +118,12 @@ def _variant(name: str, raw: str, problems: list[str]) -> Variant | None:
                 f"Ignored ?{name}: {key} must be one of {', '.join(CHOICES[attr])}; got {_shown(text)}."
             )
             return None
+        elif problem := too_long(key, text, TEXT_LIMITS.get(attr, _TEXT_MAX)):
+            # Never cut: a shortened URL or model name is another endpoint, not this one.
+            problems.append(f"Ignored ?{name}: {problem}")
+            return None
         else:
-            values[attr] = text[:_TEXT_MAX]
+            values[attr] = text
     if not values.get("label", "").strip():
         problems.append(f"Ignored ?{name}: every configuration needs a label (label:…).")
         return None
@@ -125,6 +132,27 @@ def _variant(name: str, raw: str, problems: list[str]) -> Variant | None:
         problems.append(f"Ignored ?{name}: {' '.join(variant_problems)}")
         return None
     return variant
+
+
+def _shortened(text: str, where: str, field: str, problems: list[str]) -> str:
+    limit = TEXT_LIMITS[field]
+    if len(text) > limit:
+        problems.append(f"Shortened {where} to {limit} characters (it had {len(text)}).")
+    return text[:limit]
+
+
+def _prompts(raw: str, problems: list[str]) -> tuple[str, ...]:
+    prompts = [p for p in raw.split("\n") if p.strip()]
+    if len(prompts) > MAX_PROMPTS:
+        problems.append(
+            f"Kept the first {MAX_PROMPTS} of the {len(prompts)} prompts in ?lab_prompts "
+            f"(at most {MAX_PROMPTS})."
+        )
+    where = "prompt {} of ?lab_prompts"
+    return tuple(
+        _shortened(p, where.format(i), "prompt", problems)
+        for i, p in enumerate(prompts[:MAX_PROMPTS], start=1)
+    )
 
 
 def parse_lab_params(params: Mapping[str, str]) -> LabPreset:
@@ -147,11 +175,11 @@ def parse_lab_params(params: Mapping[str, str]) -> LabPreset:
                     f"Ignored ?lab_chain={_shown(raw)}: choose one of {', '.join(CHAIN_NAMES)}."
                 )
         elif name == "lab_name":
-            preset.values["name"] = raw[:_TEXT_MAX]
+            preset.values["name"] = _shortened(raw, "?lab_name", "name", preset.problems)
         elif name == "lab_prompts":
-            prompts = tuple(p[:2000] for p in raw.split("\n") if p.strip())
+            prompts = _prompts(raw, preset.problems)
             if prompts:
-                preset.values["prompts"] = prompts[:20]
+                preset.values["prompts"] = prompts
             else:
                 preset.problems.append("Ignored ?lab_prompts: it holds no prompt (one prompt per line).")
         elif (match := _VARIANT_PARAM.fullmatch(name)) and 1 <= int(match[1]) <= _MAX_VARIANTS:

@@ -27,6 +27,7 @@ from streamlab.lab.database import (
     StoreError,
     connect,
     default_db_path,
+    is_lab_history,
     prepare,
     quarantine,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "ExperimentStore",
     "StoreError",
     "default_db_path",
+    "is_lab_history",
     "quarantine",
     "unstorable",
 ]

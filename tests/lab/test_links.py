@@ -112,6 +112,46 @@ def test_a_bad_value_is_echoed_as_plain_text_the_page_shows_literally():
     assert problem.startswith("Ignored ?lab_chain='`**x**` ![i](http://e/i.png)': choose one of")
 
 
+@pytest.mark.parametrize(
+    "params, values, message",
+    [
+        (
+            {"lab_name": "n" * 300},
+            {"name": "n" * 200},
+            "Shortened ?lab_name to 200 characters (it had 300).",
+        ),
+        (
+            {"lab_prompts": "short\n" + "p" * 2500},
+            {"prompts": ("short", "p" * 2000)},
+            "Shortened prompt 2 of ?lab_prompts to 2000 characters (it had 2500).",
+        ),
+        (
+            {"lab_prompts": "\n".join(f"p{i}" for i in range(25))},
+            {"prompts": tuple(f"p{i}" for i in range(20))},
+            "Kept the first 20 of the 25 prompts in ?lab_prompts (at most 20).",
+        ),
+        (
+            {"lab_v1": "label:" + "l" * 300},
+            {},
+            "Ignored ?lab_v1: label has 300 characters; at most 200 are allowed.",
+        ),
+        (
+            {"lab_v1": "label:a,model:" + "m" * 201},
+            {},
+            "Ignored ?lab_v1: model has 201 characters; at most 200 are allowed.",
+        ),
+        (
+            {"lab_v1": "label:a,provider:compatible,url:http%3A%2F%2Fh%2F" + "u" * 2000},
+            {},
+            "Ignored ?lab_v1: url has 2009 characters; at most 2000 are allowed.",
+        ),
+    ],
+)
+def test_a_value_too_long_is_shortened_or_dropped_with_a_warning_naming_it(params, values, message):
+    preset = parse_lab_params(params)
+    assert (preset.values, preset.problems) == (values, [message])
+
+
 @pytest.mark.parametrize("name", list(TEMPLATES))
 def test_templates_start_from_the_base_variant_and_are_valid(name):
     base = Variant("base", ttft_ms=30.0, tokens_per_s=400.0)

@@ -21,6 +21,7 @@ from streamlab.lab.store import (
     ExperimentStore,
     StoreError,
     default_db_path,
+    is_lab_history,
     quarantine,
 )
 from tests.support.factories import make_experiment
@@ -228,6 +229,40 @@ def test_a_history_written_by_the_previous_schema_opens_and_keeps_its_experiment
         )
     store = ExperimentStore(path)
     assert store.list()["name"].tolist() == ["old"]
+    assert is_lab_history(path)
+
+
+def test_only_a_lab_history_counts_as_one(tmp_path):
+    notes, other, lab = tmp_path / "notes.txt", tmp_path / "other.db", tmp_path / "lab.sqlite3"
+    notes.write_text("my notes\n" * 100)
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    ExperimentStore(lab).save(make_experiment())
+    damaged = bytearray(lab.read_bytes())
+    damaged[100:1100] = b"\xff" * 1000
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(bytes(damaged))
+    verdicts = {p.name: is_lab_history(p) for p in (notes, other, lab, broken, tmp_path / "none")}
+    assert verdicts == {
+        "notes.txt": False,
+        "other.db": False,
+        "lab.sqlite3": True,
+        "broken.sqlite3": True,
+        "none": False,
+    }
+
+
+def test_a_file_that_is_not_a_lab_history_is_never_renamed(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("my notes\n" * 100)
+    with pytest.raises(StoreError, match="not an experiment history") as info:
+        ExperimentStore(path)
+    assert not info.value.damaged and "will not rename or replace it" in str(info.value)
+    with pytest.raises(StoreError, match="will not rename or replace it"):
+        quarantine(path)
+    assert path.read_text().startswith("my notes") and [p.name for p in tmp_path.iterdir()] == [
+        "notes.txt"
+    ]
 
 
 SCHEMA_V1 = """

@@ -472,3 +472,31 @@ def test_a_run_killed_with_sigkill_leaves_its_trials_shown_as_interrupted(db):
     assert any(w.startswith("Interrupted") for w in shown(at.warning))
     summary = frame_with(at, "metric").set_index(["configuration", "metric"])
     assert summary.loc[("slow", "TTFT"), "n"] >= 4
+
+
+@pytest.mark.parametrize(
+    "params, warning",
+    [
+        ({"lab_seed": "1.5"}, "Ignored ?lab_seed='1.5': seed must be a whole number from 0 to"),
+        ({"lab_name": "n" * 300}, "Shortened ?lab_name to 200 characters (it had 300)."),
+        ({"lab_prompts": "p" * 2500}, "Shortened prompt 1 of ?lab_prompts to 2000 characters (it"),
+        ({"lab_v1": "label:" + "l" * 300}, "Ignored ?lab_v1: label has 300 characters; at most 200"),
+    ],
+)
+def test_a_link_value_changed_or_dropped_is_named_in_a_warning(db, params, warning):
+    at = open_lab(params)
+    assert any(text.startswith(warning) for text in shown(at.warning)), shown(at.warning)
+
+
+def test_a_sidebar_seed_that_is_not_whole_is_named_in_a_warning(db):
+    at = open_lab({"seed": "1.5"})
+    assert any("?seed" in w and "whole number" in w for w in shown(at.sidebar.warning))
+
+
+def test_start_a_fresh_history_file_never_renames_a_file_that_is_not_a_lab_history(db):
+    db.write_text("my notes, not a database\n" * 50)
+    at = open_lab()
+    [error] = shown(at.error)
+    assert "not an experiment history" in error and "will not rename or replace it" in error
+    assert not [b for b in at.button if b.key == "lab_db_fresh"]
+    assert db.read_text().startswith("my notes") and not list(db.parent.glob("*.corrupt-*"))

@@ -23,6 +23,7 @@ from streamlab.lab.experiments import (
     CHAIN_NAMES,
     CHOICES,
     FAULTS,
+    TEXT_LIMITS,
     ChainName,
     ExperimentConfig,
     Variant,
@@ -148,7 +149,7 @@ def experiment_form() -> ExperimentConfig:
     for problem in st.session_state.get("_lab_preset_problems", []):
         st.warning(as_text(problem))
     left, middle, right = st.columns([2, 2, 2])
-    name = left.text_input("Experiment name", key="lab_name")
+    name = left.text_input("Experiment name", key="lab_name", max_chars=TEXT_LIMITS["name"])
     chain = middle.selectbox(
         "Chain", list(CHAIN_NAMES), format_func=lambda c: CHAIN_NAMES[c], key="lab_chain"
     )

@@ -1,7 +1,8 @@
 """The latency lab's history: where it is saved, the saved list, reopen/compare/delete, JSON import.
 
-Store failures are shown as messages and never stop the page: with a damaged file the lab
-still runs experiments and offers to start a fresh file (the old one is kept, renamed).
+Store failures are shown as messages and never stop the page: with a damaged history the lab
+still runs experiments and offers to start a fresh file (the old one is kept, renamed); a file
+that is not a lab history is never renamed or replaced.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def render_current(*, key: str) -> None:
 
 def _fresh(path: str) -> None:
     try:
-        moved = quarantine(path)
+        moved = quarantine(path)  # checks, at the click, that it is a lab history
+    except StoreError as exc:
+        _notice("error", str(exc))
+        return
     except OSError as exc:
         _notice("error", f"Could not move {path} aside: {exc.strerror}. Choose another path.")
         return
