@@ -8,7 +8,6 @@ field an API key could ever be written to. What a run produced lives in results.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, get_args
@@ -56,7 +55,6 @@ MAX_PROMPTS = 20
 TEXT_LIMITS: dict[str, int] = {"name": 200, "prompt": 2000, "label": 200, "model": 200, "base_url": 2000}
 # Simulator faults a lab trial may inject ("timeout" is left out: it would hang a trial for a minute).
 FAULTS = ("401", "429", "500")
-FAULT_PATTERN = re.compile(r"401|429|500|drop_after:\d{1,4}")
 FIELD_NAMES = {
     "trials": "Trials",
     "concurrency": "Concurrency",
