@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from markdown_it import MarkdownIt
 
-from streamlab.client.untrusted import escape_markdown, without_remote_images
+from streamlab.client.untrusted import as_text, without_remote_images
+from tests.support.markdown import HOSTILE, MARKUP, rendered
 
 COMMONMARK = MarkdownIt("commonmark")
 
@@ -55,19 +58,16 @@ def test_without_remote_images_keeps_code_and_changes_only_the_image_after_it():
 
 
 @pytest.mark.parametrize(
-    "given",
+    "text",
     [
-        "![x](http://h/p.gif)",
-        "[click](http://h)",
-        "<img src=x onerror=alert(1)>",
-        "**bold** _it_ # not a heading",
-        "http://bare.example.com/autolink",
-        ":red[coloured] :material/home:",
-        "a\n\n# heading\n- list",
-        "$x^2$ and `code`",
+        HOSTILE,
+        "# heading\n- item\n> quote\n1. one\n| a | b |\n---",
+        "<script>alert(1)</script> &amp; &#x41; \\*not* `code` ~~gone~~ <=> a->b -- :+1:",
+        "HTTPS://Evil.Example/x WWW.EVIL.EXAMPLE/y mailto:a@b.example :material/home:",
     ],
+    ids=["links-images-math", "blocks", "html-entities-code", "autolinks-icons"],
 )
-def test_escape_markdown_when_text_has_markup_then_it_renders_as_its_own_text(given):
-    text = " ".join(given.split())  # line breaks become spaces: one line of text
-    html = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    assert COMMONMARK.render(escape_markdown(given)) == f"<p>{html}</p>\n"
+def test_as_text_makes_any_text_render_as_itself(text):
+    plain, kinds = rendered(as_text(text))
+    assert plain == " ".join(text.splitlines()) and not kinds & MARKUP
+    assert not re.search(r"://|www\.|(?<!\\)\$|a@|:\w", as_text(text), re.IGNORECASE)

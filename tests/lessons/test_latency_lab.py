@@ -16,10 +16,8 @@ from urllib.parse import quote
 import pandas as pd
 import pytest
 from langchain_core.messages import AIMessageChunk
-from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from components.views.latency_lab.text import as_text
 from streamlab.lab.files import to_json
 from streamlab.lab.store import ExperimentStore
 from streamlab.measure.recorder import StreamRecorder
@@ -37,6 +35,7 @@ from streamlab.sim.answers import LatencyProfile
 from tests.support.apptest import FAST_PROFILE, ROOT, SMALL_PROFILE, texts
 from tests.support.factories import make_experiment
 from tests.support.listener import Listener
+from tests.support.markdown import HOSTILE, MARKUP, rendered
 
 PAGE = "lessons/14_latency_lab.py"
 TEXT = "Streaming shows the first words early while the answer is still being generated."
@@ -110,14 +109,6 @@ def test_streaming_brings_first_text_forward_but_not_the_end(make_llm):
 
 
 # --- page ------------------------------------------------------------------------------------
-
-
-def rendered(body: str) -> tuple[str, set[str]]:
-    """What CommonMark makes of `body`: its text, and the kinds of markup in it."""
-    tokens = MarkdownIt("commonmark", {"html": True}).parse(body)
-    children = [c for t in tokens if t.children for c in t.children]
-    text = "".join(c.content for c in children if c.type in ("text", "code_inline", "softbreak"))
-    return text.replace("\u2060", ""), {t.type for t in [*tokens, *children]}  # joiners are invisible
 
 
 def shown(elements) -> list[str]:
@@ -299,11 +290,6 @@ def test_history_reopens_compares_and_deletes(db):
 # --- hostile input (issue 17) ----------------------------------------------------------------
 
 SECRET = "sk-typed-in-the-sidebar-0123456789"
-HOSTILE = (
-    "![pixel](http://127.0.0.1:9/p.png) [click](https://evil.example/x) "
-    "<img src=https://evil.example/i.png> www.evil.example $x^2$ :red[red] **bold** a@evil.example"
-)
-MARKUP = {"image", "link_open", "html_inline", "html_block"}
 RENDERED = ("markdown", "caption", "warning", "error", "info", "success", "subheader", "header")
 
 
@@ -323,22 +309,6 @@ def shown_as_text(at: AppTest, text: str) -> int:
 
 def frame_or_none(at: AppTest, column: str) -> pd.DataFrame | None:
     return next((df.value for df in at.dataframe if column in df.value.columns), None)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        HOSTILE,
-        "# heading\n- item\n> quote\n1. one\n| a | b |\n---",
-        "<script>alert(1)</script> &amp; &#x41; \\*not* `code` ~~gone~~ <=> a->b -- :+1:",
-        "HTTPS://Evil.Example/x WWW.EVIL.EXAMPLE/y mailto:a@b.example :material/home:",
-    ],
-    ids=["links-images-math", "blocks", "html-entities-code", "autolinks-icons"],
-)
-def test_as_text_makes_any_text_render_as_itself(text):
-    plain, kinds = rendered(as_text(text))
-    assert plain == " ".join(text.splitlines()) and not kinds & MARKUP
-    assert not re.search(r"://|www\.|(?<!\\)\$|a@|:\w", as_text(text), re.IGNORECASE)
 
 
 def test_a_key_typed_in_the_sidebar_never_goes_to_a_url_from_a_link(db):

@@ -17,7 +17,7 @@ import streamlit as st
 
 from components.servers import embedded_server
 from components.sidebar import configured_openai_key, current_provider
-from components.views.latency_lab.text import as_text
+from streamlab.client.untrusted import as_text
 from streamlab.lab.endpoints import Endpoints
 from streamlab.lab.experiments import (
     CHAIN_NAMES,

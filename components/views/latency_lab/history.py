@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.views.latency_lab.controls import load_into_form
 from components.views.latency_lab.results import render_comparison, render_experiment
-from components.views.latency_lab.text import as_text
+from streamlab.client.untrusted import as_text
 from streamlab.lab.imports import MAX_BYTES, ImportProblem, from_json, size_problem
 from streamlab.lab.results import Experiment
 from streamlab.lab.store import ExperimentStore, StoreError, default_db_path, quarantine

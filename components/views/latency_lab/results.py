@@ -19,7 +19,8 @@ from components.figures.lab import (
     timeline_figure,
 )
 from components.run.metric_cards import render_metric_cards
-from components.views.latency_lab.text import as_text, for_plotly
+from components.views.latency_lab.text import for_plotly
+from streamlab.client.untrusted import as_text
 from streamlab.lab.files import chunks_csv, to_json, trials_csv
 from streamlab.lab.results import Experiment, chunks_frame, combined_frames, trials_frame
 from streamlab.lab.stats import METRIC_LABELS, median_summary, summary_table, verdicts

@@ -17,7 +17,7 @@ import streamlit as st
 from components.run.progress import mark_ran
 from components.views.latency_lab.controls import lab_endpoints
 from components.views.latency_lab.history import keeper
-from components.views.latency_lab.text import as_text
+from streamlab.client.untrusted import as_text
 from streamlab.client.validation import prompt_problem
 from streamlab.lab.background import progress_text, start_experiment
 from streamlab.lab.endpoints import Endpoints, key_notices, unusable
