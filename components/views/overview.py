@@ -23,6 +23,7 @@ from components.run.last_run import render_saved_text
 from components.run.live_output import LiveText, render_run_error
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
+from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.overview import (
     STAGE_TITLES,
     STAGES,
@@ -98,7 +99,7 @@ class FlowView:
             elif state == "done":
                 slot.success(text)
             else:
-                slot.container(border=True).markdown(text)
+                slot.container(border=True).markdown(without_remote_images(text))
         for stage, slot in self.arrows.items():
             slot.markdown(arrow_markdown(frame, stage))
 
@@ -123,7 +124,9 @@ def render_flow_run(
             now = time.perf_counter()
             # The first text is drawn at once (it IS the perceived latency); later ones on a budget.
             if (tracker.content_chunks and not shown) or now - last_draw >= REDRAW_EVERY_S:
-                text_slot.markdown(tracker.text)  # the text first: it is what the learner waits for
+                text_slot.markdown(
+                    without_remote_images(tracker.text)
+                )  # the text first: it is what the learner waits for
                 if tracker.text and not shown:
                     note.empty()
                 view.draw(frame)
@@ -134,7 +137,7 @@ def render_flow_run(
     view.draw(tracker.finished())
     note.empty()
     if tracker.text:
-        text_slot.markdown(tracker.text)
+        text_slot.markdown(without_remote_images(tracker.text))
     else:
         note.caption("(the run produced no text)")
     if result.error is not None:

@@ -21,6 +21,7 @@ from components.figures.arrival import render_arrival
 from components.run.live_output import render_run_error
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
+from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.parallel import (
     BRANCH_MODELS,
     BranchBoard,
@@ -150,7 +151,7 @@ def _draw_branch(state: BranchState, slot: _Column, max_tokens: int) -> None:
     nothing = "" if state.text else " · (no text yet)"  # not in the text box: the probe counts it
     slot.stats.caption(f"TTFT {ttft} · {state.chunks} chunks{nothing}")
     if state.text:
-        slot.text.markdown(state.text)
+        slot.text.markdown(without_remote_images(state.text))
         slot.drawn_first = True
 
 

@@ -20,6 +20,7 @@ from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
 from streamlab.client.async_bridge import catch_error
 from streamlab.client.providers import build_chat_model
+from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.tool_calls import ToolCallLog
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.tool_calls import (
@@ -94,7 +95,7 @@ def _draw_steps(run: Saved, ctx: RunContext | None) -> None:
     message = add_up(run["chunks"])
     if not message.tool_calls:
         st.warning("The model answered in text instead of calling `get_weather`. Ask about the weather.")
-        st.markdown(message.text)
+        st.markdown(without_remote_images(message.text))
         return
     st.json(message.tool_calls)
     st.subheader("3 · Run the tool with the parsed arguments")

@@ -20,6 +20,7 @@ from components.figures.arrival import render_arrival
 from components.run.live_output import render_run_error
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
+from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.why_streaming import Race, RaceEvent
 from streamlab.measure.trials import verdict
 from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
@@ -79,7 +80,7 @@ class LaneView:
         if not self._draw("text", self.text):
             return
         if self.text:
-            self.text_slot.markdown(self.text)
+            self.text_slot.markdown(without_remote_images(self.text))
             self.blank.empty()
         else:
             self.blank.caption("(blank screen)")
@@ -144,7 +145,7 @@ def render_lane_result(
     st.markdown(status_markdown(first_ms, done_ms, done_ms or 0.0))
     with st.container(key=key):
         if text:
-            st.markdown(text)
+            st.markdown(without_remote_images(text))
     if not text:
         st.caption("(blank screen)")
     if error is not None:

@@ -21,6 +21,7 @@ from components.views.common_mistakes.pair import (
     run_pair,
 )
 from streamlab.client.async_bridge import run_sync
+from streamlab.client.untrusted import without_remote_images
 from streamlab.recipes import common_mistakes as m
 
 __all__ = ["demo_sync_in_async"]
@@ -38,7 +39,7 @@ def _ticking_side(answer: Callable, question: str, ok: bool) -> SideFn:
         expected = int(elapsed / 0.02)
         summary = {"Ticks": len(ticks), "Expected": expected, "total_ms": elapsed * 1000}
         verdict = f"{len(ticks)} of ~{expected} heartbeat ticks in {elapsed * 1000:,.0f} ms."
-        st.markdown(text)
+        st.markdown(without_remote_images(text))
         return finish_side(Side(text, verdict, ok, summary, cards=TICK_CARDS, ticks=tuple(ticks)))
 
     return side

@@ -24,6 +24,7 @@ from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved, TimedRun
 from streamlab.client.providers import ProviderConfig
+from streamlab.client.untrusted import without_remote_images
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes import common_mistakes as m
 
@@ -124,7 +125,7 @@ def _redraw(side: Side) -> None:
         st.code(side.text, language=None, height=320 if tall else "content", wrap_lines=True)
     else:
         with st.container(key=side.key):
-            st.markdown(side.text or "*(no text)*")
+            st.markdown(without_remote_images(side.text) or "*(no text)*")
     finish_side(side)
 
 

@@ -16,6 +16,7 @@ from langchain_core.runnables.schema import StreamEvent
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from streamlab.client.async_bridge import iterate_sync
+from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.use_cases.agent_steps import CHOOSING, AgentTrace
 from streamlab.recipes import use_cases as uc
 
@@ -38,12 +39,12 @@ def replay_agent(saved: Saved) -> None:
     with st.container(key=OUTPUT_KEY):
         status = st.status(trace.label, expanded=True)
         for step in trace.steps:
-            status.markdown(step.line)
+            status.markdown(without_remote_images(step.line))
             if step.icon == CHOOSING and trace.tool_args:
                 status.code(f"tool_call_chunks so far: {trace.tool_args}", language=None)
         st.markdown("**Answer**")
         if trace.answer:
-            st.markdown(trace.answer)
+            st.markdown(without_remote_images(trace.answer))
         else:
             st.caption("(the answer streams here once the tool has run)")
         if error is not None:
@@ -66,20 +67,20 @@ def render_agent_steps(events: Iterable[StreamEvent]) -> tuple[AgentTrace, Excep
         for event in events:
             update = trace.apply(event)
             if update == "step":
-                status.markdown(trace.steps[-1].line)
+                status.markdown(without_remote_images(trace.steps[-1].line))
                 status.update(label=trace.label, expanded=True)
                 if trace.steps[-1].icon == CHOOSING:  # the tool arguments stream in under this step
                     args_slot = status.empty()
             elif update == "args" and args_slot is not None:
                 args_slot.code(f"tool_call_chunks so far: {trace.tool_args}", language=None)
             elif update == "answer" and time.perf_counter() - last >= REDRAW_EVERY_S:
-                answer_slot.markdown(trace.answer)
+                answer_slot.markdown(without_remote_images(trace.answer))
                 last = time.perf_counter()
     except Exception as exc:  # keep the steps and the partial answer
         status.update(label="Failed", state="error")
         render_run_error(exc, partial=bool(trace.answer))
         return trace, exc
     if trace.answer:
-        answer_slot.markdown(trace.answer)
+        answer_slot.markdown(without_remote_images(trace.answer))
     status.update(label=trace.label, state="complete" if trace.done else "running", expanded=True)
     return trace, None

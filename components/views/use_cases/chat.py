@@ -19,6 +19,7 @@ from components.code_panel import show_source
 from components.run.live_output import render_text_stream
 from components.run.progress import mark_ran
 from streamlab.client.providers import ProviderConfig, build_chat_model
+from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.use_cases.chat_turn import ChatMessage, ChatTurn, to_messages
 from streamlab.demos.use_cases.stop_probe import (
     CloseMeasurement,
@@ -85,7 +86,7 @@ def settle_interrupted_reply() -> None:
 def render_history(history: Sequence[ChatMessage]) -> None:
     for message in history:
         with st.chat_message(message["role"], avatar=_AVATARS[message["role"]]):
-            st.markdown(message["content"] or "*(nothing arrived)*")
+            st.markdown(without_remote_images(message["content"]) or "*(nothing arrived)*")
             _render_status(message)
 
 

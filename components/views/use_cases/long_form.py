@@ -19,6 +19,7 @@ from components.run.live_output import render_run_error
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
 from streamlab.client.providers import build_chat_model
+from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.parallel import branch_sims, for_sim_model
 from streamlab.demos.use_cases.word_meter import WordMeter
 from streamlab.measure.recorder import StreamRecorder, chunk_text
@@ -149,4 +150,4 @@ def _draw(
     if plain:
         text_slot.text(meter.text, width="stretch")
     else:
-        text_slot.markdown(meter.text)
+        text_slot.markdown(without_remote_images(meter.text))
