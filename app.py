@@ -1,11 +1,15 @@
 """Streaming Runnables Lab: the table of contents (from streamlab/catalog.py) and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.sidebar import render_provider_sidebar
 from streamlab.catalog import LESSONS, SECTIONS
 
-st.set_page_config(page_title="Streaming Runnables Lab", page_icon=":material/waves:", layout="wide")
+# A local icon: a Material icon as page_icon makes the browser fetch the favicon from Google.
+ICON = Path(__file__).parent / "components/assets/icon.png"
+st.set_page_config(page_title="Streaming Runnables Lab", page_icon=str(ICON), layout="wide")
 
 pages = {
     section: [

@@ -55,11 +55,13 @@ def pixel_server():
     server.shutdown()
 
 
-def test_when_the_answer_holds_a_markdown_image_then_the_browser_fetches_nothing(
+def test_when_the_answer_holds_a_markdown_image_then_the_browser_fetches_nothing_remote(
     page, app_url, pixel_server
 ):
     url, hits = pixel_server
     answer = f"Look ![pixel]({url}/inline.gif) and ![ref][p] done\n\n[p]: {url}/reference.gif"
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     open_lesson(page, app_url, "llm_direct", ttft="0", tps="200", seed="1")
     page.get_by_text("Inject a fault").click()
     box = page.locator(".st-key-sim_text textarea")
@@ -72,3 +74,4 @@ def test_when_the_answer_holds_a_markdown_image_then_the_browser_fetches_nothing
     assert output.locator("img").count() == 0
     assert "pixel" in output.inner_text()  # the image's text is still there, as text
     assert hits == []
+    assert [u for u in requested if not u.startswith(app_url)] == []  # nothing leaves the app
