@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, sync_playwright
 
-from streamlab.measure.layers import fetch_server_trace
+from streamlab.measure.server_trace import fetch_server_trace
 from tools.browser import CHROMIUM_ARGS, WATCH_JS, chromium_path, lesson_url, streamlit_app
 
 TTFT_MS = 200

@@ -4,6 +4,7 @@ from components.code_panel import show_source
 from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
 from components.views.streaming_vs_not import LANES, NOTICE, replay_comparison, run_comparison
+from streamlab.catalog import lesson
 from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
 
 st.title("Streaming vs non-streaming")
@@ -38,7 +39,7 @@ def run_panel(prompt: str, n: int) -> None:
 
 run_panel(prompt, n)
 st.page_link(
-    "lessons/14_latency_lab.py",
+    lesson("latency_lab").file,
     label="Bigger experiments (more trials, profiles, export): the latency lab",
     icon=":material/science:",
 )

@@ -28,7 +28,8 @@ import streamlit as st
 from components.run.layers_view import render_layers
 from components.run.probe import PaintProbe
 from streamlab.client.providers import ProviderConfig
-from streamlab.measure.layers import RunLayers, new_trace_id, simulator_url, summarize_layers
+from streamlab.measure.layers import RunLayers, summarize_layers
+from streamlab.measure.server_trace import new_trace_id, simulator_url
 
 __all__ = ["LAYERS_INTRO", "LayeredRun"]
 

@@ -10,16 +10,13 @@ the request start (t = 0 ms). Same machine, same wall clock: no clock-sync guess
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, TypedDict
 
-import httpx
 import pandas as pd
 
-if TYPE_CHECKING:
-    from streamlab.client.providers import ProviderConfig
+from streamlab.measure.server_trace import ServerTrace, fetch_server_trace, new_trace_id
 
 __all__ = [
     "LAYERS",
@@ -28,10 +25,6 @@ __all__ = [
     "EpochAnchor",
     "LayerSummary",
     "RunLayers",
-    "ServerTrace",
-    "fetch_server_trace",
-    "new_trace_id",
-    "simulator_url",
     "summarize_layers",
     "to_layers_frame",
     "to_summary_table",
@@ -57,11 +50,6 @@ MEASURED_BY = {
 _NS_PER_MS = 1_000_000
 
 
-def new_trace_id() -> str:
-    """An id for `sim={"trace_id": ...}` (also safe in CSS class names)."""
-    return uuid.uuid4().hex[:16]
-
-
 @dataclass(frozen=True, slots=True)
 class EpochAnchor:
     """The epoch and perf_counter clocks read together, to convert one into the other."""
@@ -75,54 +63,6 @@ class EpochAnchor:
 
     def to_epoch_ns(self, perf_ns: int) -> int:
         return self.epoch_ns + (perf_ns - self.perf_ns)
-
-
-@dataclass(frozen=True, slots=True)
-class ServerTrace:
-    """What `GET /v1/sim/traces/{trace_id}` returned: one epoch time per content chunk."""
-
-    sent_ns: tuple[int, ...]
-    texts: tuple[str, ...]
-    end_ns: int | None = None
-    complete: bool = False
-    received_ns: int | None = None  # when the simulator accepted the request
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> ServerTrace:
-        sent, texts = tuple(int(t) for t in body["sent_ns"]), tuple(str(t) for t in body["texts"])
-        if len(sent) != len(texts):
-            raise ValueError(f"trace has {len(sent)} times but {len(texts)} texts")
-        end, received = body.get("end_ns"), body.get("received_ns")
-        return cls(
-            sent,
-            texts,
-            None if end is None else int(end),
-            bool(body.get("complete")),
-            None if received is None else int(received),
-        )
-
-
-def simulator_url(config: ProviderConfig) -> str | None:
-    """Where to ask for send traces: only the embedded simulator records them."""
-    return config.base_url if config.kind == "embedded" else None
-
-
-def fetch_server_trace(base_url: str, trace_id: str, *, timeout_s: float = 5.0) -> ServerTrace | None:
-    """The simulator's send times for `trace_id`; None if unknown or unreachable.
-
-    `base_url` is the simulator's address, with or without the OpenAI-style `/v1` suffix.
-    """
-    base = base_url.rstrip("/").removesuffix("/v1")
-    try:
-        response = httpx.get(f"{base}/v1/sim/traces/{trace_id}", timeout=timeout_s)
-    except httpx.HTTPError:
-        return None
-    if response.status_code != 200:
-        return None
-    try:
-        return ServerTrace.from_json(response.json())
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 class LayerSummary(TypedDict):

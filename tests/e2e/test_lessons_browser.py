@@ -14,6 +14,7 @@ import re
 import pytest
 from PIL import Image
 
+from streamlab.catalog import LESSONS as CATALOG
 from tests.support.browser import (
     assert_appears_at_once,
     assert_grows,
@@ -46,24 +47,8 @@ pytestmark = pytest.mark.browser
 # Moderate simulator latency: slow enough to see the text grow, fast enough for a quick suite.
 PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}
 
-# (title in the sidebar, url path): the order of app.py's navigation.
-LESSONS = [
-    ("Overview & mental model", ""),
-    ("Why streaming matters", "why_streaming"),
-    ("How streaming works internally", "internals"),
-    ("Streaming an LLM directly", "llm_direct"),
-    ("RunnableSequence", "sequence"),
-    ("RunnableParallel", "parallel"),
-    ("astream_events", "astream_events"),
-    ("What can and cannot stream", "can_cannot_stream"),
-    ("Streaming vs non-streaming", "streaming_vs_not"),
-    ("Use cases", "use_cases"),
-    ("Common mistakes", "common_mistakes"),
-    ("Streaming tool calls", "tool_calls"),
-    ("Streaming + FastAPI", "fastapi"),
-    ("Latency lab", "latency_lab"),
-    ("Takeaways & quiz", "takeaways"),
-]
+# (title in the sidebar, url path) in the navigation's order; the first lesson is the home page.
+LESSONS = [(x.title, "" if x is CATALOG[0] else x.url_path) for x in CATALOG]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import time
 import pandas as pd
 import pytest
 
-from streamlab.client.providers import ProviderConfig, embedded_config
 from streamlab.measure.layers import (
     BROWSER,
     LANGCHAIN,
@@ -16,9 +15,6 @@ from streamlab.measure.layers import (
     EpochAnchor,
     RunLayers,
     ServerTrace,
-    fetch_server_trace,
-    new_trace_id,
-    simulator_url,
     summarize_layers,
     to_layers_frame,
     to_summary_table,
@@ -113,46 +109,9 @@ def test_summary_table_says_how_far_each_layer_is_behind_the_one_above():
     assert table.loc[BROWSER, "first token (ms)"] == pytest.approx(231.25, abs=0.06)
 
 
-def test_server_trace_rejects_mismatched_lists():
-    with pytest.raises(ValueError, match="2 times but 1 texts"):
-        ServerTrace.from_json({"sent_ns": [1, 2], "texts": ["a"]})
-
-
-def test_trace_ids_are_unique_and_css_safe():
-    ids = {new_trace_id() for _ in range(100)}
-    assert len(ids) == 100
-    assert all(i.isalnum() and len(i) == 16 for i in ids)
-
-
-def test_only_the_embedded_simulator_has_a_trace_url():
-    assert simulator_url(embedded_config("http://127.0.0.1:1")) == "http://127.0.0.1:1/v1"
-    assert simulator_url(ProviderConfig("openai", "https://api.openai.com/v1")) is None
-
-
 # --- against the real simulator over HTTP ------------------------------------------------------
 
 PROFILE = LatencyProfile(ttft_ms=120, tokens_per_s=200, jitter_ms=0, seed=3)
-
-
-def test_traced_stream_records_one_send_time_per_content_chunk(make_llm, sim_base_url):
-    trace_id = new_trace_id()
-    llm = make_llm(profile=PROFILE, sim={"trace_id": trace_id}, max_tokens=15)
-    before = time.time_ns()
-    chunks = list(llm.stream("Explain RAG"))
-    trace = fetch_server_trace(sim_base_url, trace_id)
-    assert trace is not None and trace.complete
-    contents = [c.content for c in chunks if c.content]
-    assert list(trace.texts) == contents and len(contents) == 15
-    assert list(trace.sent_ns) == sorted(trace.sent_ns)
-    assert before <= trace.received_ns <= trace.sent_ns[0] <= trace.sent_ns[-1] <= trace.end_ns
-    # the first token leaves at the configured TTFT, the rest at 200 tokens/s (5 ms apart)
-    assert (trace.sent_ns[0] - trace.received_ns) / MS == pytest.approx(120, abs=40)
-    assert (trace.sent_ns[-1] - trace.sent_ns[0]) / MS == pytest.approx(14 * 5, abs=40)
-
-
-def test_unknown_trace_or_unreachable_server_gives_none(sim_base_url):
-    assert fetch_server_trace(sim_base_url, "nosuchtrace") is None
-    assert fetch_server_trace("http://127.0.0.1:9", "x", timeout_s=0.5) is None
 
 
 def test_run_layers_order_server_then_langchain(make_llm, sim_base_url):

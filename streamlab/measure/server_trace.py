@@ -1,0 +1,72 @@
+"""The "sent by server" layer, read back: the simulator's send times for one traced request.
+
+A request whose `sim` body carries a `trace_id` (`new_trace_id()`) is traced by the embedded
+simulator (`GET /v1/sim/traces/{id}`); `fetch_server_trace` reads that trace back as epoch times.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from streamlab.client.providers import ProviderConfig
+
+__all__ = ["ServerTrace", "fetch_server_trace", "new_trace_id", "simulator_url"]
+
+
+def new_trace_id() -> str:
+    """An id for `sim={"trace_id": ...}` (also safe in CSS class names)."""
+    return uuid.uuid4().hex[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ServerTrace:
+    """What `GET /v1/sim/traces/{trace_id}` returned: one epoch time per content chunk."""
+
+    sent_ns: tuple[int, ...]
+    texts: tuple[str, ...]
+    end_ns: int | None = None
+    complete: bool = False
+    received_ns: int | None = None  # when the simulator accepted the request
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> ServerTrace:
+        sent, texts = tuple(int(t) for t in body["sent_ns"]), tuple(str(t) for t in body["texts"])
+        if len(sent) != len(texts):
+            raise ValueError(f"trace has {len(sent)} times but {len(texts)} texts")
+        end, received = body.get("end_ns"), body.get("received_ns")
+        return cls(
+            sent,
+            texts,
+            None if end is None else int(end),
+            bool(body.get("complete")),
+            None if received is None else int(received),
+        )
+
+
+def simulator_url(config: ProviderConfig) -> str | None:
+    """Where to ask for send traces: only the embedded simulator records them."""
+    return config.base_url if config.kind == "embedded" else None
+
+
+def fetch_server_trace(base_url: str, trace_id: str, *, timeout_s: float = 5.0) -> ServerTrace | None:
+    """The simulator's send times for `trace_id`; None if unknown or unreachable.
+
+    `base_url` is the simulator's address, with or without the OpenAI-style `/v1` suffix.
+    """
+    base = base_url.rstrip("/").removesuffix("/v1")
+    try:
+        response = httpx.get(f"{base}/v1/sim/traces/{trace_id}", timeout=timeout_s)
+    except httpx.HTTPError:
+        return None
+    if response.status_code != 200:
+        return None
+    try:
+        return ServerTrace.from_json(response.json())
+    except (ValueError, KeyError, TypeError):
+        return None
