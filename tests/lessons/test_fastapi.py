@@ -7,6 +7,9 @@ sse-starlette, so an upgrade that changes the behaviour turns a test red.
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 from httpx_sse import connect_sse
@@ -19,6 +22,7 @@ from streamlab.demos.fastapi.gotchas import disconnect_demo, ping_while_streamin
 from streamlab.demos.fastapi.server import create_chat_app, main, start_chat_server
 from streamlab.measure.layers import EpochAnchor
 from streamlab.measure.wire import WireRecording, record
+from streamlab.sim.options import LIMITS, LOCAL_FAULTS, fault_problem
 from tests.support.apptest import open_page, texts
 from tests.support.factories import INSTANT
 
@@ -67,7 +71,8 @@ def test_seed_sync_generator_runs_in_a_worker_thread_async_on_the_event_loop(cha
 
 def test_blocking_async_generator_starves_the_event_loop_threadpool_does_not(chat):
     seed = ping_while_streaming(chat.base_url, "/chat", PACED)
-    blocking = ping_while_streaming(chat.base_url, "/chat/blocking", PACED)
+    # The blocking demo has a server of its own: the ping goes to the loop it blocks.
+    blocking = ping_while_streaming(chat.blocking_url, "/chat/blocking", PACED)
     assert seed.recording.text == blocking.recording.text
     assert blocking.worst_ms > 0.6 * blocking.recording.end_ms  # a ping waited for the whole answer
     assert seed.median_ms < 0.2 * seed.recording.end_ms
@@ -396,3 +401,101 @@ def test_screen_times_when_painted_then_put_on_the_clients_clock():
     # The request was sent 10 ms after the anchor (perf 15 ms): painted 240 ms after sending.
     assert times.ms(1_000_250.0, start_ns=15_000_000) == 240.0
     assert times.ms(None, start_ns=15_000_000) is None
+
+
+# --- hostile input: bounded latency values, the blocking demo on its own loop (issue 17 item 3) ---
+
+RECIPE_PATHS = ["/chat", "/chat/async", "/chat/sse", "/chat/full", "/chat/blocking"]
+
+
+def _await(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("tokens_per_s", "0.000000001"),
+        ("tokens_per_s", "0.5"),
+        ("tokens_per_s", "1000.5"),
+        ("tokens_per_s", "-1"),
+        ("tokens_per_s", "nan"),
+        ("tokens_per_s", "inf"),
+        ("ttft_ms", "5000.5"),
+        ("ttft_ms", "1e12"),
+        ("ttft_ms", "-0.1"),
+        ("ttft_ms", "nan"),
+        ("fault", "timeout"),
+        ("fault", "drop_after:10001"),
+    ],
+)
+def test_latency_value_when_outside_the_simulators_limits_then_422_naming_the_parameter(
+    chat, param, value
+):
+    for path in RECIPE_PATHS:
+        response = httpx.get(chat.base_url + path, params={**Q, param: value}, timeout=10)
+        assert response.status_code == 422, path
+        [error] = response.json()["detail"]
+        assert error["loc"] == ["query", param], path
+        assert f"{param} {_shared_problem(param, value)}" in error["msg"], path
+
+
+def _shared_problem(param: str, value: str) -> str | None:
+    """What the simulator's own vocabulary says about this value."""
+    if param == "fault":
+        return fault_problem(value, LOCAL_FAULTS)
+    return LIMITS[param].problem(float(value))
+
+
+BUDGET_S = 1.0
+
+
+def _sim_requests(sim_server) -> int:
+    return httpx.get(sim_server.base_url + "/v1/sim/stats", timeout=10).json()["requests"]
+
+
+@pytest.fixture(scope="module")
+def guarded(sim_server):
+    """A chat server of its own for hostile requests, with a short budget for the blocking demo."""
+    server = start_chat_server(
+        embedded_config(sim_server.base_url, profile=INSTANT), blocking_budget_s=BUDGET_S
+    )
+    yield server
+    server.stop()
+
+
+def test_blocking_demo_when_a_request_holds_it_then_other_clients_are_served_at_once(
+    guarded, sim_server
+):
+    slowest = {**Q, "ttft_ms": 0, "tokens_per_s": 1}  # the slowest pace the limits allow: ~75 s
+    before = _sim_requests(sim_server)
+    url = guarded.blocking_url + "/chat/blocking"
+    with ThreadPoolExecutor(1) as pool:
+        hostile = pool.submit(record, url, params=slowest, timeout=120)
+        _await(lambda: _sim_requests(sim_server) > before)  # its loop now waits for a token
+        start = time.perf_counter()
+        health = httpx.get(guarded.base_url + "/healthz", timeout=10)
+        assert health.status_code == 200 and time.perf_counter() - start < 0.5
+        rec = record(guarded.base_url + "/chat", params=Q, timeout=10)
+        assert rec.error is None and "Retrieval-Augmented Generation" in rec.text
+        assert rec.end_ms < 1000
+        blocked = hostile.result(timeout=30)
+    # Cut off at the first chunk past its budget: one token gap (1 s at 1 token/s) late at most.
+    assert blocked.status == 200 and "incomplete chunked read" in (blocked.error or "")
+    assert BUDGET_S * 1000 <= blocked.end_ms < BUDGET_S * 1000 + 1500
+    run = fetch_run(guarded.blocking_url, blocked.run_id)
+    assert run is not None and run["outcome"] == "error" and run["error"].startswith("TimeoutError")
+
+
+def test_blocking_route_when_asked_of_the_lesson_server_then_redirects_to_its_own_server(guarded):
+    response = httpx.get(guarded.base_url + "/chat/blocking", params=PACED, timeout=10)
+    assert response.status_code == 307
+    assert response.headers["location"] == (
+        f"{guarded.blocking_url}/chat/blocking?q=Explain+RAG&tokens_per_s=100"
+    )
+    followed = httpx.get(guarded.base_url + "/gzip/chat/blocking", params=Q, follow_redirects=True)
+    assert followed.status_code == 200 and "Retrieval-Augmented Generation" in followed.text
+    assert fetch_run(guarded.base_url, followed.headers["x-run-id"])["outcome"] == "completed"

@@ -42,14 +42,15 @@ def _r(value: float | None) -> float | None:
 
 
 def _ping_table(server: ChatServer, params: dict[str, Any]) -> tuple[pd.DataFrame, int | None]:
+    # The blocking demo has a server (and an event loop) of its own: pinging it shows its loop.
     paths = {
-        "/chat (seed, sync)": "/chat",
-        "/chat/async": "/chat/async",
-        "/chat/blocking (anti-pattern)": "/chat/blocking",
+        "/chat (seed, sync)": (server.base_url, "/chat"),
+        "/chat/async": (server.base_url, "/chat/async"),
+        "/chat/blocking (anti-pattern)": (server.blocking_url, "/chat/blocking"),
     }
     rows = []
-    for label, path in paths.items():
-        report = ping_while_streaming(server.base_url, path, {**params, **DEMO_PACE})
+    for label, (base_url, path) in paths.items():
+        report = ping_while_streaming(base_url, path, {**params, **DEMO_PACE})
         rows.append(
             {
                 "endpoint": label,
@@ -69,7 +70,8 @@ def _threadpool_tab(server: ChatServer, params: dict[str, Any]) -> None:
         "it in `iterate_in_threadpool`, so every `next()` runs in an AnyIO worker thread and the event "
         'loop stays free. The tempting "async" rewrite below keeps the sync `chain.stream()` and '
         "runs it **on** the event loop: nothing else is served until the answer is done. Measure it: a "
-        "second client pings `/healthz` while each endpoint streams."
+        "second client pings `/healthz` while each endpoint streams. (Here `/chat/blocking` runs on "
+        "a small server of its own, so it stalls only its own loop, not this lesson for everyone.)"
     )
     show_source(recipes.blocking_token_stream)
     if (result := _measured("fa_tp", partial(_ping_table, server, params))) is not None:

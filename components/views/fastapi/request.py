@@ -83,7 +83,7 @@ def render_request(request: ChatRequest) -> None:
         recipes.build_chain,
         *request.code,
         caption="The app's routes call these functions: this is the code that answers the request "
-        "(the server appends a pass-through probe to the chain to timestamp its chunks).",
+        "(the server wraps the chain in a pass-through probe that timestamps its chunks).",
     )
     st.markdown("Try the same request from a terminal (`-N` turns off curl's own buffering):")
     st.code(curl_command(request.url, request.params), language="bash")

@@ -1,7 +1,10 @@
-"""What the chain really produced, seen from inside the chat server: a pass-through probe step.
+"""What the chain really produced, seen from inside the chat server: a pass-through probe.
 
-It timestamps every chunk after the model and records how the chain ended (completed, closed,
-cancelled, error), so the lesson can prove what a client disconnect really does upstream.
+It wraps the chain, timestamps every chunk it yields and records how it ended (completed, closed,
+cancelled, error), so the lesson can prove what a client disconnect really does upstream. It
+wraps rather than follows the model: a step after the model never runs when the model fails
+before its first chunk (LangChain pulls that chunk before starting the next step), and such a
+run would stay "running" for ever.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langchain_core.runnables import Runnable, RunnableGenerator
+from langchain_core.runnables import Runnable
 
 from streamlab.measure.recorder import chunk_text
 
-__all__ = ["OUTCOMES", "Outcome", "RunProbe", "probe_step"]
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
+
+__all__ = ["OUTCOMES", "Outcome", "ProbedChain", "RunProbe"]
 
 Outcome = Literal["running", "completed", "closed", "cancelled", "error"]
 OUTCOMES: tuple[Outcome, ...] = ("running", "completed", "closed", "cancelled", "error")
@@ -75,27 +81,49 @@ def _outcome_of(exc: BaseException) -> Outcome:
     return "error"
 
 
-def probe_step(run: RunProbe) -> Runnable:
-    """A pass-through step after the model: timestamps chunks, records how the stream ended."""
+class ProbedChain(Runnable[Any, Any]):
+    """`chain` with `run` watching what it yields; `budget_s` cuts a stream off (TimeoutError)
+    once it has run that long, checked at each chunk."""
 
-    def watch(chunks: Iterator[Any]) -> Iterator[Any]:
+    def __init__(self, chain: Runnable, run: RunProbe, *, budget_s: float | None = None) -> None:
+        self.chain, self.run = chain, run
+        self.budget_ns = None if budget_s is None else int(budget_s * 1e9)
+
+    def _produced(self, chunk: object) -> None:
+        self.run.produced(chunk)
+        if self.budget_ns is not None and time.perf_counter_ns() - self.run.started_ns > self.budget_ns:
+            raise TimeoutError(f"cut off after its {self.budget_ns / 1e9:g} s budget")
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
         try:
-            for chunk in chunks:
-                run.produced(chunk)
+            output = self.chain.invoke(input, config, **kwargs)
+        except BaseException as exc:
+            self.run.finish(_outcome_of(exc), exc)
+            raise
+        self.run.produced(output)
+        self.run.finish("completed")
+        return output
+
+    def stream(
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any | None
+    ) -> Iterator[Any]:
+        try:
+            for chunk in self.chain.stream(input, config, **kwargs):
+                self._produced(chunk)
                 yield chunk
         except BaseException as exc:
-            run.finish(_outcome_of(exc), exc)
+            self.run.finish(_outcome_of(exc), exc)
             raise
-        run.finish("completed")
+        self.run.finish("completed")
 
-    async def awatch(chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async def astream(
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any | None
+    ) -> AsyncIterator[Any]:
         try:
-            async for chunk in chunks:
-                run.produced(chunk)
+            async for chunk in self.chain.astream(input, config, **kwargs):
+                self._produced(chunk)
                 yield chunk
         except BaseException as exc:
-            run.finish(_outcome_of(exc), exc)
+            self.run.finish(_outcome_of(exc), exc)
             raise
-        run.finish("completed")
-
-    return RunnableGenerator(watch, awatch, name="probe")
+        self.run.finish("completed")

@@ -1,13 +1,16 @@
 """The seed's "Streaming + FastAPI" pattern as a real local server, instrumented for the lesson.
 
-The routes (`routes.py`) call the lesson's recipes; a probe after the model (`probe.py`) stamps
-every chunk the chain produces. `/gzip/...` serves the same routes behind Starlette's
+The routes (`routes.py`) call the lesson's recipes; a probe around the chain (`probe.py`) stamps
+every chunk it produces. `/gzip/...` serves the same routes behind Starlette's
 `GZipMiddleware`; `/proxy/...` behind a stand-in for a buffering reverse proxy (`proxy.py`).
+`/chat/blocking`, the anti-pattern that blocks its event loop, runs on a second server of its
+own (another thread, another loop): the main one redirects there and is never blocked.
 
 Usage:
     python -m streamlab.chat_api --port 8766       # starts its own embedded simulator
     curl -N 'http://127.0.0.1:8766/chat?q=Explain+RAG'
     curl -N 'http://127.0.0.1:8766/chat/sse?q=Explain+RAG'
+    curl -N -L 'http://127.0.0.1:8766/chat/blocking?q=Explain+RAG'   # -L: to its own server
     open http://127.0.0.1:8766/ for the browser client (fetch + ReadableStream, EventSource)
 """
 
@@ -23,13 +26,13 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from streamlab.client.providers import ProviderConfig, embedded_config
 from streamlab.demos.fastapi.proxy import BufferingProxy
-from streamlab.demos.fastapi.routes import chat_router
-from streamlab.demos.fastapi.service import ChatService, ModelFactory
+from streamlab.demos.fastapi.routes import blocking_router, chat_router
+from streamlab.demos.fastapi.service import BLOCKING_BUDGET_S, ChatService, ModelFactory
 from streamlab.recipes import fastapi as recipes
 from streamlab.sim.net import require_loopback
 from streamlab.sim.serving import RunningServer, start_server
 
-__all__ = ["ChatServer", "create_chat_app", "main", "start_chat_server"]
+__all__ = ["ChatServer", "create_blocking_app", "create_chat_app", "main", "start_chat_server"]
 
 
 def _service_app(service: ChatService, *, gzip: bool, gzip_minimum_size: int) -> FastAPI:
@@ -48,18 +51,21 @@ def create_chat_app(
     gzip: bool = False,
     gzip_minimum_size: int = 1,
     lab_mounts: bool = True,
+    blocking_budget_s: float = BLOCKING_BUDGET_S,
 ) -> FastAPI:
     """The chat app. `config`: a ProviderConfig, or the embedded simulator's base URL.
 
     `gzip=True` wraps every route in `GZipMiddleware(minimum_size=gzip_minimum_size)`.
     With `lab_mounts`, `/gzip/...` and `/proxy/...` serve the same routes (and share the
     probes) behind GZipMiddleware and `BufferingProxy`, so one server can compare all three.
+    `/chat/blocking` redirects to `create_blocking_app(app.state.service)` once that runs and
+    its URL is set as the service's `blocking_url` (`start_chat_server` does both).
     """
     if config is None:
         raise ValueError("pass a ProviderConfig or the embedded simulator's base URL")
     if isinstance(config, str):
         config = embedded_config(config)
-    service = ChatService(config, model_factory)
+    service = ChatService(config, model_factory, blocking_budget_s=blocking_budget_s)
     app = _service_app(service, gzip=gzip, gzip_minimum_size=gzip_minimum_size)
     if lab_mounts:
         app.mount("/gzip", _service_app(service, gzip=True, gzip_minimum_size=gzip_minimum_size))
@@ -67,14 +73,27 @@ def create_chat_app(
     return app
 
 
+def create_blocking_app(service: ChatService) -> FastAPI:
+    """`/chat/blocking` (with `/healthz` and `/stats`) for a server of its own: the anti-pattern
+    blocks this app's event loop, and a ping to its `/healthz` shows it."""
+    app = FastAPI(title="Streaming Runnables Lab: the blocking demo", docs_url=None, redoc_url=None)
+    app.include_router(blocking_router(service))
+    return app
+
+
 @dataclass(slots=True)
 class ChatServer:
     running: RunningServer
     service: ChatService
+    blocking: RunningServer  # the blocking demo's own server (own thread, own event loop)
 
     @property
     def base_url(self) -> str:
         return self.running.base_url
+
+    @property
+    def blocking_url(self) -> str:
+        return self.blocking.base_url
 
     def register(self, config: ProviderConfig) -> str:
         """A `cfg=` token that makes requests use `config` (the key stays in this process)."""
@@ -82,12 +101,21 @@ class ChatServer:
 
     def stop(self) -> None:
         self.running.stop()
+        self.blocking.stop()
+
+
+def _start_blocking_server(service: ChatService) -> RunningServer:
+    blocking = start_server(create_blocking_app(service))
+    service.blocking_url = blocking.base_url
+    return blocking
 
 
 def start_chat_server(config: ProviderConfig | str, **app_options: Any) -> ChatServer:
-    """The chat app on a free loopback port in a background thread of this process."""
+    """The chat app and the blocking demo's server, each on a free loopback port in a
+    background thread of this process."""
     app = create_chat_app(config, **app_options)
-    return ChatServer(start_server(app), app.state.service)
+    blocking = _start_blocking_server(app.state.service)
+    return ChatServer(start_server(app), app.state.service, blocking)
 
 
 class _QuietSeedErrors(logging.Filter):
@@ -141,7 +169,9 @@ def main(argv: list[str] | None = None) -> None:
     require_loopback(args.host, allow_remote=args.allow_remote)
     sim_url = args.sim_url or start_embedded().base_url
     app = create_chat_app(sim_url, gzip=args.gzip)
+    blocking = _start_blocking_server(app.state.service)
     print(f"chat API on http://{args.host}:{args.port}/  (model: simulator at {sim_url})")
+    print(f"/chat/blocking redirects to its own server: {blocking.base_url}/chat/blocking")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 
 

@@ -1,5 +1,5 @@
-"""What the chat server's routes share: provider configs by opaque token, the model factory, and
-the probes of recent runs.
+"""What the chat server's routes share: provider configs by opaque token, the model factory, the
+probes of recent runs, and where the blocking demo runs.
 
 One server serves every Streamlit session; a session registers its provider config and passes
 the token as `cfg=`, so keys stay in memory here and never appear in a URL.
@@ -19,14 +19,17 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
 from streamlab.client.providers import ProviderConfig, build_chat_model
-from streamlab.demos.fastapi.probe import OUTCOMES, RunProbe, probe_step
+from streamlab.demos.fastapi.probe import OUTCOMES, ProbedChain, RunProbe
 from streamlab.recipes import fastapi as recipes
 
-__all__ = ["MAX_RUNS", "ChatService", "ModelFactory"]
+__all__ = ["BLOCKING_BUDGET_S", "MAX_RUNS", "ChatService", "ModelFactory"]
 
 ModelFactory = Callable[[ProviderConfig, "dict[str, Any] | None"], BaseChatModel]
 MAX_RUNS = 200
 MAX_CONFIGS = 256  # every sidebar change is a new config; old tokens expire first-in, first-out
+# The blocking demo holds its event loop for its whole answer; past this (plus one token gap) it
+# is cut off. Its measured run (the longer model, 60 tokens/s, the slowest first token) fits.
+BLOCKING_BUDGET_S = 15.0
 
 
 def _default_factory(config: ProviderConfig, sim: dict[str, Any] | None) -> BaseChatModel:
@@ -36,9 +39,18 @@ def _default_factory(config: ProviderConfig, sim: dict[str, Any] | None) -> Base
 class ChatService:
     """Provider configs by token, the model factory, and the probes of the last `MAX_RUNS` runs."""
 
-    def __init__(self, config: ProviderConfig, model_factory: ModelFactory | None = None) -> None:
+    def __init__(
+        self,
+        config: ProviderConfig,
+        model_factory: ModelFactory | None = None,
+        *,
+        blocking_budget_s: float = BLOCKING_BUDGET_S,
+    ) -> None:
         self.default_config = config
         self.model_factory = model_factory or _default_factory
+        self.blocking_budget_s = blocking_budget_s
+        self.blocking_url: str | None = None
+        """The server whose own event loop runs `/chat/blocking`; None: this one."""
         self._configs: OrderedDict[str, ProviderConfig] = OrderedDict()
         self._tokens: dict[str, str] = {}
         self._runs: OrderedDict[str, RunProbe] = OrderedDict()
@@ -77,9 +89,16 @@ class ChatService:
         with self._lock:
             return self._runs.get(rid)
 
-    def chain(self, run: RunProbe, token: str | None, sim: dict[str, Any]) -> Runnable:
-        llm = self.model_factory(self.config_for(token), sim or None)
-        return recipes.build_chain(llm) | probe_step(run)
+    def chain(
+        self,
+        run: RunProbe,
+        config: ProviderConfig,
+        sim: dict[str, Any],
+        *,
+        budget_s: float | None = None,
+    ) -> Runnable:
+        llm = self.model_factory(config, sim or None)
+        return ProbedChain(recipes.build_chain(llm), run, budget_s=budget_s)
 
     def totals(self) -> dict[str, int]:
         with self._lock:
