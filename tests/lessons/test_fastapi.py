@@ -7,6 +7,7 @@ sse-starlette, so an upgrade that changes the behaviour turns a test red.
 
 from __future__ import annotations
 
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,6 +20,7 @@ from components.views.fastapi import ScreenTimes
 from streamlab.client.providers import embedded_config
 from streamlab.demos.fastapi.client import chain_frame, fetch_run, server_stats
 from streamlab.demos.fastapi.gotchas import disconnect_demo, ping_while_streaming
+from streamlab.demos.fastapi.guards import MAX_QUERY_BYTES, RequestLimits
 from streamlab.demos.fastapi.server import create_chat_app, main, start_chat_server
 from streamlab.measure.layers import EpochAnchor
 from streamlab.measure.wire import WireRecording, record
@@ -499,3 +501,117 @@ def test_blocking_route_when_asked_of_the_lesson_server_then_redirects_to_its_ow
     followed = httpx.get(guarded.base_url + "/gzip/chat/blocking", params=Q, follow_redirects=True)
     assert followed.status_code == 200 and "Retrieval-Augmented Generation" in followed.text
     assert fetch_run(guarded.base_url, followed.headers["x-run-id"])["outcome"] == "completed"
+
+
+# --- hostile input: Host names, refused runs, connections, sizes (issue 17 item 9) --------------
+
+HOSTS = ["evil.example", "evil.example:8766", "127.0.0.1.evil.example", "0.0.0.0", "", "localhost:x"]
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_host_header_when_not_a_loopback_name_then_refused_before_any_run(guarded, host):
+    runs = guarded.service.totals()["runs"]
+    urls = [guarded.base_url + p for p in ["/", "/healthz", "/stats", "/gzip/chat", "/proxy/chat"]]
+    urls += [guarded.base_url + path for path in RECIPE_PATHS]
+    urls += [guarded.blocking_url + "/chat/blocking", guarded.blocking_url + "/healthz"]
+    for url in urls:
+        response = httpx.get(url, params=Q, headers={"host": host}, timeout=10)
+        assert response.status_code == 400, url
+        assert response.json()["error"]["code"] == "invalid_host", url
+    assert guarded.service.totals()["runs"] == runs
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
+def test_host_header_when_a_loopback_name_then_served(guarded, host):
+    port = guarded.running.port
+    response = httpx.get(guarded.base_url + "/chat/full", params=Q, headers={"host": f"{host}:{port}"})
+    assert response.status_code == 200 and "Retrieval-Augmented Generation" in response.text
+
+
+@pytest.mark.parametrize("fault", ["500", "429", "401"])
+@pytest.mark.parametrize("path", RECIPE_PATHS)
+def test_run_when_the_model_refuses_before_its_first_chunk_then_it_ends_as_error(guarded, path, fault):
+    base_url = guarded.blocking_url if path == "/chat/blocking" else guarded.base_url
+    rec = record(base_url + path, params={**Q, "fault": fault}, timeout=10)
+    run = fetch_run(base_url, rec.run_id)
+    assert run is not None and run["outcome"] == "error" and run["chunks"] == 0
+
+
+def test_run_when_the_cfg_token_is_unknown_then_refused_without_a_run(guarded):
+    runs = guarded.service.totals()["runs"]
+    for path in RECIPE_PATHS:
+        response = httpx.get(guarded.base_url + path, params={**Q, "cfg": "nope"}, follow_redirects=True)
+        assert response.status_code == 404 and "cfg token" in response.json()["detail"]
+    assert guarded.service.totals()["runs"] == runs
+
+
+def _closed_after(sock: socket.socket, start: float, timeout: float = 5.0) -> tuple[bytes, float]:
+    """Everything the server sends until it closes the socket, and when that was (s since `start`)."""
+    data = b""
+    sock.settimeout(timeout)
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
+    return data, time.perf_counter() - start
+
+
+def test_connections_when_idle_or_their_head_is_half_sent_then_closed(sim_server):
+    limits = RequestLimits(head_timeout_s=1.0)
+    server = start_chat_server(embedded_config(sim_server.base_url, profile=INSTANT), limits=limits)
+    try:
+        for running in (server.running, server.blocking):
+            host = f"Host: 127.0.0.1:{running.port}\r\n".encode()
+            start = time.perf_counter()
+            socks = {
+                name: socket.create_connection(("127.0.0.1", running.port))
+                for name in ["idle", "half head", "trickling", "half head after a response"]
+            }
+            socks["half head"].sendall(b"GET /healthz HTTP/1.1\r\n" + host)
+            socks["half head after a response"].sendall(
+                b"GET /healthz HTTP/1.1\r\n" + host + b"\r\nGET /heal"
+            )
+            socks["trickling"].sendall(b"GET /healthz HTTP/1.1\r\n")
+            for _ in range(4):  # each byte restarts uvicorn's own keep-alive timer, not ours
+                time.sleep(0.2)
+                socks["trickling"].sendall(b"X-A: b\r\n")
+            replies = {name: _closed_after(sock, start) for name, sock in socks.items()}
+            for sock in socks.values():
+                sock.close()
+            assert [data[:13] for data, _ in replies.values()] == [b"", b"", b"", b"HTTP/1.1 200 "]
+            # Closed a second after connecting (or after the response), not a second after the
+            # trickle's last byte (1.8 s), and not never.
+            assert all(closed_at < 1.6 for _, closed_at in replies.values()), replies
+            _await(lambda: not running.server.server_state.connections)  # noqa: B023
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'Content-Length: 1000\r\n\r\n{"q": ',  # half-sent, then silence
+        b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+        b"Content-Length: 10\r\n\r\n0123456789",
+    ],
+)
+def test_request_when_it_carries_a_body_then_413_and_the_connection_closed(guarded, head):
+    for running in (guarded.running, guarded.blocking):
+        sock = socket.create_connection(("127.0.0.1", running.port))
+        sock.sendall(
+            f"GET /chat/blocking?q=x HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n".encode() + head
+        )
+        data, closed_at = _closed_after(sock, time.perf_counter())
+        sock.close()
+        assert data.startswith(b"HTTP/1.1 413 ") and b"take no request body" in data
+        assert closed_at < 1.0
+
+
+def test_query_when_longer_than_the_limit_then_414_but_a_long_question_in_any_script_fits(guarded):
+    question = "質" * 2000  # the longest question allowed, 9 bytes a character once encoded
+    fits = httpx.get(guarded.base_url + "/chat/full", params={"q": question}, timeout=30)
+    assert fits.status_code == 200
+    too_long = httpx.get(guarded.base_url + "/chat", params={**Q, "pad": "x" * MAX_QUERY_BYTES})
+    assert too_long.status_code == 414 and f"{MAX_QUERY_BYTES:,} bytes" in too_long.json()["detail"]
+    assert too_long.headers["connection"] == "close"

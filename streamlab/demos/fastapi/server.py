@@ -4,7 +4,9 @@ The routes (`routes.py`) call the lesson's recipes; a probe around the chain (`p
 every chunk it produces. `/gzip/...` serves the same routes behind Starlette's
 `GZipMiddleware`; `/proxy/...` behind a stand-in for a buffering reverse proxy (`proxy.py`).
 `/chat/blocking`, the anti-pattern that blocks its event loop, runs on a second server of its
-own (another thread, another loop): the main one redirects there and is never blocked.
+own (another thread, another loop): the main one redirects there and is never blocked. Both
+refuse foreign `Host` names, request bodies and long queries, and close connections whose
+request head is late (`guards.py`).
 
 Usage:
     python -m streamlab.chat_api --port 8766       # starts its own embedded simulator
@@ -25,11 +27,12 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from streamlab.client.providers import ProviderConfig, embedded_config
+from streamlab.demos.fastapi.guards import RequestGuard, RequestLimits
 from streamlab.demos.fastapi.proxy import BufferingProxy
 from streamlab.demos.fastapi.routes import blocking_router, chat_router
 from streamlab.demos.fastapi.service import BLOCKING_BUDGET_S, ChatService, ModelFactory
 from streamlab.recipes import fastapi as recipes
-from streamlab.sim.net import require_loopback
+from streamlab.sim.net import LoopbackHostGuard, require_loopback
 from streamlab.sim.serving import RunningServer, start_server
 
 __all__ = ["ChatServer", "create_blocking_app", "create_chat_app", "main", "start_chat_server"]
@@ -44,6 +47,13 @@ def _service_app(service: ChatService, *, gzip: bool, gzip_minimum_size: int) ->
     return app
 
 
+def _guarded(app: FastAPI, limits: RequestLimits) -> FastAPI:
+    app.add_middleware(RequestGuard, limits=limits)
+    if limits.loopback_hosts_only:
+        app.add_middleware(LoopbackHostGuard)  # added last: runs first
+    return app
+
+
 def create_chat_app(
     config: ProviderConfig | str | None = None,
     *,
@@ -52,6 +62,7 @@ def create_chat_app(
     gzip_minimum_size: int = 1,
     lab_mounts: bool = True,
     blocking_budget_s: float = BLOCKING_BUDGET_S,
+    limits: RequestLimits | None = None,
 ) -> FastAPI:
     """The chat app. `config`: a ProviderConfig, or the embedded simulator's base URL.
 
@@ -59,7 +70,8 @@ def create_chat_app(
     With `lab_mounts`, `/gzip/...` and `/proxy/...` serve the same routes (and share the
     probes) behind GZipMiddleware and `BufferingProxy`, so one server can compare all three.
     `/chat/blocking` redirects to `create_blocking_app(app.state.service)` once that runs and
-    its URL is set as the service's `blocking_url` (`start_chat_server` does both).
+    its URL is set as the service's `blocking_url` (`start_chat_server` does both). `limits`:
+    what a request may carry (the mounts share the app's guards).
     """
     if config is None:
         raise ValueError("pass a ProviderConfig or the embedded simulator's base URL")
@@ -70,15 +82,15 @@ def create_chat_app(
     if lab_mounts:
         app.mount("/gzip", _service_app(service, gzip=True, gzip_minimum_size=gzip_minimum_size))
         app.mount("/proxy", BufferingProxy(_service_app(service, gzip=False, gzip_minimum_size=1)))
-    return app
+    return _guarded(app, limits or RequestLimits())
 
 
-def create_blocking_app(service: ChatService) -> FastAPI:
+def create_blocking_app(service: ChatService, limits: RequestLimits | None = None) -> FastAPI:
     """`/chat/blocking` (with `/healthz` and `/stats`) for a server of its own: the anti-pattern
     blocks this app's event loop, and a ping to its `/healthz` shows it."""
     app = FastAPI(title="Streaming Runnables Lab: the blocking demo", docs_url=None, redoc_url=None)
     app.include_router(blocking_router(service))
-    return app
+    return _guarded(app, limits or RequestLimits())
 
 
 @dataclass(slots=True)
@@ -104,18 +116,21 @@ class ChatServer:
         self.blocking.stop()
 
 
-def _start_blocking_server(service: ChatService) -> RunningServer:
-    blocking = start_server(create_blocking_app(service))
+def _start_blocking_server(service: ChatService, limits: RequestLimits) -> RunningServer:
+    blocking = start_server(create_blocking_app(service, limits), **limits.server_options())
     service.blocking_url = blocking.base_url
     return blocking
 
 
-def start_chat_server(config: ProviderConfig | str, **app_options: Any) -> ChatServer:
+def start_chat_server(
+    config: ProviderConfig | str, *, limits: RequestLimits | None = None, **app_options: Any
+) -> ChatServer:
     """The chat app and the blocking demo's server, each on a free loopback port in a
     background thread of this process."""
-    app = create_chat_app(config, **app_options)
-    blocking = _start_blocking_server(app.state.service)
-    return ChatServer(start_server(app), app.state.service, blocking)
+    limits = limits or RequestLimits()
+    app = create_chat_app(config, limits=limits, **app_options)
+    blocking = _start_blocking_server(app.state.service, limits)
+    return ChatServer(start_server(app, **limits.server_options()), app.state.service, blocking)
 
 
 class _QuietSeedErrors(logging.Filter):
@@ -168,11 +183,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     require_loopback(args.host, allow_remote=args.allow_remote)
     sim_url = args.sim_url or start_embedded().base_url
-    app = create_chat_app(sim_url, gzip=args.gzip)
-    blocking = _start_blocking_server(app.state.service)
+    limits = RequestLimits(loopback_hosts_only=not args.allow_remote)
+    app = create_chat_app(sim_url, gzip=args.gzip, limits=limits)
+    blocking = _start_blocking_server(app.state.service, limits)
     print(f"chat API on http://{args.host}:{args.port}/  (model: simulator at {sim_url})")
     print(f"/chat/blocking redirects to its own server: {blocking.base_url}/chat/blocking")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **limits.server_options())
 
 
 if __name__ == "__main__":
