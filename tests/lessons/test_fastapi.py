@@ -615,3 +615,78 @@ def test_query_when_longer_than_the_limit_then_414_but_a_long_question_in_any_sc
     too_long = httpx.get(guarded.base_url + "/chat", params={**Q, "pad": "x" * MAX_QUERY_BYTES})
     assert too_long.status_code == 414 and f"{MAX_QUERY_BYTES:,} bytes" in too_long.json()["detail"]
     assert too_long.headers["connection"] == "close"
+
+
+# --- fuzz: hostile query strings against every route (issue 17 items 3 and 9) -------------------
+
+ROUTES = [front + path for front in ["", "/gzip", "/proxy"] for path in RECIPE_PATHS]
+OTHER_ROUTES = ["/", "/healthz", "/stats", "/stats/%ED%A0%80", "/favicon.ico"]
+FUZZ = [  # (query string as sent, what a chat route must answer: "ok", "4xx" or "either")
+    *[(f"q=x&ttft_ms={v}", "4xx") for v in ["1e9", "9" * 400, "1e309", "-1", "nan", "NaN", "inf"]],
+    *[(f"q=x&ttft_ms={v}", "4xx") for v in ["-inf", "Infinity", "5000.0001", "0x10", "abc", "1,5"]],
+    *[(f"q=x&ttft_ms={v}", "ok") for v in ["-0", "1e-9", "0.000000001", "2.5"]],
+    *[(f"q=x&ttft_ms={v}", "either") for v in ["", "%20", "1_0", "%EF%BC%91%EF%BC%92", "%D9%A1"]],
+    *[(f"q=x&tokens_per_s={v}", "4xx") for v in ["1e9", "9" * 400, "1e309", "-1", "nan", "inf"]],
+    *[(f"q=x&tokens_per_s={v}", "4xx") for v in ["-inf", "1e-9", "0.000000001", "0.999", "1000.5"]],
+    *[(f"q=x&tokens_per_s={v}", "ok") for v in ["-0", "0", "1000", "1e3"]],
+    *[
+        (f"q=x&tokens_per_s={v}", "either")
+        for v in ["", "1_000", "%EF%BC%91%EF%BC%90%EF%BC%90%EF%BC%90"]
+    ],
+    *[(f"q=x&fault={v}", "4xx") for v in ["timeout", "drop_after:-1", "drop_after:99999999999"]],
+    *[(f"q=x&fault={v}", "4xx") for v in ["drop_after:", "drop_after:1e3", "DROP_AFTER:5", "500%20"]],
+    *[(f"q=x&fault={v}", "4xx") for v in ["429%0A", "x" * 10_000, "%00", "explode", "drop_after"]],
+    ("q=x&fault=", "ok"),
+    *[(f"q={v}", "4xx") for v in ["", "x" * 2001, "%E8%B3%AA" * 2001]],
+    *[(f"q={v}", "ok") for v in ["x" * 2000, "%E8%B3%AA" * 2000, "%ZZ", "%", "%ED%A0%80", "%C0%AF"]],
+    *[(f"q={v}", "ok") for v in ["%FF%FE", "%7Btopic%7D", "%7B%7B", "%3Cscript%3E", "%E2%80%AE"]],
+    *[(f"q={v}", "either") for v in ["%00", "%0D%0AX-Injected:%201"]],
+    *[(f"q=x&cfg={v}", "4xx") for v in ["x" * 65, "..%2F..%2Fetc", "%00", ""]],
+    ("q=a&q=b", "ok"),
+    ("q", "4xx"),
+    ("", "4xx"),
+    ("&&&q=x&&&", "ok"),
+    ("q=x&" + "a=1&" * 2000, "ok"),
+    ("q=x;ttft_ms=5", "ok"),
+    ("q=x&ttft_ms=1&ttft_ms=nan", "either"),
+    ("q=x&jitter_ms=1e12&seed=-1&text=%3Cb%3E&trace_id=..%2F", "ok"),
+    ("q=x&pad=" + "x" * 20_001, "4xx"),
+]
+
+
+def _answer(client: httpx.Client, url: str) -> str:
+    """What the route answered: "ok" (200, the whole body, its run ended), "4xx", or the fault."""
+    try:
+        with client.stream("GET", url) as response:
+            response.read()
+    except httpx.HTTPError as exc:
+        return type(exc).__name__
+    status = response.status_code
+    if 400 <= status < 500:
+        return "4xx"
+    if status not in (200, 204):
+        return str(status)
+    if rid := response.headers.get("x-run-id"):
+        run = fetch_run(f"http://{response.url.host}:{response.url.port}", rid)
+        return "ok" if run and run["outcome"] == "completed" else f"run {run and run['outcome']}"
+    return "ok"
+
+
+@pytest.mark.parametrize("query, expected", FUZZ, ids=[f"{i:02d}" for i in range(len(FUZZ))])
+def test_fuzz_hostile_query_string_when_sent_to_every_route_then_4xx_or_an_answer(
+    guarded, query, expected
+):
+    allowed = {"ok", "4xx"} if expected == "either" else {expected}
+    wrong = {}
+    with httpx.Client(timeout=10, follow_redirects=True) as client:
+        for route in ROUTES:
+            if (got := _answer(client, f"{guarded.base_url}{route}?{query}")) not in allowed:
+                wrong[route] = got
+        for route in OTHER_ROUTES:
+            if (got := _answer(client, f"{guarded.base_url}{route}?{query}")) not in {"ok", "4xx"}:
+                wrong[route] = got
+    assert not wrong
+    for base_url in (guarded.base_url, guarded.blocking_url):  # the server stays responsive
+        start = time.perf_counter()
+        assert httpx.get(base_url + "/healthz", timeout=5).status_code == 200
+        assert time.perf_counter() - start < 1.0
