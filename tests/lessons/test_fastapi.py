@@ -7,6 +7,7 @@ sse-starlette, so an upgrade that changes the behaviour turns a test red.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -543,6 +544,43 @@ def test_run_when_the_cfg_token_is_unknown_then_refused_without_a_run(guarded):
         response = httpx.get(guarded.base_url + path, params={**Q, "cfg": "nope"}, follow_redirects=True)
         assert response.status_code == 404 and "cfg token" in response.json()["detail"]
     assert guarded.service.totals()["runs"] == runs
+
+
+async def _hang_up_before_the_body(app, path: str) -> None:
+    """One GET whose client is gone before the response body starts (straight into the ASGI app)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"q=x",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8766")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8766),
+    }
+
+    async def receive() -> dict:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        await asyncio.sleep(0.05)  # the disconnect is seen while the headers are still going out
+
+    await app(scope, receive, send)
+
+
+@pytest.mark.parametrize("path", ["/chat", "/chat/async", "/chat/sse"])
+def test_run_when_the_client_left_before_its_chain_started_then_cancelled_not_running(path):
+    def fake_model(config, sim):
+        return FakeListChatModel(responses=["ok"])
+
+    app = create_chat_app("http://127.0.0.1:9", model_factory=fake_model)
+    asyncio.run(_hang_up_before_the_body(app, path))
+    totals = app.state.service.totals()
+    assert (totals["runs"], totals["chunks"], totals["running"], totals["cancelled"]) == (1, 0, 0, 1)
 
 
 def _closed_after(sock: socket.socket, start: float, timeout: float = 5.0) -> tuple[bytes, float]:

@@ -43,6 +43,7 @@ class RunProbe:
     outcome: Outcome = "running"
     ended_ns: int | None = None
     error: str | None = None
+    began: bool = False  # the chain was called (a response can be cancelled before that)
 
     def produced(self, chunk: object) -> None:
         self.chunk_ns.append(time.perf_counter_ns())
@@ -55,6 +56,11 @@ class RunProbe:
         if self.outcome == "running":
             self.outcome, self.ended_ns = outcome, time.perf_counter_ns()
             self.error = f"{type(exc).__name__}: {exc}" if outcome == "error" else None
+
+    def settle(self) -> None:
+        """After the response: a chain that was never called was cancelled before it began."""
+        if not self.began:
+            self.finish("cancelled")
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -95,6 +101,7 @@ class ProbedChain(Runnable[Any, Any]):
             raise TimeoutError(f"cut off after its {self.budget_ns / 1e9:g} s budget")
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        self.run.began = True
         try:
             output = self.chain.invoke(input, config, **kwargs)
         except BaseException as exc:
@@ -107,6 +114,7 @@ class ProbedChain(Runnable[Any, Any]):
     def stream(
         self, input: Any, config: RunnableConfig | None = None, **kwargs: Any | None
     ) -> Iterator[Any]:
+        self.run.began = True
         try:
             for chunk in self.chain.stream(input, config, **kwargs):
                 self._produced(chunk)
@@ -119,6 +127,7 @@ class ProbedChain(Runnable[Any, Any]):
     async def astream(
         self, input: Any, config: RunnableConfig | None = None, **kwargs: Any | None
     ) -> AsyncIterator[Any]:
+        self.run.began = True
         try:
             async for chunk in self.chain.astream(input, config, **kwargs):
                 self._produced(chunk)

@@ -22,6 +22,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from langchain_core.runnables import Runnable
 from pydantic import AfterValidator
+from starlette.background import BackgroundTask
 
 from streamlab.demos.fastapi.service import MAX_RUNS, ChatService
 from streamlab.recipes import fastapi as recipes
@@ -90,6 +91,9 @@ def _recipe(
         run = service.new_run(path)
         response = recipe(service.chain(run, config, sim, budget_s=budget_s), q)
         response.headers["X-Run-Id"] = run.rid
+        # Runs after the body, or after a hang-up: a run whose chain never began must not stay
+        # "running" (a seed generator that did begin stays so until it is closed: the lesson).
+        response.background = BackgroundTask(run.settle)
         return response
 
     return answer
