@@ -50,7 +50,7 @@ class ChatService:
         self.model_factory = model_factory or _default_factory
         self.blocking_budget_s = blocking_budget_s
         self.blocking_url: str | None = None
-        """The server whose own event loop runs `/chat/blocking`; None: this one."""
+        """The server (own thread, own loop) that runs `/chat/blocking`; None until it started."""
         self._configs: OrderedDict[str, ProviderConfig] = OrderedDict()
         self._tokens: dict[str, str] = {}
         self._runs: OrderedDict[str, RunProbe] = OrderedDict()
