@@ -8,6 +8,7 @@ no navigation, no provider. The lessons live in `lessons/`, so app.py is always 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from streamlab.catalog import LESSONS
 from tests.support.browser import RUN_TIMEOUT_MS, VIEW_MORE, assert_no_exception, wait_idle
@@ -36,8 +37,9 @@ def test_when_a_lab_link_is_the_first_request_then_sidebar_navigation_and_lesson
     page.locator(".st-key-check_connection").wait_for(timeout=RUN_TIMEOUT_MS)  # app.py's sidebar ran
     wait_idle(page)
     assert_no_exception(page)
-    # The lab read its link: the experiment's trial count is the link's.
-    assert page.locator(".st-key-lab_trials input").input_value() == "7"
+    # The lab read its link: the experiment's trial count is the link's (the form may still be
+    # drawing when the script run ends on a fresh server: wait for the value, don't sample it).
+    expect(page.locator(".st-key-lab_trials input")).to_have_value("7", timeout=RUN_TIMEOUT_MS)
     # The sidebar read the profile part of the link.
     sliders = page.locator('[data-testid="stSidebar"] [data-testid="stSliderThumbValue"]')
     assert sliders.all_inner_texts()[:3] == ["300.00", "40.00", "0.00"]
