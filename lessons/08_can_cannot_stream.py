@@ -16,7 +16,8 @@ st.markdown(
     "*doesn't* when the whole output is one chunk."
 )
 st.warning(
-    "**The seed says** `RunnableLambda` ❌ and `RunnableSequence` ✅ *if the final step streams*. "
+    "**The seed says** `RunnableLambda` *doesn't stream* and `RunnableSequence` *streams if the final "
+    "step streams*. "
     "**Actually** a `RunnableLambda` around a generator yields many chunks, all after the model "
     "finished; `RunnableGenerator` streams; and a sequence streams only if **every step from the LLM "
     "onward** streams: `plain lambda | StrOutputParser()` ends in a streaming step yet gives 1 chunk. "

@@ -156,10 +156,10 @@ def _draw_branch(state: BranchState, slot: _Column, max_tokens: int) -> None:
 
 
 def render_checks(checks: Iterable[Check]) -> None:
-    """One ✅/❌ line per claim, with the evidence from the run."""
+    """One line per claim: an icon and a word (holds / fails), the claim and the run's evidence."""
     for check in checks:
-        icon = "✅" if check.ok else "❌"
-        st.markdown(f"{icon} **{check.claim}** — {check.evidence}")
+        mark = ":material/check_circle: Holds:" if check.ok else ":material/cancel: Fails:"
+        st.markdown(f"{mark} **{check.claim}** — {check.evidence}")
 
 
 def run_baseline(recorder: StreamRecorder, source: Callable[[], Iterable[object]]) -> bool:

@@ -101,7 +101,7 @@ def seed_claims(runs: dict[str, CapturedEvents]) -> list[ClaimCheck]:
     ]  # fmt: skip
 
 
-_VERDICTS = {True: "✅ holds", False: "❌ wrong or dated", None: "➕ not in the seed"}
+_VERDICTS = {True: "holds", False: "wrong or dated", None: "not in the seed"}
 
 
 def to_claims_table(checks: Iterable[ClaimCheck]) -> pd.DataFrame:

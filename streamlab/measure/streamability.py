@@ -34,9 +34,9 @@ __all__ = [
 
 Verdict = Literal["streams", "partial", "doesn't"]
 VERDICT_LABELS: dict[Verdict, str] = {
-    "streams": "✅ streams",
-    "partial": "⚠️ partial: several chunks, all at the end",
-    "doesn't": "❌ doesn't stream: one chunk",
+    "streams": "streams",
+    "partial": "partial: several chunks, all at the end",
+    "doesn't": "doesn't stream: one chunk",
 }
 # "Well before the last": the content chunks must be spread over at least this share of the run
 # (from request start to the last content chunk) and this many milliseconds. A burst of chunks

@@ -85,12 +85,14 @@ class Case:
 
 
 CASES = [
-    Case("LLM (ChatOpenAI)", "✅", llm_alone),
-    Case("Prompt template", "❌", prompt_alone, {"topic": "streaming"}),
-    Case("llm | RunnableLambda(plain function)", "❌ (RunnableLambda)", llm_then_lambda),
-    Case("llm | RunnableLambda(generator)", "❌ (RunnableLambda)", llm_then_lambda_generator),
+    Case("LLM (ChatOpenAI)", "streams", llm_alone),
+    Case("Prompt template", "doesn't stream", prompt_alone, {"topic": "streaming"}),
+    Case("llm | RunnableLambda(plain function)", "doesn't stream (RunnableLambda)", llm_then_lambda),
+    Case(
+        "llm | RunnableLambda(generator)", "doesn't stream (RunnableLambda)", llm_then_lambda_generator
+    ),
     Case("llm | RunnableGenerator(generator)", "— (not in the table)", llm_then_runnable_generator),
-    Case("Retriever (InMemoryVectorStore)", "❌", retriever_alone, "streaming"),
+    Case("Retriever (InMemoryVectorStore)", "doesn't stream", retriever_alone, "streaming"),
     Case("llm | StrOutputParser()", "— (not in the table)", llm_then_str_parser),
     Case(
         "prompt | llm | JsonOutputParser()",
@@ -98,16 +100,20 @@ CASES = [
         llm_then_json_parser,
         {"topic": "streaming"},
     ),
-    Case("Sequence ending in the LLM (seed chain)", "✅ (if final step streams)", build_seed_chain),
+    Case(
+        "Sequence ending in the LLM (seed chain)",
+        "streams (if the final step streams)",
+        build_seed_chain,
+    ),
     Case(
         "Sequence ending in a plain lambda",
-        "✅ (if final step streams)",
+        "streams (if the final step streams)",
         sequence_ending_in_blocking_step,
     ),
     Case(
         "Sequence: plain lambda, then StrOutputParser",
-        "✅ (if final step streams)",
+        "streams (if the final step streams)",
         sequence_blocking_step_then_parser,
     ),
-    Case("RunnableParallel of two LLMs", "✅ (per branch)", parallel_of_two_llms),
+    Case("RunnableParallel of two LLMs", "streams (per branch)", parallel_of_two_llms),
 ]

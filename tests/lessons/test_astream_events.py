@@ -131,7 +131,7 @@ async def test_seed_claims_when_real_captures_then_seed_is_wrong_on_three(chain)
     assert "same order: True" in checks[3].observed and "v1 0," in checks[3].observed
     assert "both → 5 events (OR: True)" in checks[4].observed
     table = to_claims_table(checks)
-    assert list(table["verdict"]) == ["❌ wrong or dated"] * 3 + ["➕ not in the seed"] * 2
+    assert list(table["verdict"]) == ["wrong or dated"] * 3 + ["not in the seed"] * 2
 
 
 async def test_describe_counts_token_events_by_kind(chain):
@@ -238,7 +238,7 @@ def test_page_check_button_proves_the_seed_wrong_on_three_claims():
     at.button(key="ev_check").click().run()
     assert not at.exception
     verdicts = list(at.dataframe[-1].value["verdict"])
-    assert verdicts == ["❌ wrong or dated"] * 3 + ["➕ not in the seed"] * 2
+    assert verdicts == ["wrong or dated"] * 3 + ["not in the seed"] * 2
 
 
 def test_page_v3_runs_the_model_alone_with_content_block_events():

@@ -39,6 +39,7 @@ from tests.support.apptest import open_page, texts
 PAGE = "lessons/06_parallel.py"
 # Small but overlapping latencies: `detailed` waits 4× longer and streams at 0.4× the speed.
 PROFILE = {"sim_ttft_ms": 20.0, "sim_tokens_per_s": 400.0, "sim_jitter_ms": 0.0, "sim_seed": 1}
+HOLDS, FAILS = ":material/check_circle: Holds:", ":material/cancel: Fails:"  # icon + word
 QUESTION = "Explain RAG"
 FAST = {"ttft_ms": 30, "tokens_per_s": 100}  # `short`: first text early
 SLOW = {"ttft_ms": 150, "tokens_per_s": 80}  # `detailed`: later, slower, longer
@@ -184,7 +185,7 @@ def _ms(value: str) -> float:
 
 
 def _checks(at) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith(("✅", "❌"))]
+    return [m.value for m in at.markdown if m.value.startswith((HOLDS, FAILS))]
 
 
 def _layer_tables(at) -> dict[str, pd.DataFrame]:
@@ -214,7 +215,7 @@ def test_when_run_with_baseline_then_both_branches_stream_prove_the_lesson_and_s
     assert "add_up(chunks) → AddableDict({'" in page  # key order = which branch answered first
     assert "'short': AIMessageChunk(content=" in page and "'detailed': AIMessageChunk(content=" in page
     checks = _checks(at)
-    assert len(checks) == 4 and all(c.startswith("✅") for c in checks), checks
+    assert len(checks) == 4 and all(c.startswith(HOLDS) for c in checks), checks
     ttfts = [_ms(m.value) for m in at.metric if m.label == "TTFT"]
     assert len(ttfts) == 2 and ttfts[0] < ttfts[1]  # `short` column first, then `detailed`
     cards = {m.label: m.value for m in at.metric}
@@ -229,7 +230,7 @@ def test_when_run_with_baseline_then_both_branches_stream_prove_the_lesson_and_s
     assert page.count("Retrieval-Augmented Generation") >= 2  # both branch texts are back
     assert "add_up(chunks) → AddableDict({'" in page
     checks = _checks(at)
-    assert len(checks) == 4 and all(c.startswith("✅") for c in checks), checks
+    assert len(checks) == 4 and all(c.startswith(HOLDS) for c in checks), checks
     assert [m.label for m in at.metric].count("TTFT") == 2
     assert {m.label: m.value for m in at.metric} == cards  # the same numbers, not a new run
     assert list(_layer_tables(at)) == ["short", "detailed"]

@@ -170,7 +170,7 @@ def render_close_table(rows: Sequence[CloseMeasurement]) -> None:
     frame = pd.DataFrame(
         [{"chain": r.label, "close() took (ms)": round(r.close_ms, 1),
           "chunks the server sent": r.chunks_sent,
-          "server saw a disconnect": "✅ yes" if r.disconnected else "❌ no, it finished the answer"}
+          "server saw a disconnect": "yes" if r.disconnected else "no, it finished the answer"}
          for r in rows]
     )  # fmt: skip
     st.dataframe(frame, hide_index=True, key="uc_close_table")
