@@ -79,6 +79,7 @@ LIMITS: dict[str, Limit] = {
     "jitter_ms": Limit(0, 200, "ms"),
     "seed": Limit(0, 2**31 - 1, whole=True),
     "drop_after": Limit(0, 10_000, "chunks", whole=True),  # the N of the drop_after:N fault
+    "think_ms": Limit(0, 20_000, "ms"),  # a reasoning model's thinking before its answer
 }
 
 FaultKind = Literal["401", "429", "500", "timeout", "drop_after"]
@@ -195,6 +196,11 @@ class SimOptions(BaseModel):
         description="Force a call of the tool with this name.",
     )
     text: str | None = Field(default=None, description="Exact answer text, e.g. to test HTML escaping.")
+    think_ms: float | None = _limited(
+        "think_ms",
+        "Reasoning models only: milliseconds of thinking between the first thought and the "
+        "first answer word (the model's own default, scaled by reasoning effort, when unset).",
+    )
     trace_id: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9_.-]{1,64}$",
