@@ -30,6 +30,7 @@ from streamlab.sim.body import BODY_TIMEOUT_S, MAX_BODY_BYTES, BodyLimits, read_
 from streamlab.sim.net import LoopbackHostGuard, require_loopback
 from streamlab.sim.plan import CompletionPlan, plan_completion
 from streamlab.sim.request import ChatRequest, RequestError, parse_request
+from streamlab.sim.responses.endpoint import create_response
 from streamlab.sim.serving import RunningServer, start_server
 from streamlab.sim.streaming import DroppedConnection, ServerStats, complete, sse
 from streamlab.sim.traces import TraceStore
@@ -89,6 +90,17 @@ def create_app(limits: ServerLimits | None = None) -> FastAPI:
                 RequestError(404, message, code="trace_not_found").body(), status_code=404
             )
         return found.to_json()
+
+    @app.post("/v1/responses")
+    async def responses(request: Request) -> Response:
+        return await create_response(
+            request,
+            stats=app.state.stats,
+            traces=app.state.traces,
+            body_limits=limits.body,
+            refuse=_refuse,
+            key_error=_bad_key() if _rejected_key(request) else None,
+        )
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Response:
