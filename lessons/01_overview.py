@@ -3,6 +3,8 @@ import streamlit as st
 from components.code_panel import show_source
 from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.overview import LANES, replay_both, run_both, show_results
 from streamlab.recipes.overview import invoke_result, stream_chunks
 
@@ -30,16 +32,18 @@ NOTICE = (
     "ms after the server sent them, long before the answer is done."
 )
 timed = TimedRun("overview", key="ov")
+predict = PredictThenRun("overview", PREDICTIONS["overview"], key="ov")
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
 def run_panel(prompt: str) -> None:
+    predict.ask()
     timed.panel(
         prompt=prompt,
         lanes=LANES,
-        run=lambda ctx: run_both(ctx, prompt),
+        run=predict.run(lambda ctx: run_both(ctx, prompt)),
         replay=replay_both,
-        show=show_results,
+        show=predict.show(show_results),
         layers_intro=LAYERS_INTRO + NOTICE,
     )
 

@@ -3,6 +3,8 @@ import streamlit as st
 from components.code_panel import show_source
 from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.why_streaming import LANES, replay_race, run_race, show_race
 from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
 
@@ -32,16 +34,18 @@ NOTICE = (
     "sent them. That gap, not the model, is the cost of showing text live."
 )
 race = TimedRun("why_streaming", key="why")
+predict = PredictThenRun("why_streaming", PREDICTIONS["why_streaming"], key="why")
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
 def run_panel(prompt: str) -> None:
+    predict.ask()
     race.panel(
         prompt=prompt,
         lanes=LANES,
-        run=lambda ctx: run_race(ctx, prompt),
+        run=predict.run(lambda ctx: run_race(ctx, prompt)),
         replay=replay_race,
-        show=show_race,
+        show=predict.show(show_race),
         layers_intro=LAYERS_INTRO + NOTICE,
     )
 

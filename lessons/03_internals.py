@@ -2,6 +2,8 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.internals import LANES, inspected, run_inspection, show_inspection, show_wire
 from streamlab.recipes import internals as r
 
@@ -23,15 +25,17 @@ question = st.text_input("Question", "Explain streaming", key="int_question")
 max_tokens = st.slider("max_tokens (keeps the tables short)", 1, 60, 12, key="int_max_tokens")
 show_source(r.build_tapped_llm, r.stream_chunks, r.running_sums)
 inspection = TimedRun("internals", key="int")
+predict = PredictThenRun("internals", PREDICTIONS["internals"], key="int")
 
 
 @st.fragment  # Run reruns only this panel, so the request leaves sooner (bench/perceived_latency.py)
 def run_panel(question: str, max_tokens: int) -> None:
+    predict.ask()
     inspection.panel(
         prompt=question,
         lanes=LANES,
-        run=lambda ctx: run_inspection(ctx, question, max_tokens),
-        show=show_wire,
+        run=predict.run(lambda ctx: run_inspection(ctx, question, max_tokens)),
+        show=predict.show(show_wire),
         layers_intro=None,  # the wire row above introduces the layers
         reached_lanes=inspected,
         show_after=show_inspection,

@@ -2,6 +2,8 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.llm_direct import run_answer, run_truth_table, show_answer, show_truth_table
 from streamlab.recipes.llm_direct import (
     TokenCounter,
@@ -58,6 +60,11 @@ st.markdown(
     "**Notice** the `unset` rows: they stream exactly like `streaming=True`, except for `invoke()`."
 )
 show_source(TokenCounter, stream_counting, astream_counting, invoke_counting)
+predict = PredictThenRun("llm_direct", PREDICTIONS["llm_direct"], key="direct_table")
+predict.ask()
 table.panel(
-    prompt=question, lanes={}, run=lambda ctx: run_truth_table(ctx, question), show=show_truth_table
+    prompt=question,
+    lanes={},
+    run=predict.run(lambda ctx: run_truth_table(ctx, question)),
+    show=predict.show(show_truth_table),
 )

@@ -2,6 +2,8 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.sequence import NAMES, out_key, replay_variants, run_variants, show_comparison
 from streamlab.recipes import sequence as recipes
 
@@ -26,6 +28,7 @@ with st.expander("Which import? `langchain_classic.prompts` vs `langchain_core.p
         "import works, but `from langchain_core.prompts import ChatPromptTemplate` is canonical."
     )
 variants = TimedRun("sequence", key="seq")
+predict = PredictThenRun("sequence", PREDICTIONS["sequence"], key="seq")
 
 
 @st.fragment  # Run reruns only this panel, so the requests leave sooner (bench/perceived_latency.py)
@@ -51,13 +54,14 @@ def run_panel() -> None:
         )
     with chains_tab:
         show_source(*(recipes.VARIANTS[name] for name in chosen or NAMES[:1]))
+    predict.ask()
     variants.panel(
         prompt=topic,
         problem=None if chosen else "Pick at least one variant to run.",
         lanes={name: out_key(name) for name in chosen},
-        run=lambda ctx: run_variants(ctx, chosen, topic, timeline_for),
+        run=predict.run(lambda ctx: run_variants(ctx, chosen, topic, timeline_for)),
         replay=replay_variants,
-        show=show_comparison,
+        show=predict.show(show_comparison),
     )
 
 

@@ -2,6 +2,8 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.parallel import LANES, replay_branches, run_branches, show_results
 from streamlab.recipes.parallel import (
     add_up,
@@ -25,6 +27,7 @@ st.warning(
     "time and their chunks interleave. Watch the raw log below, and the checks under it."
 )
 branches = TimedRun("parallel", key="par")
+predict = PredictThenRun("parallel", PREDICTIONS["parallel"], key="par")
 
 
 @st.fragment  # Run reruns only this panel, so the requests leave sooner (bench/perceived_latency.py)
@@ -46,12 +49,15 @@ def run_panel() -> None:
             "like gpt-4 next to gpt-3.5-turbo."
         ),
     )
+    predict.ask()
     branches.panel(
         prompt=question,
         lanes=LANES,
-        run=lambda ctx: run_branches(ctx, question, max_tokens=max_tokens, baseline_on=baseline_on),
+        run=predict.run(
+            lambda ctx: run_branches(ctx, question, max_tokens=max_tokens, baseline_on=baseline_on)
+        ),
         replay=replay_branches,
-        show=show_results,
+        show=predict.show(show_results),
     )
 
 

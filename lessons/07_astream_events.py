@@ -2,6 +2,8 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.astream_events import (
     pick_filters,
     run_capture,
@@ -45,11 +47,13 @@ st.caption(
     'matches any of them. Try `include_types=["llm"]`, then `["chat_model"]`.'
 )
 show_source(collect_model_events if v3 else build_seed_chain, *([] if v3 else [collect_events]))
+predict = PredictThenRun("astream_events", PREDICTIONS["astream_events"], key="ev")
+predict.ask()
 TimedRun("astream_events", key="ev").panel(
     prompt=question,
     lanes={},  # no answer text is drawn token by token: nothing to time in three layers
-    run=lambda ctx: run_capture(ctx, question, version, filters),
-    show=show_capture,
+    run=predict.run(lambda ctx: run_capture(ctx, question, version, filters)),
+    show=predict.show(show_capture),
 )
 
 st.divider()

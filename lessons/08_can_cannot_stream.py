@@ -2,6 +2,8 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.can_cannot_stream import SIM_LATENCY, run_rows, show_rows
 from streamlab.measure.streamability import MIN_SPREAD_SHARE
 from streamlab.recipes import can_cannot_stream as recipes
@@ -31,8 +33,10 @@ with st.expander("The code behind each row"):
         caption="`llm` is the sidebar's model; the simulator is pinned at "
         f"{SIM_LATENCY['ttft_ms']} ms TTFT and {SIM_LATENCY['tokens_per_s']} tokens/s here.",
     )
+predict = PredictThenRun("can_cannot_stream", PREDICTIONS["can_cannot_stream"], key="cc")
+predict.ask()
 TimedRun("can_cannot_stream", key="cc").panel(
     lanes={},  # no answer is drawn token by token: nothing to time in three layers
-    run=run_rows,
-    show=show_rows,
+    run=predict.run(run_rows),
+    show=predict.show(show_rows),
 )

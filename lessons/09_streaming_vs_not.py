@@ -3,6 +3,8 @@ import streamlit as st
 from components.code_panel import show_source
 from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.views.streaming_vs_not import LANES, NOTICE, replay_comparison, run_comparison
 from streamlab.catalog import lesson
 from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
@@ -24,15 +26,18 @@ prompt = st.text_input("Prompt", "Explain latency in LLM apps", key="cmp_prompt"
 n = st.slider("Trials per mode", 1, 20, 5, key="cmp_trials")
 show_source(measure_stream, measure_invoke)
 comparison = TimedRun("streaming_vs_not", key="cmp")
+predict = PredictThenRun("streaming_vs_not", PREDICTIONS["streaming_vs_not"], key="cmp")
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
 def run_panel(prompt: str, n: int) -> None:
+    predict.ask()
     comparison.panel(
         prompt=prompt,
         lanes=LANES,
-        run=lambda ctx: run_comparison(ctx, prompt, n),
+        run=predict.run(lambda ctx: run_comparison(ctx, prompt, n)),
         replay=replay_comparison,
+        show=predict.show(),
         layers_intro=LAYERS_INTRO + NOTICE,
     )
 

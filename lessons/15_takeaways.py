@@ -2,6 +2,8 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.predict import PredictThenRun
+from components.run.predictions import PREDICTIONS
 from components.run.progress import lessons_run
 from components.views.takeaways import render_progress, render_quiz, run_chains, show_counts
 from streamlab.recipes.takeaways import CHAINS, count_text_chunks, message_text
@@ -32,8 +34,13 @@ st.warning(
 )
 question = st.text_input("Question", "Explain streaming runnables", key="takeaways_question")
 show_source(*CHAINS.values(), message_text, count_text_chunks)
+predict = PredictThenRun("takeaways", PREDICTIONS["takeaways"], key="takeaways")
+predict.ask()
 TimedRun("takeaways", key="takeaways").panel(
-    prompt=question, lanes={}, run=lambda ctx: run_chains(ctx, question), show=show_counts
+    prompt=question,
+    lanes={},
+    run=predict.run(lambda ctx: run_chains(ctx, question)),
+    show=predict.show(show_counts),
 )
 
 st.header("Your progress")

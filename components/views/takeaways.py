@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import streamlit as st
 
 from components.figures.counts import render_count_bars
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
+from components.run.predictions import prediction_rows
+from components.run.progress import predictions
 from streamlab.catalog import LESSONS, Lesson, lesson
 from streamlab.client.async_bridge import catch_error
 from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
@@ -22,6 +25,8 @@ __all__ = [
     "RESULTS_KEY",
     "SCORE_KEY",
     "TIMED",
+    "render_prediction_score",
+    "render_prediction_table",
     "render_progress",
     "render_question",
     "render_quiz",
@@ -102,9 +107,34 @@ def render_question(number: int, question: Question) -> None:
 def render_score() -> Score:
     result = score(st.session_state.get(RESULTS_KEY, {}), QUESTIONS)
     st.session_state[SCORE_KEY] = result.correct
-    st.metric("Quiz score", result.label, help=f"{result.checked} of {result.total} questions checked")
+    quiz, predicted = st.columns(2)
+    quiz.metric("Quiz score", result.label, help=f"{result.checked} of {result.total} questions checked")
+    rows = prediction_rows(predictions())
+    with predicted:
+        render_prediction_score(rows)
     st.progress(result.correct / result.total)
+    render_prediction_table(rows)
     return result
+
+
+def render_prediction_score(rows: pd.DataFrame) -> None:
+    """How many of the predictions made before a lesson's Run that run proved right."""
+    right = int((rows["result"] == "right").sum())
+    st.metric(
+        "Predictions right",
+        f"{right}/{len(rows)}",
+        help="Predictions you committed to before pressing Run in a lesson, graded by that run.",
+    )
+
+
+def render_prediction_table(rows: pd.DataFrame) -> None:
+    """Every graded prediction: its lesson, its question and whether the run proved it right."""
+    if rows.empty:
+        st.caption("No predictions yet: pick an answer above a lesson's Run button before pressing it.")
+        return
+    st.markdown("**Your predictions**, graded by the runs they were made for")
+    wide = {"prediction": st.column_config.TextColumn(width="large")}
+    st.dataframe(rows, hide_index=True, column_config=wide, key="takeaways_predictions")
 
 
 def render_quiz(questions: Sequence[Question] = QUESTIONS) -> None:
