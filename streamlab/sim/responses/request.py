@@ -165,11 +165,17 @@ def _refusal(
         message = f"Missing required parameter: '{where}'."
         return RequestError(400, message, code="missing_required_parameter", param=where)
     if kind.endswith(("_type", "_parsing")) or kind in ("model_type", "dict_type", "list_type"):
-        got = type(first.get("input")).__name__
+        got = _json_kind(first.get("input"))
         message = f"Invalid type for '{where}': expected {_expected(kind)}, but got {got} instead."
         return RequestError(400, message, code="invalid_type", param=where)
     message = f"Invalid value for '{where}': {first['msg'][:1].lower()}{first['msg'][1:]}."
     return RequestError(400, message, code="invalid_value", param=where)
+
+
+def _json_kind(value: object) -> str:
+    kinds = [(bool, "a boolean"), (int, "an integer"), (float, "a decimal"), (str, "a string")]
+    kinds += [(list, "an array"), (dict, "an object")]
+    return next((text for kind, text in kinds if isinstance(value, kind)), "null")
 
 
 def _expected(kind: str) -> str:

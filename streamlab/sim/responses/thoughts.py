@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 
 from streamlab.sim.answers import topic_words
@@ -28,6 +29,15 @@ class Situation:
     """The tool result it is answering from, when the input ends with one."""
     json_keys: tuple[str, ...] | None = None
     """Keys of the JSON object it must answer with; () for JSON of no known shape."""
+
+
+def _topic(prompt: str) -> str:
+    """The prompt's topic words as the user wrote them ("RAG", not "rag")."""
+    shown = []
+    for word in topic_words(prompt):
+        found = re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", prompt, re.IGNORECASE)
+        shown.append(found[0] if found else word)
+    return " ".join(shown)
 
 
 def _calls_text(calls: tuple[tuple[str, str], ...]) -> str:
@@ -89,11 +99,21 @@ _LATER_PARTS = (
 )
 
 
+_AFTER_CALLS = (
+    (
+        "**Planning the follow-up**",
+        "When the results come back, I will combine them into one short answer and say which "
+        "tool each fact came from.",
+    ),
+    _LATER_PARTS[1],
+)
+
+
 def compose_thoughts(situation: Situation, *, parts: int, seed: int) -> list[str]:
     """`parts` titled paragraphs (1–3), the first about this situation, the rest about the answer."""
     rng = random.Random(f"thoughts\x1f{situation.prompt}\x1f{seed}")
-    topic = " ".join(topic_words(situation.prompt))
-    out = [_first_part(situation, topic, rng)]
-    for title, body in _LATER_PARTS[: max(parts, 1) - 1]:
+    out = [_first_part(situation, _topic(situation.prompt), rng)]
+    later = _AFTER_CALLS if situation.calls else _LATER_PARTS
+    for title, body in later[: max(parts, 1) - 1]:
         out.append(f"{title}\n\n{body}")
     return out
