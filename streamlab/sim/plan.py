@@ -51,6 +51,11 @@ class CompletionPlan:
     profile: LatencyProfile = field(default_factory=LatencyProfile)
 
     @property
+    def first_offset(self) -> float:
+        """When generation starts: the first token is due, and the role chunk goes out with it."""
+        return self.offsets[0] if self.offsets else max(self.profile.ttft_ms, 0.0) / 1000.0
+
+    @property
     def text(self) -> str:
         return "" if self.tool_call else "".join(self.pieces)
 

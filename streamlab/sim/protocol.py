@@ -29,7 +29,11 @@ def _chunk(plan: CompletionPlan, delta: dict[str, Any], finish: str | None = Non
 
 
 def stream_objects(plan: CompletionPlan) -> Iterator[tuple[float | None, dict[str, Any]]]:
-    """(due offset or None for "immediately", chunk object) pairs, in the order OpenAI sends them."""
+    """(due offset or None for "right after the previous one", chunk object) pairs, in OpenAI's order.
+
+    The role chunk (and a tool call's name and id) is due with the first token, as a real server
+    sends it when generation starts: a client timing its first chunk reads the true TTFT.
+    """
     first: dict[str, Any] = {"role": "assistant", "content": "" if plan.tool_call is None else None}
     call = plan.tool_call
     if call:
@@ -41,7 +45,7 @@ def stream_objects(plan: CompletionPlan) -> Iterator[tuple[float | None, dict[st
                 "function": {"name": call.name, "arguments": ""},
             }
         ]
-    yield None, _chunk(plan, first)
+    yield plan.first_offset, _chunk(plan, first)
     for offset, piece in zip(plan.offsets, plan.pieces, strict=True):
         delta: dict[str, Any]
         if call:
