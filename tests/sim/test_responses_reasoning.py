@@ -88,10 +88,10 @@ def test_thinking_time_when_set_then_first_thought_at_ttft_and_first_word_after_
     sim = {"ttft_ms": 150, "tokens_per_s": 1000, "think_ms": 600}
     first = arrival_ms(sim_base_url, {**THINK, "sim": sim})
     thought, word = first["response.reasoning_summary_text.delta"], first["response.output_text.delta"]
-    assert first["response.created"] < 100  # the lifecycle events go out at once, as OpenAI's do
-    assert 150 <= thought < 150 + 400
-    assert 750 <= word < 750 + 400
-    assert word - thought >= 600 - 5
+    assert first["response.created"] < thought  # lifecycle events go out at once, as OpenAI's do
+    assert 150 <= thought < 150 + 1000  # upper bounds leave room for a loaded machine
+    assert 750 <= word < 750 + 1000
+    assert word - thought >= 600 - 50
 
 
 def test_thinking_time_when_no_summary_then_first_word_still_waits(sim_base_url):

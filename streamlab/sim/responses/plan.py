@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from streamlab.sim.answers import resolve_model, schedule, tokenize
@@ -149,57 +149,20 @@ def plan_response(request: ResponsesRequest) -> ResponsePlan:
     completion = plan_completion(_chat_request(request, messages))
     profile, thinking = completion.profile, thinking_for(request)
     calls = _tool_calls(completion)[: request.max_tool_calls]
-    summary: list[tuple[str, ...]] = []
-    reasoning_tokens = 0
+    thoughts: list[tuple[str, ...]] = []
     if thinking is not None:
-        thoughts = compose_thoughts(
-            _situation(request, messages, calls), parts=thinking.summary_parts, seed=profile.seed
-        )
-        thought_pieces = [tuple(tokenize(t)) for t in thoughts]
-        reasoning_tokens = sum(map(len, thought_pieces)) * thinking.tokens_per_summary_token
-        summary = thought_pieces if thinking.summary else []
-    answers = [tuple(tokenize(c.arguments)) for c in calls] or [tuple(completion.pieces)]
+        situation = _situation(request, messages, calls)
+        texts = compose_thoughts(situation, parts=thinking.summary_parts, seed=profile.seed)
+        thoughts = [tuple(tokenize(text)) for text in texts]
+    reasoning_tokens = sum(map(len, thoughts)) * (thinking.tokens_per_summary_token if thinking else 0)
+    planned = [tuple(tokenize(c.arguments)) for c in calls] or [tuple(completion.pieces)]
     budget = None if request.max_output_tokens is None else request.max_output_tokens - reasoning_tokens
-    answers, cut = _within(answers, budget)
+    answers, cut = _within(planned, budget)
+    summary = thoughts if thinking is not None and thinking.summary else []
+    items = _timed_items(profile, thinking, summary, calls, answers, planned)
     incomplete = cut or (not calls and completion.finish_reason == "length")
-
-    ttft = max(profile.ttft_ms, 0.0) / 1000.0
-    gap = 1.0 / profile.tokens_per_s if profile.tokens_per_s > 0 else 0.0
-    summary_offsets = schedule(sum(map(len, summary)), profile)
-    start = ttft + (thinking.think_s if thinking else 0.0)
-    if summary_offsets:
-        start = max(start, summary_offsets[-1] + gap)
-    answer_offsets = [t - ttft + start for t in schedule(sum(map(len, answers)), profile)]
-
-    items: list[PlannedItem] = []
-    if thinking is not None:
-        parts_offsets = _split(summary_offsets, summary)
-        first = parts_offsets[0][0] if summary else start
-        items.append(PlannedItem("reasoning", new_id("rs"), tuple(summary), parts_offsets, first))
-    answer_parts = _split(answer_offsets, answers)
-    if calls:
-        for call, arguments, offsets in zip(calls, answers, answer_parts, strict=False):
-            at = offsets[0] if offsets else start
-            fc_id = new_id("fc")
-            items.append(
-                PlannedItem(
-                    "function_call",
-                    fc_id,
-                    (arguments,),
-                    (offsets,),
-                    at,
-                    call.call_id,
-                    call.name,
-                    not cut,
-                )
-            )
-    elif answers:
-        at = answer_parts[0][0] if answer_parts[0] else start
-        items.append(
-            PlannedItem(
-                "message", new_id("msg"), (answers[0],), answer_parts[:1], at, complete=not incomplete
-            )
-        )
+    if incomplete:  # a cut message says so; a cut call list keeps its whole calls complete
+        items = [replace(i, complete=False) if i.kind == "message" else i for i in items]
     return ResponsePlan(
         request=request,
         response_id=new_id("resp"),
@@ -213,6 +176,43 @@ def plan_response(request: ResponsesRequest) -> ResponsePlan:
         fault=Fault.parse(request.sim.fault) if request.sim.fault else None,
         profile=profile,
     )
+
+
+def _timed_items(
+    profile: LatencyProfile,
+    thinking: Thinking | None,
+    summary: list[tuple[str, ...]],
+    calls: list[ToolCallPlan],
+    answers: list[tuple[str, ...]],
+    planned: list[tuple[str, ...]],
+) -> list[PlannedItem]:
+    """The output items with their schedule: the summary from `ttft_ms`, the answer once the
+    thinking time has passed (and the summary has been sent), both at the profile's pace."""
+    ttft = max(profile.ttft_ms, 0.0) / 1000.0
+    gap = 1.0 / profile.tokens_per_s if profile.tokens_per_s > 0 else 0.0
+    summary_offsets = schedule(sum(map(len, summary)), profile)
+    start = ttft + (thinking.think_s if thinking else 0.0)
+    if summary_offsets:
+        start = max(start, summary_offsets[-1] + gap)
+    answer_offsets = [t - ttft + start for t in schedule(sum(map(len, answers)), profile)]
+    items: list[PlannedItem] = []
+    if thinking is not None:
+        parts = _split(summary_offsets, summary)
+        first = parts[0][0] if summary else start
+        items.append(PlannedItem("reasoning", new_id("rs"), tuple(summary), parts, first))
+    timed = zip(answers, _split(answer_offsets, answers), planned, strict=False)
+    if calls:
+        for call, (pieces, offsets, whole) in zip(calls, timed, strict=False):
+            at = offsets[0] if offsets else start
+            item = PlannedItem(
+                "function_call", new_id("fc"), (pieces,), (offsets,), at, call.call_id, call.name
+            )
+            items.append(replace(item, complete=pieces == whole))
+    else:
+        for pieces, offsets, _ in timed:
+            at = offsets[0] if offsets else start
+            items.append(PlannedItem("message", new_id("msg"), (pieces,), (offsets,), at))
+    return items
 
 
 def _within(parts: list[tuple[str, ...]], budget: int | None) -> tuple[list[tuple[str, ...]], bool]:
