@@ -91,15 +91,29 @@ def value_for(schema: dict[str, Any], prompt: str) -> Any:
     check_schema(schema)
     # At most 15 digits: int() and float() stay exact and finite for any prompt.
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", prompt) if len(n) <= 15]
-    # Best string arguments first: quoted text ("named 'Ada'"), then proper-noun phrases
-    # after the first word ("in San Francisco"), then ordinary words.
-    proper = re.findall(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)*", prompt)
-    words = quoted(prompt) + proper + re.findall(r"\b[a-z]{4,}\b", prompt)
+    words = quoted(prompt) + _names(prompt) + _placed(prompt) + re.findall(r"\b[a-z]{4,}\b", prompt)
     topic = " ".join(topic_words(prompt))
     try:
         return _fill(schema, _Material(numbers, words, topic, schema), "", ("#",))  # the root is "#"
     except _Cycle:
         raise SchemaError("its $ref recursion has no end: every branch requires itself again") from None
+
+
+# A capitalised word (`Paris`, `Zürich`) or an acronym (`SF`, `NYC`), and phrases of them.
+_NAME = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+|[A-Z]{2,6}\b)"
+_NAMES_RE = re.compile(rf"(?<=\s){_NAME}(?: {_NAME})*")
+_PLACED_RE = re.compile(r"\b(?:in|at|near|from|for|to)\s+([a-zß-ÿ][\w-]{2,})", re.IGNORECASE)
+_NOT_ARGUMENTS = {"the", "a", "an", "me", "you", "it", "us", "this", "that", "today", "tomorrow", "now"}
+
+
+def _names(prompt: str) -> list[str]:
+    """Proper-noun phrases after the first word: "in San Francisco", "in SF", "about Ada Lovelace"."""
+    return _NAMES_RE.findall(prompt)
+
+
+def _placed(prompt: str) -> list[str]:
+    """Lower-case words after a preposition ("weather in paris"): the likeliest place or thing."""
+    return [w for w in _PLACED_RE.findall(prompt) if w.lower() not in _NOT_ARGUMENTS]
 
 
 _COMBOS = ("anyOf", "oneOf", "allOf")

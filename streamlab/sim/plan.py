@@ -1,18 +1,17 @@
 """The completion plan: what the simulator will answer to a request, and when.
 
-`plan_completion` decides the text (or tool call), the tokens, their due offsets and the
-fault to inject; the server then only has to keep the schedule. Same request and seed →
-same plan.
+`plan_completion` decides each choice's text (or tool calls), its tokens, their due offsets
+and the fault to inject; the server then only has to keep the schedule. Same request and
+seed → same plan.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from streamlab.sim.answers import (
     ModelSpec,
@@ -22,18 +21,32 @@ from streamlab.sim.answers import (
     schedule,
     tokenize,
 )
-from streamlab.sim.arguments import identifier_words, quoted, value_for
+from streamlab.sim.arguments import value_for
+from streamlab.sim.formats import response_schema
 from streamlab.sim.options import Fault, LatencyProfile
-from streamlab.sim.request import ChatRequest, FunctionDefinition, NamedToolChoice
+from streamlab.sim.tools import ToolCallPlan, argument_pieces, plan_tool_calls
 
-__all__ = ["CompletionPlan", "ToolCallPlan", "plan_completion"]
+if TYPE_CHECKING:
+    from streamlab.sim.request import ChatRequest
+
+__all__ = ["ChoicePlan", "CompletionPlan", "ToolCallPlan", "message_text", "plan_completion"]
 
 
-@dataclass(frozen=True, slots=True)
-class ToolCallPlan:
-    call_id: str
-    name: str
-    arguments: str
+@dataclass(slots=True)
+class ChoicePlan:
+    """One of the `n` answers: its pieces (tokens, or tool-call argument slices) and when each is due."""
+
+    index: int
+    pieces: list[str]
+    offsets: list[float]  # seconds after request start at which each piece is due
+    finish_reason: str
+    tool_calls: list[ToolCallPlan] = field(default_factory=list)
+    piece_calls: list[int] = field(default_factory=list)
+    """For tool calls: the index (in `tool_calls`) of the call each piece belongs to."""
+
+    @property
+    def text(self) -> str:
+        return "" if self.tool_calls else "".join(self.pieces)
 
 
 @dataclass(slots=True)
@@ -41,14 +54,36 @@ class CompletionPlan:
     model: str
     completion_id: str
     created: int
-    pieces: list[str]  # content tokens, or argument pieces of a tool call
-    offsets: list[float]  # seconds after request start at which each piece is due
-    finish_reason: str
+    choices: list[ChoicePlan]
     prompt_tokens: int
     include_usage: bool
-    tool_call: ToolCallPlan | None = None
     fault: Fault | None = None
     profile: LatencyProfile = field(default_factory=LatencyProfile)
+
+    # The first choice, for code that plans one answer (the Responses API, the traces).
+    @property
+    def pieces(self) -> list[str]:
+        return self.choices[0].pieces
+
+    @property
+    def offsets(self) -> list[float]:
+        return self.choices[0].offsets
+
+    @property
+    def finish_reason(self) -> str:
+        return self.choices[0].finish_reason
+
+    @property
+    def tool_calls(self) -> list[ToolCallPlan]:
+        return self.choices[0].tool_calls
+
+    @property
+    def tool_call(self) -> ToolCallPlan | None:
+        return self.tool_calls[0] if self.tool_calls else None
+
+    @property
+    def text(self) -> str:
+        return self.choices[0].text
 
     @property
     def first_offset(self) -> float:
@@ -56,12 +91,13 @@ class CompletionPlan:
         return self.offsets[0] if self.offsets else max(self.profile.ttft_ms, 0.0) / 1000.0
 
     @property
-    def text(self) -> str:
-        return "" if self.tool_call else "".join(self.pieces)
+    def last_offset(self) -> float:
+        """When the last piece of any choice is due: the whole answer is ready."""
+        return max((c.offsets[-1] for c in self.choices if c.offsets), default=0.0)
 
     @property
     def usage(self) -> dict[str, int]:
-        completion = len(self.pieces)
+        completion = sum(len(c.pieces) for c in self.choices)
         return {
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": completion,
@@ -69,7 +105,7 @@ class CompletionPlan:
         }
 
 
-def _message_text(message: dict[str, Any]) -> str:
+def message_text(message: dict[str, Any]) -> str:
     content = message.get("content")
     if isinstance(content, list):  # content blocks: keep the text ones
         return " ".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
@@ -88,22 +124,27 @@ def plan_completion(request: ChatRequest) -> CompletionPlan:
     spec = resolve_model(request.model)
     assert spec is not None  # checked by parse_request
     profile = _profile_for(spec, request)
-    prompt_tokens = sum(count_tokens(_message_text(m)) for m in request.messages)
-    tool_call = _plan_tool_call(request, profile.seed)
-    if tool_call:
-        pieces, finish = _argument_pieces(tool_call.arguments), "tool_calls"
-    else:
-        pieces, finish = _answer_tokens(request, spec, profile)
+    prompt = _prompt_of(request)
+    choices = []
+    for index in range(request.n or 1):
+        calls = plan_tool_calls(request, prompt)
+        if calls:
+            slices = [argument_pieces(c.arguments) for c in calls]
+            pieces = [piece for call in slices for piece in call]
+            owners = [k for k, call in enumerate(slices) for _ in call]
+            finish = "tool_calls"
+        else:
+            pieces, finish = _answer_tokens(request, spec, profile, index)
+            owners = []
+        offsets = schedule(len(pieces), profile)
+        choices.append(ChoicePlan(index, pieces, offsets, finish, calls, owners))
     return CompletionPlan(
         model=request.model,
         completion_id=f"chatcmpl-{uuid.uuid4().hex[:24]}",
         created=int(time.time()),
-        pieces=pieces,
-        offsets=schedule(len(pieces), profile),
-        finish_reason=finish,
-        prompt_tokens=prompt_tokens,
+        choices=choices,
+        prompt_tokens=sum(count_tokens(message_text(m)) for m in request.messages),
         include_usage=bool((request.stream_options or {}).get("include_usage")),
-        tool_call=tool_call,
         fault=Fault.parse(request.sim.fault) if request.sim.fault else None,
         profile=profile,
     )
@@ -114,8 +155,8 @@ def _answer_text(request: ChatRequest, spec: ModelSpec, seed: int) -> str:
         return request.sim.text
     last = request.messages[-1]
     if last.get("role") == "tool":
-        return f"The tool returned {_message_text(last)}, so that is the answer."
-    schema = _response_schema(request)
+        return f"The tool returned {message_text(last)}, so that is the answer."
+    schema = response_schema(request)
     if schema is not None:
         return json.dumps(value_for(schema, _prompt_of(request)), ensure_ascii=False)
     varied_seed = seed if request.temperature != 0 else 0
@@ -123,9 +164,10 @@ def _answer_text(request: ChatRequest, spec: ModelSpec, seed: int) -> str:
 
 
 def _answer_tokens(
-    request: ChatRequest, spec: ModelSpec, profile: LatencyProfile
+    request: ChatRequest, spec: ModelSpec, profile: LatencyProfile, index: int
 ) -> tuple[list[str], str]:
-    text = _answer_text(request, spec, profile.seed)
+    # Each of the n choices is another sample: another seed, unless temperature 0 fixes it.
+    text = _answer_text(request, spec, profile.seed + index)
     for stop in [request.stop] if isinstance(request.stop, str) else request.stop or []:
         if stop and stop in text:
             text = text[: text.index(stop)]
@@ -137,94 +179,5 @@ def _answer_tokens(
 
 
 def _prompt_of(request: ChatRequest) -> str:
-    users = [m for m in request.messages if m.get("role") in ("user", "human")]
-    return _message_text(users[-1] if users else request.messages[-1])
-
-
-def _response_schema(request: ChatRequest) -> dict[str, Any] | None:
-    fmt = request.response_format
-    if fmt is None:
-        return None
-    if fmt.type == "json_schema":
-        schema = fmt.json_schema.schema_ if fmt.json_schema else None
-        return {"type": "object"} if schema is None else schema
-    if fmt.type == "json_object":
-        # JSON mode carries no schema: like a real model, follow the keys the prompt names.
-        instructions = " ".join(
-            _message_text(m)
-            for m in request.messages
-            if m.get("role") in ("system", "developer", "user")
-        )
-        keys = [q for q in quoted(instructions) if re.fullmatch(r"[A-Za-z_]\w{0,40}", q)]
-        props = {key: {"type": "string"} for key in keys or ["answer"]}
-        return {"type": "object", "properties": props}
-    return None
-
-
-def _chosen_tool(request: ChatRequest) -> FunctionDefinition | None:
-    functions = [t.function for t in request.tools or []]
-    by_name = {f.name: f for f in functions}
-    choice = request.tool_choice
-    if not functions or choice == "none" or request.messages[-1].get("role") == "tool":
-        return None
-    if request.sim.tool_call:
-        return by_name.get(request.sim.tool_call)
-    if isinstance(choice, NamedToolChoice):
-        return by_name.get(choice.function.name)
-    prompt = _prompt_of(request).lower()
-    named = [f for f in functions if f.name.lower() in prompt]
-    prompt_words = set(re.findall(r"\w+", prompt))
-    relevant = [f for f in functions if _name_words(f.name) & prompt_words]
-    if named or relevant:
-        return (named or relevant)[0]
-    return functions[0] if choice in ("required", "any") else None
-
-
-_GENERIC_NAME_WORDS = {
-    "get",
-    "set",
-    "fetch",
-    "call",
-    "run",
-    "do",
-    "make",
-    "my",
-    "tool",
-    "function",
-    "the",
-    "a",
-    "of",
-    "for",
-    "to",
-    "by",
-    "from",
-    "and",
-    "with",
-    "info",
-    "data",
-}
-
-
-def _name_words(name: str) -> set[str]:
-    """Meaningful words of a tool name: `get_weather` → {"weather"}, `searchDocs` → {"search", "docs"}.
-
-    A real model calls a tool when the question is about what the tool does; matching the
-    name's words is the simulator's deterministic stand-in for that judgement.
-    """
-    return {w for w in identifier_words(name) if len(w) > 2} - _GENERIC_NAME_WORDS
-
-
-def _plan_tool_call(request: ChatRequest, seed: int) -> ToolCallPlan | None:
-    tool = _chosen_tool(request)
-    if tool is None:
-        return None
-    arguments = value_for(tool.parameters or {"type": "object"}, _prompt_of(request))
-    call_id = f"call_{uuid.uuid4().hex[:20]}"
-    # ensure_ascii=False: OpenAI streams non-ASCII arguments as characters, not \uXXXX escapes.
-    return ToolCallPlan(call_id, tool.name, json.dumps(arguments, ensure_ascii=False))
-
-
-def _argument_pieces(arguments: str) -> list[str]:
-    # OpenAI streams tool arguments as arbitrary partial-JSON slices; fixed 5-char slices
-    # make that visible (`{"inp`, `ut": `, `3}`) while staying deterministic.
-    return [arguments[i : i + 5] for i in range(0, len(arguments), 5)] or [""]
+    users = [m for m in request.messages if m.get("role") == "user"]
+    return message_text(users[-1] if users else request.messages[-1])

@@ -6,54 +6,87 @@ parse the simulator's answers unchanged.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from typing import Any
 
-from streamlab.sim.plan import CompletionPlan
+from streamlab.sim.plan import ChoicePlan, CompletionPlan
 
 __all__ = ["completion_object", "stream_objects"]
 
+FINGERPRINT = "fp_streamlab_sim"
+Timed = tuple[float | None, dict[str, Any]]
 
-def _chunk(plan: CompletionPlan, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+
+def _chunk(plan: CompletionPlan, choice: dict[str, Any]) -> dict[str, Any]:
     chunk: dict[str, Any] = {
         "id": plan.completion_id,
         "object": "chat.completion.chunk",
         "created": plan.created,
         "model": plan.model,
-        "system_fingerprint": "fp_streamlab_sim",
-        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        "system_fingerprint": FINGERPRINT,
+        "choices": [choice],
     }
     if plan.include_usage:
         chunk["usage"] = None
     return chunk
 
 
-def stream_objects(plan: CompletionPlan) -> Iterator[tuple[float | None, dict[str, Any]]]:
+def _call_header(choice: ChoicePlan, k: int) -> dict[str, Any]:
+    call = choice.tool_calls[k]
+    function = {"name": call.name, "arguments": ""}
+    return {"index": k, "id": call.call_id, "type": "function", "function": function}
+
+
+def _choice_objects(plan: CompletionPlan, choice: ChoicePlan) -> Iterator[tuple[float, dict[str, Any]]]:
+    """One choice's chunks, each with its due offset."""
+    index = choice.index
+    start = choice.offsets[0] if choice.offsets else plan.first_offset
+    first: dict[str, Any] = {"role": "assistant", "content": None if choice.tool_calls else ""}
+    if choice.tool_calls:
+        first["tool_calls"] = [_call_header(choice, 0)]
+    yield start, _chunk(plan, {"index": index, "delta": first, "logprobs": None, "finish_reason": None})
+    current = 0
+    for due, piece, owner in zip(
+        choice.offsets, choice.pieces, choice.piece_calls or [0] * len(choice.pieces), strict=True
+    ):
+        if choice.tool_calls:
+            if owner != current:  # the next call opens with its id and name, then its arguments
+                current = owner
+                header = {"tool_calls": [_call_header(choice, owner)]}
+                yield (
+                    due,
+                    _chunk(
+                        plan, {"index": index, "delta": header, "logprobs": None, "finish_reason": None}
+                    ),
+                )
+            delta: dict[str, Any] = {"tool_calls": [{"index": owner, "function": {"arguments": piece}}]}
+        else:
+            delta = {"content": piece}
+        yield (
+            due,
+            _chunk(plan, {"index": index, "delta": delta, "logprobs": None, "finish_reason": None}),
+        )
+    end = choice.offsets[-1] if choice.offsets else start
+    yield (
+        end,
+        _chunk(
+            plan, {"index": index, "delta": {}, "logprobs": None, "finish_reason": choice.finish_reason}
+        ),
+    )
+
+
+def stream_objects(plan: CompletionPlan) -> Iterator[Timed]:
     """(due offset or None for "right after the previous one", chunk object) pairs, in OpenAI's order.
 
     The role chunk (and a tool call's name and id) is due with the first token, as a real server
-    sends it when generation starts: a client timing its first chunk reads the true TTFT.
+    sends it when generation starts: a client timing its first chunk reads the true TTFT. With
+    `n` > 1 the choices' chunks interleave by due time, as OpenAI's do.
     """
-    first: dict[str, Any] = {"role": "assistant", "content": "" if plan.tool_call is None else None}
-    call = plan.tool_call
-    if call:
-        first["tool_calls"] = [
-            {
-                "index": 0,
-                "id": call.call_id,
-                "type": "function",
-                "function": {"name": call.name, "arguments": ""},
-            }
-        ]
-    yield plan.first_offset, _chunk(plan, first)
-    for offset, piece in zip(plan.offsets, plan.pieces, strict=True):
-        delta: dict[str, Any]
-        if call:
-            delta = {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}
-        else:
-            delta = {"content": piece}
-        yield offset, _chunk(plan, delta)
-    yield None, _chunk(plan, {}, plan.finish_reason)
+    if len(plan.choices) == 1:
+        yield from _choice_objects(plan, plan.choices[0])
+    else:
+        yield from heapq.merge(*(_choice_objects(plan, c) for c in plan.choices), key=lambda t: t[0])
     if plan.include_usage:
         usage_chunk = _chunk(plan, {})
         usage_chunk["choices"] = []
@@ -61,26 +94,36 @@ def stream_objects(plan: CompletionPlan) -> Iterator[tuple[float | None, dict[st
         yield None, usage_chunk
 
 
-def completion_object(plan: CompletionPlan) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": plan.text or None, "refusal": None}
-    if plan.tool_call:
+def _message(choice: ChoicePlan) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": choice.text, "refusal": None}
+    if choice.tool_calls:
+        message["content"] = None
         message["tool_calls"] = [
             {
-                "id": plan.tool_call.call_id,
+                "id": call.call_id,
                 "type": "function",
-                "function": {"name": plan.tool_call.name, "arguments": plan.tool_call.arguments},
+                "function": {"name": call.name, "arguments": call.arguments},
             }
+            for call in choice.tool_calls
         ]
-    else:
-        message["content"] = plan.text
+    return message
+
+
+def completion_object(plan: CompletionPlan) -> dict[str, Any]:
     return {
         "id": plan.completion_id,
         "object": "chat.completion",
         "created": plan.created,
         "model": plan.model,
-        "system_fingerprint": "fp_streamlab_sim",
+        "system_fingerprint": FINGERPRINT,
         "choices": [
-            {"index": 0, "message": message, "logprobs": None, "finish_reason": plan.finish_reason}
+            {
+                "index": c.index,
+                "message": _message(c),
+                "logprobs": None,
+                "finish_reason": c.finish_reason,
+            }
+            for c in plan.choices
         ],
         "usage": plan.usage,
     }

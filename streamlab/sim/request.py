@@ -90,6 +90,7 @@ class ChatRequest(_Open):
     temperature: float | None = Field(default=None, ge=0, le=2)
     seed: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
     n: int = 1
+    parallel_tool_calls: bool | None = None
     stop: str | list[str] | None = None
     tools: list[ToolDefinition] | None = None
     tool_choice: str | NamedToolChoice | None = None

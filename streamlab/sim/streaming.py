@@ -83,7 +83,7 @@ async def complete(
         if plan.fault and plan.fault.kind == "timeout":
             await _sleep_while_connected(request, TIMEOUT_FAULT_MAX_S)
             return JSONResponse({"error": {"message": "timed out"}}, status_code=504)
-        if plan.offsets and not await _sleep_while_connected(request, plan.offsets[-1]):
+        if plan.last_offset and not await _sleep_while_connected(request, plan.last_offset):
             stats.bump(abandoned=1)
             return Response(status_code=499)  # nobody is left to read it
         response = JSONResponse(completion_object(plan))
