@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from typing import Literal
 
 import streamlit as st
 from pydantic import SecretStr
@@ -44,17 +45,39 @@ PRESET_KEYS = {
 }
 
 
+# The profile widgets keep their values for the whole session. A value the app sets through
+# st.session_state (a URL preset) reaches the browser only with the run that set it: if that run
+# is cut short (the learner clicks a lesson during the first run) or a later run does not draw the
+# widget (another provider is chosen), Streamlit keeps the value on the server but, without
+# persist_state, lets the browser mount the widget at its own default (0 ms, sim-fast) and the next
+# touch of any control sends those defaults back as the learner's choice. With persist_state the
+# server tells the browser to show the kept value whenever it draws the widget again.
+KEEP: Literal["session"] = "session"
+
+
 def _apply_url_preset() -> None:
-    # Only once per session: afterwards the widgets own their values.
+    # Once per session, from the link the session was opened with: afterwards the widgets own
+    # their values (and switching page drops the query string anyway). No Streamlit element is
+    # drawn between reading the URL and setting the flag, so no rerun can cut this short.
     if st.session_state.get("_preset_applied"):
         return
     st.session_state["_preset_applied"] = True
-    preset = parse_profile_params(dict(st.query_params))
+    st.session_state["_link_params"] = st.query_params.to_dict()
+    preset = parse_profile_params(st.session_state["_link_params"])
     st.session_state["_preset_problems"] = preset.problems
     for attr, value in preset.values.items():
         st.session_state[PRESET_KEYS[attr]] = value
     for key, default in DEFAULTS.items():
         st.session_state.setdefault(key, default)
+
+
+def link_params() -> dict[str, str]:
+    """The query parameters of the link this session was opened with.
+
+    Read in the session's first run, before any page switch drops them, so a lesson that
+    reads its own part of a shared link (the lab's `lab_*`) still finds it when its first
+    run was interrupted or the learner came to it later."""
+    return dict(st.session_state.get("_link_params", {}))
 
 
 def _range(name: str) -> tuple[float, float]:
@@ -71,23 +94,34 @@ def _profile_controls() -> LatencyProfile:
         "Model",
         list(MODELS),
         key="sim_model",
+        persist_state=KEEP,
         help="sim-fast: short answers, quick; sim-detailed: longer, slower (like gpt-4).",
     )
     # Ranges come from the simulator's limits, which the URL presets use too, so any valid
     # shared link fits the sliders.
-    st.slider("Time to first token (ms)", *_range("ttft_ms"), step=10.0, key="sim_ttft_ms")
+    st.slider(
+        "Time to first token (ms)", *_range("ttft_ms"), step=10.0, key="sim_ttft_ms", persist_state=KEEP
+    )
     st.slider(
         "Tokens per second (0 = as fast as possible)",
         *_range("tokens_per_s"),
         step=5.0,
         key="sim_tokens_per_s",
+        persist_state=KEEP,
     )
-    st.slider("Jitter (± ms per token)", *_range("jitter_ms"), step=1.0, key="sim_jitter_ms")
+    st.slider(
+        "Jitter (± ms per token)",
+        *_range("jitter_ms"),
+        step=1.0,
+        key="sim_jitter_ms",
+        persist_state=KEEP,
+    )
     st.number_input(
         "Seed",
         *_whole_range("seed"),
         step=1,
         key="sim_seed",
+        persist_state=KEEP,
         help="Same seed → same text and same timing: demos repeat exactly.",
     )
     state = st.session_state

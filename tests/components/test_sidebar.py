@@ -106,3 +106,37 @@ def test_url_values_in_warnings_when_hostile_then_shown_as_text_not_markdown():
     texts = [str(t.value) for t in at.sidebar.text]
     for name, value in hostile.items():
         assert f"?{name}={value!r}" in texts
+
+
+def test_url_preset_when_another_provider_is_chosen_and_back_then_the_profile_is_kept():
+    at = app()
+    at.query_params.update({"ttft": "800", "tps": "25", "jitter": "10", "model": "sim-detailed"})
+    at.run()
+    at.sidebar.radio(key="provider_kind").set_value("openai").run()  # the profile is not drawn
+    at.switch_page("lessons/02_why_streaming.py").run()
+    at.sidebar.radio(key="provider_kind").set_value("embedded").run()
+    assert not at.exception
+    shown = [
+        at.sidebar.slider(key=k).value for k in ("sim_ttft_ms", "sim_tokens_per_s", "sim_jitter_ms")
+    ]
+    assert shown == [800, 25, 10] and at.sidebar.selectbox(key="sim_model").value == "sim-detailed"
+    profile = at.session_state["provider_config"].profile
+    assert (profile.ttft_ms, profile.tokens_per_s, profile.jitter_ms) == (800, 25, 10)
+    assert at.query_params["ttft"] == "800" and at.query_params["model"] == "sim-detailed"
+
+
+def test_lab_link_when_the_lab_is_opened_after_other_lessons_then_its_form_has_the_link():
+    at = app()
+    at.query_params.update({"lab_n": "7", "lab_name": "workshop", "ttft": "0", "tps": "0"})
+    at.run()
+    at.query_params.clear()  # switching page drops the address's query string
+    at.switch_page("lessons/02_why_streaming.py").run()
+    at.switch_page("lessons/14_latency_lab.py").run()
+    assert not at.exception
+    assert at.number_input(key="lab_trials").value == 7
+    assert at.text_input(key="lab_name").value == "workshop"
+    at.number_input(key="lab_trials").set_value(9).run()
+    at.switch_page("lessons/02_why_streaming.py").run()  # the form is not drawn: kept anyway
+    at.switch_page("lessons/14_latency_lab.py").run()
+    assert at.number_input(key="lab_trials").value == 9
+    assert at.text_input(key="lab_name").value == "workshop"

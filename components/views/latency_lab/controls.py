@@ -2,7 +2,9 @@
 
 The form's widgets own their values through `st.session_state` keys (prefix `lab_`), so a URL
 preset, a reopened experiment or an imported file can all fill the form the same way:
-`load_into_form(config)`, called before the widgets are drawn or from a button callback.
+`load_into_form(config)`, called before the widgets are drawn or from a button callback. Like the
+sidebar's profile, the widgets keep their values for the whole session (`persist_state`), so a
+learner who leaves the lab, or whose first run was cut short by a click, finds the form as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from components.servers import embedded_server
-from components.sidebar import configured_openai_key, current_provider
+from components.sidebar import KEEP, configured_openai_key, current_provider, link_params
 from streamlab.client.untrusted import as_text
 from streamlab.lab.endpoints import Endpoints
 from streamlab.lab.experiments import (
@@ -74,28 +76,39 @@ def load_into_form(config: ExperimentConfig) -> None:
         lab_seed=config.seed,
         lab_max_tokens=config.max_tokens,
     )
-    state["lab_rows"] = [asdict(v) for v in config.variants]
-    state["lab_rows_version"] = state.get("lab_rows_version", 0) + 1  # a fresh editor, not old edits
+    _new_rows([asdict(v) for v in config.variants])
+
+
+def _new_rows(rows: list[dict[str, Any]]) -> None:
+    """Give the variants table these rows, in a fresh editor (not the old one's edits)."""
+    state = st.session_state
+    state["lab_rows"] = rows
+    state["lab_rows_version"] = state.get("lab_rows_version", 0) + 1
+    state.pop("_lab_last_rows", None)  # these rows replace the ones last drawn
+
+
+def _editor_key() -> str:
+    return f"lab_variants_{st.session_state['lab_rows_version']}"
 
 
 def _apply_url_preset_once() -> None:
-    if st.session_state.get("_lab_preset_applied"):
-        # Streamlit drops the values of widgets a run did not draw (another lesson was open):
-        # refill the form as it was last drawn instead of leaving it empty.
-        if "lab_trials" not in st.session_state and "_lab_last_form" in st.session_state:
-            load_into_form(st.session_state["_lab_last_form"])
-        return
-    st.session_state["_lab_preset_applied"] = True
-    preset = parse_lab_params(st.query_params.to_dict())
-    st.session_state["_lab_preset_problems"] = preset.problems
-    base = ExperimentConfig(variants=template_variants("stream_vs_invoke", _base_variant()))
-    load_into_form(apply_preset(base, preset))
+    state = st.session_state
+    if not state.get("_lab_preset_applied"):
+        # Once per session, from the link the session was opened with: the learner may reach
+        # the lab later, or after a first run cut short, when the address no longer holds it.
+        state["_lab_preset_applied"] = True
+        preset = parse_lab_params(link_params())
+        state["_lab_preset_problems"] = preset.problems
+        base = ExperimentConfig(variants=template_variants("stream_vs_invoke", _base_variant()))
+        load_into_form(apply_preset(base, preset))
+    elif _editor_key() not in state and "_lab_last_rows" in state:
+        # st.data_editor cannot keep its edits while another lesson is open (it has no
+        # persist_state): a fresh editor starts from the rows as they were last drawn.
+        _new_rows(state["_lab_last_rows"])
 
 
 def _use_template() -> None:
-    variants = template_variants(st.session_state["lab_template"], _base_variant())
-    st.session_state["lab_rows"] = [asdict(v) for v in variants]
-    st.session_state["lab_rows_version"] = st.session_state.get("lab_rows_version", 0) + 1
+    _new_rows([asdict(v) for v in template_variants(st.session_state["lab_template"], _base_variant())])
 
 
 def _variant_editor() -> pd.DataFrame:
@@ -106,7 +119,7 @@ def _variant_editor() -> pd.DataFrame:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        key=f"lab_variants_{st.session_state['lab_rows_version']}",
+        key=_editor_key(),
         column_config={
             "label": st.column_config.TextColumn("label", required=True),
             "mode": choice("mode", options=list(CHOICES["mode"]), required=True),
@@ -140,7 +153,7 @@ def _to_variant(row: Mapping[Hashable, Any]) -> Variant:
 
 def _whole(key: str, label: str, help_text: str) -> int:
     # No min/max on purpose: an out-of-range value gets a clear message at Run, not a silent clamp.
-    return int(st.number_input(label, step=1, key=key, help=help_text))
+    return int(st.number_input(label, step=1, key=key, help=help_text, persist_state=KEEP))
 
 
 def experiment_form() -> ExperimentConfig:
@@ -149,9 +162,15 @@ def experiment_form() -> ExperimentConfig:
     for problem in st.session_state.get("_lab_preset_problems", []):
         st.warning(as_text(problem))
     left, middle, right = st.columns([2, 2, 2])
-    name = left.text_input("Experiment name", key="lab_name", max_chars=TEXT_LIMITS["name"])
+    name = left.text_input(
+        "Experiment name", key="lab_name", max_chars=TEXT_LIMITS["name"], persist_state=KEEP
+    )
     chain = middle.selectbox(
-        "Chain", list(CHAIN_NAMES), format_func=lambda c: CHAIN_NAMES[c], key="lab_chain"
+        "Chain",
+        list(CHAIN_NAMES),
+        format_func=lambda c: CHAIN_NAMES[c],
+        key="lab_chain",
+        persist_state=KEEP,
     )
     right.selectbox(
         "Start from a comparison",
@@ -163,7 +182,10 @@ def experiment_form() -> ExperimentConfig:
     )
     edited = _variant_editor()
     prompts = st.text_area(
-        "Prompts (one per line; trial i uses prompt i mod n)", key="lab_prompts", height=68
+        "Prompts (one per line; trial i uses prompt i mod n)",
+        key="lab_prompts",
+        height=68,
+        persist_state=KEEP,
     )
     cols = st.columns(5)
     with cols[0]:
@@ -187,7 +209,7 @@ def experiment_form() -> ExperimentConfig:
         seed=seed,
         max_tokens=max_tokens,
     )
-    st.session_state["_lab_last_form"] = config  # not a widget key: survives other pages' runs
+    st.session_state["_lab_last_rows"] = [asdict(v) for v in config.variants]  # not a widget key
     return config
 
 
