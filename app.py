@@ -1,9 +1,11 @@
-"""Streaming Runnables Lab: the table of contents (from streamlab/catalog.py) and the shared sidebar."""
+"""Streaming Runnables Lab: the table of contents (from streamlab/catalog.py), the shared sidebar
+and, after each lesson, the links to the lessons around it."""
 
 from pathlib import Path
 
 import streamlit as st
 
+from components.lesson_nav import render_lesson_nav
 from components.sidebar import render_provider_sidebar
 from streamlab.catalog import LESSONS, SECTIONS
 
@@ -18,6 +20,7 @@ pages = {
     ]
     for section, lessons in SECTIONS.items()
 }
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # every lesson listed, none behind "View N more"
 render_provider_sidebar()
 page.run()
+render_lesson_nav(page.url_path)
