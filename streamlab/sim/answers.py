@@ -11,11 +11,12 @@ import hashlib
 import json
 import random
 import re
-from dataclasses import dataclass
 
+from streamlab.sim.models import ALIASES, MODELS, ModelSpec, resolve_model
 from streamlab.sim.options import LatencyProfile
 
 __all__ = [
+    "ALIASES",  # the model names live in streamlab.sim.models, kept here for old imports
     "MODELS",
     "LatencyProfile",  # defined in streamlab.sim.options, kept here for old imports
     "ModelSpec",
@@ -26,25 +27,6 @@ __all__ = [
     "tokenize",
     "topic_words",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ModelSpec:
-    name: str
-    profile: LatencyProfile
-    paragraphs: int  # how long answers are: "detailed" adds paragraphs
-
-
-MODELS: dict[str, ModelSpec] = {
-    "sim-fast": ModelSpec("sim-fast", LatencyProfile(ttft_ms=150, tokens_per_s=80), 1),
-    "sim-detailed": ModelSpec("sim-detailed", LatencyProfile(ttft_ms=600, tokens_per_s=30), 3),
-}
-# The seed page's code names OpenAI models; aliases let it run unchanged.
-ALIASES = {"gpt-3.5-turbo": "sim-fast", "gpt-4o-mini": "sim-fast", "gpt-4": "sim-detailed"}
-
-
-def resolve_model(name: str) -> ModelSpec | None:
-    return MODELS.get(ALIASES.get(name, name))
 
 
 # Small corpus: (keywords, summary sentence, follow-up sentences for longer answers).

@@ -14,39 +14,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from streamlab.sim.answers import resolve_model
-from streamlab.sim.arguments import SchemaError, value_for
+from streamlab.sim.errors import RequestError
 from streamlab.sim.options import SimOptions
+from streamlab.sim.validation import check_request, check_schema
 
-__all__ = ["MAX_DEPTH", "ChatRequest", "RequestError", "parse_request"]
+__all__ = ["KNOWN_FIELDS", "MAX_DEPTH", "ChatRequest", "RequestError", "parse_request"]
 
 MAX_DEPTH = 64  # nesting levels of the JSON body; real requests use fewer than 20
+_check_schema = check_schema  # the Responses API's request module checks its schemas with it
 _SURROGATE = re.compile("[\ud800-\udfff]")  # only a lone one survives json.loads as is
 
 
-class RequestError(Exception):
-    """A request the simulator refuses, mapped to an OpenAI-style error body."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        code: str,
-        type_: str = "invalid_request_error",
-        param: str | None = None,
-    ):
-        super().__init__(message)
-        self.status, self.message, self.code, self.type, self.param = status, message, code, type_, param
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "error": {"message": self.message, "type": self.type, "code": self.code, "param": self.param}
-        }
-
-
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    # strict: "true" is not a boolean and "1" not a number, as for OpenAI.
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, strict=True)
 
 
 class FunctionDefinition(_Open):
@@ -80,21 +61,42 @@ class ResponseFormat(_Open):
     json_schema: JsonSchemaFormat | None = None
 
 
+# Every field of OpenAI's CreateChatCompletionRequest, and the simulator's own `sim`.
+KNOWN_FIELDS = frozenset(
+    "audio frequency_penalty function_call functions logit_bias logprobs max_completion_tokens "
+    "max_tokens messages metadata modalities model moderation n parallel_tool_calls prediction "
+    "presence_penalty prompt_cache_key prompt_cache_options prompt_cache_retention "
+    "reasoning_effort response_format safety_identifier seed service_tier stop store stream "
+    "stream_options temperature tool_choice tools top_logprobs top_p user verbosity "
+    "web_search_options sim".split()
+)
+_MAX_INT = 2**31 - 1
+
+
 class ChatRequest(_Open):
     model: str
     messages: list[dict[str, Any]]
-    stream: bool = False
+    stream: bool | None = False
     stream_options: dict[str, Any] | None = None
-    max_tokens: int | None = Field(default=None, le=2**31 - 1)
-    max_completion_tokens: int | None = Field(default=None, le=2**31 - 1)
+    max_tokens: int | None = Field(default=None, le=_MAX_INT)
+    max_completion_tokens: int | None = Field(default=None, le=_MAX_INT)
     temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
+    presence_penalty: float | None = Field(default=None, ge=-2, le=2)
     seed: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
-    n: int = 1
-    parallel_tool_calls: bool | None = None
+    n: int | None = Field(default=1, ge=1, le=128)
+    logprobs: bool | None = None
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
+    logit_bias: dict[str, int] | None = None
     stop: str | list[str] | None = None
     tools: list[ToolDefinition] | None = None
     tool_choice: str | NamedToolChoice | None = None
+    parallel_tool_calls: bool | None = None
     response_format: ResponseFormat | None = None
+    user: str | None = None
+    store: bool | None = None
+    metadata: dict[str, str] | None = None
     sim: SimOptions = SimOptions()  # frozen, so one shared default is safe
 
 
@@ -114,16 +116,31 @@ def parse_request(raw: bytes) -> ChatRequest:
     _check_shape(payload)
     if not isinstance(payload, dict):
         raise RequestError(400, "The request body must be a JSON object.", code="invalid_json")
+    for name in payload:
+        if name not in KNOWN_FIELDS:
+            message = f"Unrecognized request argument supplied: {_one_line(name, 64)}"
+            raise RequestError(400, message, code="unknown_parameter", param=_one_line(name, 64))
     try:
         request = ChatRequest.model_validate(payload)
     except ValidationError as exc:
         # The deepest error names the field best; union members add their type name to `loc`.
         first = max(exc.errors(), key=lambda e: len(e["loc"]))
-        where = _param(payload, first["loc"], missing=first["type"] == "missing")
-        message = f"Invalid field '{where}': {first['msg']}"
-        raise RequestError(400, message, code="invalid_field", param=where) from exc
-    _check_semantics(request)
+        missing = first["type"] == "missing"
+        where = _param(payload, first["loc"], missing=missing)
+        if missing:
+            message, code = f"Missing required parameter: '{where}'.", "missing_required_parameter"
+        else:
+            message, code = f"Invalid '{where}': {first['msg']}.", _code(first["type"])
+        raise RequestError(400, message, code=code, param=where) from exc
+    check_request(request)
     return request
+
+
+def _code(pydantic_type: str) -> str:
+    """OpenAI's error code for a pydantic error type: `invalid_type` for a wrong JSON type."""
+    if pydantic_type.endswith("_type") or pydantic_type in ("literal_error", "union_tag_invalid"):
+        return "invalid_type"
+    return "invalid_value"
 
 
 def _check_shape(payload: object) -> None:
@@ -168,53 +185,3 @@ def _param(payload: object, loc: tuple[int | str, ...], *, missing: bool) -> str
 def _one_line(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _check_semantics(request: ChatRequest) -> None:
-    if resolve_model(request.model) is None:
-        message = f"The model '{_one_line(request.model, 64)}' does not exist."
-        raise RequestError(404, message, code="model_not_found", param="model")
-    if not request.messages:
-        raise RequestError(
-            400, "'messages' must contain at least one message.", code="empty_messages", param="messages"
-        )
-    for name in ("max_tokens", "max_completion_tokens"):
-        value = getattr(request, name)
-        if value is not None and value < 1:
-            raise RequestError(
-                400, f"'{name}' must be at least 1, got {value}.", code="invalid_value", param=name
-            )
-    if request.n != 1:
-        raise RequestError(
-            400, "Only n=1 is supported by the simulator.", code="invalid_value", param="n"
-        )
-    for i, tool in enumerate(request.tools or []):
-        if tool.function.parameters is not None:
-            _check_schema(
-                tool.function.parameters,
-                f"tools[{i}].function.parameters",
-                f"function '{tool.function.name}'",
-            )
-    fmt = request.response_format
-    if fmt is not None and fmt.type == "json_schema":
-        if fmt.json_schema is None:
-            raise RequestError(
-                400,
-                "response_format of type 'json_schema' needs a 'json_schema' object.",
-                code="invalid_value",
-                param="response_format.json_schema",
-            )
-        if fmt.json_schema.schema_ is not None:
-            _check_schema(
-                fmt.json_schema.schema_, "response_format.json_schema.schema", "response_format"
-            )
-
-
-def _check_schema(schema: dict[str, Any], param: str, owner: str) -> None:
-    try:
-        # A dry run: besides the shape, it finds recursion with no finite value and blow-ups.
-        value_for(schema, "")
-    except SchemaError as exc:
-        raise RequestError(
-            400, f"Invalid schema for {owner}: {exc}.", code="invalid_schema", param=param
-        ) from exc

@@ -6,12 +6,14 @@ SSE parsing and chunk merging, with seeded latency instead of a paid API.
 Usage:
     python -m streamlab.server --host 127.0.0.1 --port 8765
     curl -N http://127.0.0.1:8765/v1/chat/completions -H 'content-type: application/json' \\
+      -H 'authorization: Bearer sk-any' \\
       -d '{"model": "sim-fast", "stream": true,
            "messages": [{"role": "user", "content": "Explain RAG"}]}'
 
 Any API key is accepted except those starting with `sk-bad`, which get HTTP 401 on every
-endpoint, so the "wrong key" path can be shown without a real key. Hostile requests get an
-OpenAI-style 4xx and one log line (never a traceback): foreign `Host` names, non-JSON or
+endpoint (as does a request with no key at all, as on OpenAI), so the "wrong key" path can be
+shown without a real key. Unknown routes and methods get OpenAI's error body. Hostile requests
+get an OpenAI-style 4xx and one log line (never a traceback): foreign `Host` names, non-JSON or
 oversized or stalled bodies, and every shape `streamlab.sim.request` refuses.
 """
 
@@ -24,9 +26,11 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.exceptions import HTTPException
 
-from streamlab.sim.answers import ALIASES, MODELS
 from streamlab.sim.body import BODY_TIMEOUT_S, MAX_BODY_BYTES, BodyLimits, read_json_body
+from streamlab.sim.errors import BAD_KEY_PREFIX, key_error, route_error
+from streamlab.sim.models import model_names
 from streamlab.sim.net import LoopbackHostGuard, require_loopback
 from streamlab.sim.plan import CompletionPlan, plan_completion
 from streamlab.sim.request import ChatRequest, RequestError, parse_request
@@ -37,7 +41,6 @@ from streamlab.sim.traces import TraceStore
 
 __all__ = ["BAD_KEY_PREFIX", "ServerLimits", "ServerStats", "create_app", "main", "start_embedded"]
 
-BAD_KEY_PREFIX = "sk-bad"  # API keys the simulator rejects with 401, for the "wrong key" lesson
 SHUTDOWN_GRACE_S = 2  # on SIGTERM, requests still running after this are cancelled
 OFFLOAD_BYTES = 64 << 10  # bodies larger than this are parsed in a worker thread
 log = logging.getLogger("streamlab.sim")
@@ -65,15 +68,21 @@ def create_app(limits: ServerLimits | None = None) -> FastAPI:
     app.state.stats = ServerStats()
     app.state.traces = TraceStore()
 
+    @app.exception_handler(HTTPException)
+    async def unknown_route(request: Request, exc: HTTPException) -> JSONResponse:
+        # OpenAI answers an unknown URL or a wrong method with its usual error body, not FastAPI's.
+        err = route_error(exc.status_code, request.method, request.url.path)
+        return JSONResponse(err.body(), status_code=err.status, headers=exc.headers)
+
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/v1/models")
     async def models(request: Request):
-        if _rejected_key(request):
-            return _refuse(_bad_key())
-        names = [*MODELS, *ALIASES]
+        if (refused := _key_error(request)) is not None:
+            return _refuse(refused)
+        names = model_names()
         data = [{"id": n, "object": "model", "created": 0, "owned_by": "streamlab"} for n in names]
         return {"object": "list", "data": data}
 
@@ -106,8 +115,8 @@ def create_app(limits: ServerLimits | None = None) -> FastAPI:
     async def chat_completions(request: Request) -> Response:
         app.state.stats.bump(requests=1)
         try:
-            if _rejected_key(request):
-                raise _bad_key()
+            if (key_refused := _key_error(request)) is not None:
+                raise key_refused
             raw = await read_json_body(request, limits.body)
             if len(raw) > OFFLOAD_BYTES:  # parsing a long prompt must not stall other streams
                 chat, plan = await asyncio.to_thread(_parse_and_plan, raw)
@@ -148,22 +157,17 @@ def _refuse(err: RequestError) -> JSONResponse:
     return JSONResponse(err.body(), status_code=err.status, headers=headers)
 
 
-def _rejected_key(request: Request) -> bool:
-    """Keys starting with `sk-bad` are refused, so "wrong key" can be shown without a real one.
+def _key_error(request: Request) -> RequestError | None:
+    """OpenAI's 401 for a request with no API key, or with a `sk-bad…` one (the "wrong key" lesson)."""
+    return key_error(request.headers.get("authorization", ""))
 
-    Any other key (or none) is accepted: the simulator has no accounts to check against.
-    """
-    auth = request.headers.get("authorization", "")
-    return auth.removeprefix("Bearer ").strip().startswith(BAD_KEY_PREFIX)
+
+def _rejected_key(request: Request) -> bool:
+    return _key_error(request) is not None
 
 
 def _bad_key() -> RequestError:
-    return RequestError(
-        401,
-        f"Incorrect API key provided (keys starting with {BAD_KEY_PREFIX!r} are "
-        "rejected by the simulator).",
-        code="invalid_api_key",
-    )
+    return key_error(f"Bearer {BAD_KEY_PREFIX}") or RequestError(401, "Bad key.", code="invalid_api_key")
 
 
 def _http_fault(plan: CompletionPlan) -> JSONResponse | None:

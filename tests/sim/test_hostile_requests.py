@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from streamlab.client.providers import build_chat_model, embedded_config
 from tests.support.factories import INSTANT
+from tests.support.simclient import AUTH
 
 MESSAGES = [{"role": "user", "content": "Use get_weather for Paris over 3 days"}]
 FAST = {"ttft_ms": 0, "tokens_per_s": 0}
@@ -179,7 +180,7 @@ def test_malformed_request_when_sent_then_openai_4xx_and_one_log_line(
     response = httpx.post(
         sim_base_url + "/chat/completions",
         content=raw,
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", **AUTH},
         timeout=10,
     )
     assert response.status_code == status, response.text[:300]
@@ -255,7 +256,7 @@ def test_recursive_schema_when_finite_value_exists_then_answers_it(sim_base_url,
     response = httpx.post(
         sim_base_url + "/chat/completions",
         content=raw,
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", **AUTH},
         timeout=10,
     )
     assert response.status_code == 200, response.text[:300]

@@ -21,6 +21,7 @@ from streamlab.sim.options import (
     fault_problem,
 )
 from streamlab.sim.request import ChatRequest
+from tests.support.simclient import AUTH
 
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
 
@@ -152,7 +153,7 @@ def test_limits_when_value_given_then_presets_profile_and_server_agree(
         assert (not Variant("v", **{name: value}).problems()) is allowed
     # The 429 fault answers right after validation, so a valid 5 s TTFT costs no waiting.
     body = {"model": "sim-fast", "messages": MESSAGES, "sim": {name: value, "fault": "429"}}
-    response = httpx.post(sim_base_url + "/chat/completions", json=body, timeout=10)
+    response = httpx.post(sim_base_url + "/chat/completions", json=body, headers=AUTH, timeout=10)
     assert (response.status_code == 429) is allowed
     if not allowed:
         error = response.json()["error"]

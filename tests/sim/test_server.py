@@ -11,6 +11,7 @@ import pytest
 
 from streamlab.sim.net import is_loopback, require_loopback
 from streamlab.sim.server import main
+from tests.support.simclient import AUTH
 
 FAST = {"ttft_ms": 0, "tokens_per_s": 0}
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
@@ -62,7 +63,7 @@ def test_include_usage_adds_a_final_usage_chunk(client):
 
 def test_stream_ends_with_done_marker_on_the_wire(sim_base_url):
     body = {"model": "sim-fast", "messages": MESSAGES, "stream": True, "sim": FAST}
-    with httpx.stream("POST", sim_base_url + "/chat/completions", json=body) as response:
+    with httpx.stream("POST", sim_base_url + "/chat/completions", json=body, headers=AUTH) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         lines = [line for line in response.iter_lines() if line]
     assert lines[-1] == "data: [DONE]"
@@ -120,135 +121,6 @@ def test_models_endpoint_lists_models_and_aliases(client):
 
 def test_healthz(sim_server):
     assert httpx.get(sim_server.base_url + "/healthz").json() == {"status": "ok"}
-
-
-@pytest.mark.parametrize(
-    "fault, error, status",
-    [
-        ("401", openai.AuthenticationError, 401),
-        ("429", openai.RateLimitError, 429),
-        ("500", openai.InternalServerError, 500),
-    ],
-)
-def test_http_faults_map_to_openai_errors(client, fault, error, status):
-    with pytest.raises(error) as info:
-        stream_chunks(client, extra_body={"sim": {**FAST, "fault": fault}})
-    assert info.value.status_code == status
-    assert info.value.body["code"]
-
-
-def test_rate_limit_fault_sends_retry_after(sim_base_url):
-    body = {"model": "sim-fast", "messages": MESSAGES, "sim": {"fault": "429"}}
-    response = httpx.post(sim_base_url + "/chat/completions", json=body)
-    assert response.status_code == 429
-    assert response.headers["retry-after"] == "1"
-    assert response.json()["error"]["type"] == "requests"
-
-
-def test_timeout_fault_sends_no_body_until_client_gives_up(sim_base_url):
-    short = openai.OpenAI(base_url=sim_base_url, api_key="x", max_retries=0, timeout=0.5)
-    start = time.perf_counter()
-    with pytest.raises(openai.APITimeoutError):
-        list(
-            short.chat.completions.create(
-                model="sim-fast",
-                messages=MESSAGES,
-                stream=True,
-                extra_body={"sim": {"fault": "timeout"}},
-            )
-        )
-    assert 0.4 <= time.perf_counter() - start < 3
-
-
-def test_drop_after_fault_cuts_connection_without_done(client):
-    received = []
-    with pytest.raises(openai.APIError):
-        for chunk in client.chat.completions.create(
-            model="sim-fast",
-            messages=MESSAGES,
-            stream=True,
-            extra_body={"sim": {**FAST, "fault": "drop_after:4"}},
-        ):
-            received.append(chunk)
-    assert len(received) == 4
-
-
-def test_disconnect_stops_generation(sim_base_url, server_stats):
-    before = server_stats()
-    body = {
-        "model": "sim-fast",
-        "messages": MESSAGES,
-        "stream": True,
-        "sim": {"ttft_ms": 0, "tokens_per_s": 20},
-    }
-    with httpx.stream("POST", sim_base_url + "/chat/completions", json=body) as response:
-        for _ in zip(range(3), response.iter_lines(), strict=False):
-            pass
-    deadline = time.monotonic() + 3
-    while server_stats()["streams_disconnected"] == before["streams_disconnected"]:
-        assert time.monotonic() < deadline, "server never noticed the disconnect"
-        time.sleep(0.05)
-    sent = server_stats()["chunks_sent"]
-    time.sleep(0.3)  # at 20 tok/s, six more chunks would have been sent by now
-    assert server_stats()["chunks_sent"] == sent
-
-
-@pytest.mark.parametrize(
-    "body, status, code, param",
-    [
-        ({"model": "nope", "messages": MESSAGES}, 404, "model_not_found", "model"),
-        ({"model": "sim-fast", "messages": []}, 400, "empty_messages", "messages"),
-        (
-            {"model": "sim-fast", "messages": MESSAGES, "max_tokens": -1},
-            400,
-            "invalid_value",
-            "max_tokens",
-        ),
-        (
-            {"model": "sim-fast", "messages": MESSAGES, "max_tokens": 0},
-            400,
-            "invalid_value",
-            "max_tokens",
-        ),
-        ({"model": "sim-fast", "messages": MESSAGES, "n": 2}, 400, "invalid_value", "n"),
-        ({"model": "sim-fast", "messages": "hello"}, 400, "invalid_field", "messages"),
-        ({"messages": MESSAGES}, 400, "invalid_field", "model"),
-        (
-            {"model": "sim-fast", "messages": MESSAGES, "temperature": 5},
-            400,
-            "invalid_field",
-            "temperature",
-        ),
-        (
-            {"model": "sim-fast", "messages": MESSAGES, "sim": {"fault": "explode"}},
-            400,
-            "invalid_field",
-            "sim.fault",
-        ),
-    ],
-)
-def test_bad_requests_get_openai_style_errors(sim_base_url, body, status, code, param):
-    response = httpx.post(sim_base_url + "/chat/completions", json=body)
-    assert response.status_code == status
-    error = response.json()["error"]
-    assert (error["code"], error["param"]) == (code, param)
-    assert error["message"] and "Traceback" not in error["message"]
-    assert error["type"] == "invalid_request_error"
-
-
-def test_malformed_json_is_a_400(sim_base_url):
-    response = httpx.post(
-        sim_base_url + "/chat/completions",
-        content=b"{not json",
-        headers={"content-type": "application/json"},
-    )
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid_json"
-
-
-def test_sdk_raises_not_found_for_unknown_model(client):
-    with pytest.raises(openai.NotFoundError, match="does not exist"):
-        client.chat.completions.create(model="gpt-99", messages=MESSAGES)
 
 
 def test_tool_call_streams_partial_json_arguments(client):
@@ -322,5 +194,7 @@ def test_no_cors_headers_so_other_sites_cannot_read_the_simulator(sim_server):
     preflight = {"origin": "https://evil.example", "access-control-request-method": "POST"}
     response = httpx.options(sim_server.base_url + "/v1/chat/completions", headers=preflight)
     assert "access-control-allow-origin" not in response.headers
-    plain = httpx.get(sim_server.base_url + "/v1/models", headers={"origin": "https://evil.example"})
+    plain = httpx.get(
+        sim_server.base_url + "/v1/models", headers={"origin": "https://evil.example", **AUTH}
+    )
     assert "access-control-allow-origin" not in plain.headers

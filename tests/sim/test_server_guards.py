@@ -14,6 +14,7 @@ from streamlab.sim.net import LoopbackHostGuard, is_loopback_host_header
 from streamlab.sim.server import ServerLimits, create_app
 from streamlab.sim.serving import start_server
 from streamlab.sim.traces import SendTrace, TraceStore
+from tests.support.simclient import AUTH
 
 BODY = {
     "model": "sim-fast",
@@ -23,7 +24,8 @@ BODY = {
 
 
 def post(base_url: str, **kwargs) -> httpx.Response:
-    return httpx.post(base_url + "/v1/chat/completions", timeout=10, **kwargs)
+    headers = {**AUTH, **kwargs.pop("headers", {})}
+    return httpx.post(base_url + "/v1/chat/completions", timeout=10, headers=headers, **kwargs)
 
 
 def error_of(response: httpx.Response) -> tuple[int, str, str]:
@@ -51,7 +53,7 @@ def test_host_header_when_not_loopback_then_refused(sim_server, host, allowed):
     assert is_loopback_host_header(host) is allowed
     for method, path in [("GET", "/v1/models"), ("POST", "/v1/chat/completions")]:
         response = httpx.request(
-            method, sim_server.base_url + path, json=BODY, headers={"host": host}, timeout=10
+            method, sim_server.base_url + path, json=BODY, headers={"host": host, **AUTH}, timeout=10
         )
         if allowed:
             assert response.status_code == 200, (method, path)
@@ -130,6 +132,7 @@ def test_half_sent_bodies_when_stalled_then_408_and_sockets_freed():
         port = server.port
         head = (
             f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Authorization: Bearer sk-test\r\n"
             'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model": '
         ).encode()
         socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(50)]

@@ -18,6 +18,7 @@ import pytest
 from streamlab.sim.net import bind_loopback_socket
 from streamlab.sim.server import create_app
 from streamlab.sim.serving import RunningServer, start_server
+from tests.support.simclient import AUTH
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
@@ -47,7 +48,9 @@ async def abandon(base_url: str, n: int, *, stream: bool, batch: int = 200) -> i
     limits = httpx.Limits(max_connections=batch, max_keepalive_connections=0)
     gave_up = 0
     timeout = httpx.Timeout(10.0, read=0.3)  # connect and send surely, then give up waiting
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
+    async with httpx.AsyncClient(
+        base_url=base_url, limits=limits, timeout=timeout, headers=AUTH
+    ) as client:
 
         async def one() -> None:
             nonlocal gave_up
@@ -135,7 +138,9 @@ def _healthy(base: str) -> bool:
 def _hold(base: str, stream: bool) -> None:
     body = {"model": "sim-detailed", "messages": MESSAGES, "stream": stream, "sim": SLOW}
     try:
-        with httpx.stream("POST", base + "/v1/chat/completions", json=body, timeout=60) as response:
+        with httpx.stream(
+            "POST", base + "/v1/chat/completions", json=body, headers=AUTH, timeout=60
+        ) as response:
             for _ in response.iter_bytes():
                 pass
     except httpx.HTTPError:
@@ -160,7 +165,9 @@ def test_many_streams_when_finished_then_fds_threads_and_memory_stay_flat(own_se
 
     async def streams(n: int) -> None:
         limits = httpx.Limits(max_connections=20)
-        async with httpx.AsyncClient(base_url=own_server.base_url, limits=limits, timeout=10) as client:
+        async with httpx.AsyncClient(
+            base_url=own_server.base_url, limits=limits, timeout=10, headers=AUTH
+        ) as client:
 
             async def one() -> None:
                 async with client.stream("POST", "/v1/chat/completions", json=body) as response:

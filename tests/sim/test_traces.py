@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from streamlab.sim.traces import SendTrace, TraceStore
+from tests.support.simclient import AUTH
 
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
 
@@ -37,7 +38,7 @@ def test_chunks_written_together_share_one_send_time():
 
 def post(base: str, **body) -> httpx.Response:
     payload = {"model": "sim-fast", "messages": MESSAGES, **body}
-    return httpx.post(f"{base}/chat/completions", json=payload, timeout=10)
+    return httpx.post(f"{base}/chat/completions", json=payload, headers=AUTH, timeout=10)
 
 
 def test_streamed_request_with_trace_id_is_served_at_the_trace_endpoint(sim_base_url):
