@@ -108,7 +108,7 @@ def create_app(limits: ServerLimits | None = None) -> FastAPI:
             traces=app.state.traces,
             body_limits=limits.body,
             refuse=_refuse,
-            key_error=_bad_key() if _rejected_key(request) else None,
+            key_error=_key_error(request),
         )
 
     @app.post("/v1/chat/completions")
