@@ -5,6 +5,7 @@ from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.overview import LANES, replay_both, run_both, show_results
 from streamlab.recipes.overview import invoke_result, stream_chunks
 
@@ -49,3 +50,4 @@ def run_panel(prompt: str) -> None:
 
 
 run_panel(prompt)
+render_take_home("overview", {"PROMPT": prompt})

@@ -5,6 +5,7 @@ from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.why_streaming import LANES, replay_race, run_race, show_race
 from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
 
@@ -51,3 +52,4 @@ def run_panel(prompt: str) -> None:
 
 
 run_panel(prompt)
+render_take_home("why_streaming", {"PROMPT": prompt})

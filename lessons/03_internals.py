@@ -4,6 +4,7 @@ from components.code_panel import show_source
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.internals import LANES, inspected, run_inspection, show_inspection, show_wire
 from streamlab.recipes import internals as r
 
@@ -43,3 +44,4 @@ def run_panel(question: str, max_tokens: int) -> None:
 
 
 run_panel(question, max_tokens)
+render_take_home("internals", {"QUESTION": question, "MAX_TOKENS": max_tokens})

@@ -4,6 +4,7 @@ from components.code_panel import show_source
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.llm_direct import run_answer, run_truth_table, show_answer, show_truth_table
 from streamlab.recipes.llm_direct import (
     TokenCounter,
@@ -68,3 +69,4 @@ table.panel(
     run=predict.run(lambda ctx: run_truth_table(ctx, question)),
     show=predict.show(show_truth_table),
 )
+render_take_home("llm_direct", {"QUESTION": question, "STREAMING": streaming})

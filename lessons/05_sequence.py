@@ -4,6 +4,7 @@ from components.code_panel import show_source
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.sequence import NAMES, out_key, replay_variants, run_variants, show_comparison
 from streamlab.recipes import sequence as recipes
 
@@ -63,6 +64,7 @@ def run_panel() -> None:
         replay=replay_variants,
         show=predict.show(show_comparison),
     )
+    render_take_home("sequence", {"TOPIC": topic, "CHOSEN": chosen})
 
 
 run_panel()

@@ -4,6 +4,7 @@ from components.code_panel import show_source
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.parallel import LANES, replay_branches, run_branches, show_results
 from streamlab.recipes.parallel import (
     add_up,
@@ -58,6 +59,9 @@ def run_panel() -> None:
         ),
         replay=replay_branches,
         show=predict.show(show_results),
+    )
+    render_take_home(
+        "parallel", {"QUESTION": question, "MAX_TOKENS": max_tokens, "BASELINE": baseline_on}
     )
 
 

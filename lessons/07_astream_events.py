@@ -4,6 +4,7 @@ from components.code_panel import show_source
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.astream_events import (
     pick_filters,
     run_capture,
@@ -54,6 +55,10 @@ TimedRun("astream_events", key="ev").panel(
     lanes={},  # no answer text is drawn token by token: nothing to time in three layers
     run=predict.run(lambda ctx: run_capture(ctx, question, version, filters)),
     show=predict.show(show_capture),
+)
+render_take_home(
+    "astream_events",
+    {"QUESTION": question, "VERSION": version, "FILTERS": {} if v3 else filters},
 )
 
 st.divider()

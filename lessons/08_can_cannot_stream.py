@@ -4,6 +4,7 @@ from components.code_panel import show_source
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.can_cannot_stream import SIM_LATENCY, run_rows, show_rows
 from streamlab.measure.streamability import MIN_SPREAD_SHARE
 from streamlab.recipes import can_cannot_stream as recipes
@@ -40,3 +41,4 @@ TimedRun("can_cannot_stream", key="cc").panel(
     run=predict.run(run_rows),
     show=predict.show(show_rows),
 )
+render_take_home("can_cannot_stream", {"SIM_LATENCY": SIM_LATENCY})

@@ -5,6 +5,7 @@ from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
+from components.run.take_home import render_take_home
 from components.views.streaming_vs_not import LANES, NOTICE, replay_comparison, run_comparison
 from streamlab.catalog import lesson
 from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
@@ -43,6 +44,7 @@ def run_panel(prompt: str, n: int) -> None:
 
 
 run_panel(prompt, n)
+render_take_home("streaming_vs_not", {"PROMPT": prompt, "TRIALS": n})
 st.page_link(
     lesson("latency_lab").file,
     label="Bigger experiments (more trials, profiles, export): the latency lab",

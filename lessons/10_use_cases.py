@@ -2,6 +2,7 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.take_home import render_take_home
 from components.sidebar import current_provider
 from components.views.use_cases import long_form
 from components.views.use_cases.agent_status import replay_agent, run_agent
@@ -73,3 +74,15 @@ with long_tab:
         "with `finish_reason='length'`."
     )
     article_panel()
+
+chat_questions = [m["content"] for m in st.session_state.get("uc_history", []) if m["role"] == "user"]
+render_take_home(
+    "use_cases",
+    {
+        "CHAT_QUESTION": chat_questions[-1] if chat_questions else "Explain streaming runnables",
+        "STOP_AFTER": stop_after,
+        "AGENT_QUESTION": agent_question,
+        "ARTICLE_TOPIC": st.session_state["uc_long_topic"],
+        "ARTICLE_MAX_TOKENS": st.session_state["uc_long_max_tokens"],
+    },
+)

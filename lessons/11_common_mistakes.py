@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components.run.take_home import render_take_home
 from components.views.common_mistakes import DEMOS
 
 st.title("Common mistakes")
@@ -39,3 +40,4 @@ tabs = st.tabs(list(DEMOS), key="mist_tab", on_change="rerun")
 for tab, demo in zip(tabs, DEMOS.values(), strict=True):
     with tab:
         demo_panel(demo)
+render_take_home("common_mistakes", {"QUESTION": question})

@@ -3,7 +3,15 @@ import streamlit as st
 from components.code_panel import show_source
 from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
-from components.views.tool_calls import ANSWER, ANSWER_NOTE, reached_answer, replay_steps, run_steps
+from components.run.take_home import render_take_home
+from components.views.tool_calls import (
+    ANSWER,
+    ANSWER_NOTE,
+    ARGS_SIM,
+    reached_answer,
+    replay_steps,
+    run_steps,
+)
 from streamlab.recipes.tool_calls import (
     add_up,
     bind_weather_tool,
@@ -45,3 +53,4 @@ def run_panel(question: str) -> None:
 
 
 run_panel(question)
+render_take_home("tool_calls", {"QUESTION": question, "ARGS_SIM": ARGS_SIM})

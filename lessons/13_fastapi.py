@@ -1,6 +1,7 @@
 import streamlit as st
 
 from components.run.panel import TimedRun
+from components.run.take_home import render_take_home
 from components.servers import chat_server
 from components.sidebar import current_provider
 from components.views.fastapi import (
@@ -50,6 +51,7 @@ def run_panel() -> None:
 
 
 run_panel()
+render_take_home("fastapi", {"QUESTION": request.question, "ROUTE": request.path})
 
 st.subheader("Real-world gotchas, measured")
 st.caption(

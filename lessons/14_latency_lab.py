@@ -1,10 +1,12 @@
 import streamlit as st
 
 from components.code_panel import show_source
+from components.run.take_home import render_take_home
 from components.views.latency_lab.controls import experiment_form, lab_source, share_link
 from components.views.latency_lab.history import pick_store, render_current, render_history
 from components.views.latency_lab.results import render_definitions
 from components.views.latency_lab.run import run_panel
+from streamlab.take_home.latency_lab import inputs_for
 
 st.title("Latency lab")
 st.caption("Repeatable streaming vs non-streaming experiments: many trials, statistics, saved history.")
@@ -35,6 +37,7 @@ with main:
         "trial gets a fresh `StreamRecorder`. This is the code that runs.",
     )
     run_panel(config, store)
+    render_take_home("latency_lab", inputs_for(config))
     render_current(key="lab_res")
 
 with history:

@@ -5,6 +5,7 @@ from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
 from components.run.progress import lessons_run
+from components.run.take_home import render_take_home
 from components.views.takeaways import render_progress, render_quiz, run_chains, show_counts
 from streamlab.recipes.takeaways import CHAINS, count_text_chunks, message_text
 
@@ -42,6 +43,7 @@ TimedRun("takeaways", key="takeaways").panel(
     run=predict.run(lambda ctx: run_chains(ctx, question)),
     show=predict.show(show_counts),
 )
+render_take_home("takeaways", {"QUESTION": question})
 
 st.header("Your progress")
 st.caption("A lesson counts once you have pressed its Run button in this session.")

@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "streamlab.demos": 4,
     "streamlab.server": 5,  # entry points kept for their documented `python -m` commands
     "streamlab.chat_api": 5,
+    "streamlab.take_home": 5,  # copies recipes (and a lab experiment's settings) into scripts
     "components": 6,
     "lessons": 7,
     "app": 8,
