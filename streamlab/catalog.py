@@ -55,6 +55,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("fastapi", 13, "Streaming + FastAPI", "lan", "In practice"),
     Lesson("latency_lab", 14, "Latency lab", "science", "Lab"),
     Lesson("takeaways", 15, "Takeaways & quiz", "school", "Wrap-up", timed=False),
+    Lesson("agent_streaming", 16, "Streaming an agent", "smart_toy", "Agents (LangChain 1.x)"),
 )
 
 SECTIONS: dict[str, tuple[Lesson, ...]] = {}

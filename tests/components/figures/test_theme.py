@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from components.figures.agent_timeline import AGENT_KIND_COLORS, agent_timeline_figure
 from components.figures.arrival import arrival_figure
 from components.figures.counts import count_bars_figure
 from components.figures.flags import flag_chart_figure
@@ -90,6 +91,10 @@ SUMMARY = pd.DataFrame(
         "end_ms": [300.0, 310.0],
     }
 )
+AGENT = pd.DataFrame(
+    [(1.0, "updates", kind, kind, "model") for kind in AGENT_KIND_COLORS],
+    columns=["t_ms", "lane", "kind", "label", "node"],
+)
 FLAGS = pd.DataFrame(
     [(flag, "stream()", 9, 9) for flag in ("unset", "streaming=True", "streaming=False")],
     columns=["streaming=", "method", "chunks", "on_llm_new_token calls"],
@@ -128,6 +133,8 @@ FIGURES: dict[str, Callable[[], go.Figure]] = {
     "wire timeline": lambda: wire_timeline_figure(WIRE, CHAIN, 5.0),
     "wire timeline, empty": lambda: wire_timeline_figure(WIRE.iloc[:0], CHAIN.iloc[:0]),
     "timing bars": lambda: timing_bars_figure(SUMMARY),
+    "agent timeline": lambda: agent_timeline_figure(AGENT, ["updates"]),
+    "agent timeline, empty": lambda: agent_timeline_figure(AGENT.iloc[:0], []),
     "empty figure": lambda: empty_figure("Nothing yet."),
 }
 

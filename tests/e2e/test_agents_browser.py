@@ -1,0 +1,65 @@
+"""The agent lessons in chromium: their lanes grow while the agent streams, in the order the agent
+works (the tool's progress before the answer's words), and the answer is timed in three layers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import (
+    BROWSER,
+    LANGCHAIN,
+    LAYER_ROWS_JS,
+    RUN_TIMEOUT_MS,
+    SERVER,
+    assert_grows,
+    assert_layers_in_order,
+    assert_no_exception,
+    growth,
+    layer_table,
+    plotly_traces,
+    run_watching,
+    shown_chars,
+    wait_idle,
+)
+from tools.browser import lesson_url
+
+pytestmark = pytest.mark.browser
+PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}
+
+
+def open_page(page, app_url: str, path: str) -> None:
+    page.goto(lesson_url(app_url, path, **PROFILE))
+    page.locator(".st-key-check_connection").wait_for(timeout=RUN_TIMEOUT_MS)  # the sidebar is drawn
+    wait_idle(page)
+
+
+def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
+    """The three-layer table in `.st-key-<key>` once its browser row has numbers (the probe's
+    report arrives as one more rerun, possibly after the run looked finished)."""
+    page.wait_for_function(
+        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
+                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
+        arg=key,
+        timeout=RUN_TIMEOUT_MS,
+    )
+    wait_idle(page)
+    return layer_table(page, key)
+
+
+def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_three_layers(page, app_url):
+    open_page(page, app_url, "agent_streaming")
+    lanes = {mode: f".st-key-agent_lane_{mode}" for mode in ("updates", "messages", "custom", "values")}
+    seen = run_watching(page, "agent_run", {**lanes, "answer": ".st-key-agent_answer"}, grows=["answer"])
+    assert_grows(seen["messages"], what="messages lane")
+    assert_grows(seen["answer"], what="the answer's tokens")
+    assert_grows(seen["updates"], at_least=4, what="updates lane")  # model, tools, tools, model
+    assert_grows(seen["values"], at_least=4, what="values lane")
+    assert_grows(seen["custom"], at_least=3, what="custom lane")  # the tool's three reports
+    # The slow tool's progress shows while it works, before the answer's first word.
+    assert growth(seen["custom"])[0][0] < growth(seen["answer"])[0][0]
+    table = layers_with_browser_row(page, "agent_layers")
+    assert_layers_in_order(table, shown_chars(page, "agent_answer"))
+    assert table[SERVER]["updates"] == table[LANGCHAIN]["updates"], table
+    plotly_traces(page, ".st-key-agent_timeline")
+    assert_no_exception(page)
