@@ -14,10 +14,12 @@ st.caption("`invoke() → result` versus `stream() → chunk → chunk → chunk
 st.markdown(
     "Every LangChain runnable has both methods. `invoke()` hands you one finished `AIMessage`; "
     "`stream()` hands you `AIMessageChunk`s while the model is still writing. Press **Run** to send "
-    "the same prompt both ways and watch each run travel through the seed's diagram "
-    "**Input → Runnable (LLM) → Token Stream → UI / Client** (amber = busy, green = done). "
-    "**Notice** that the invoke screen stays blank until the very end, while the streamed text "
-    "starts after a fraction of that time and ends at about the same moment."
+    "the same prompt both ways, **one after the other** (first `invoke()`, then `stream()`; the "
+    "race where both leave together is the next lesson), and watch each run travel through the "
+    "seed's diagram **Input → Runnable (LLM) → Token Stream → UI / Client** (amber = busy, green = "
+    "done). **Notice** that the invoke screen stays blank until its whole answer is back, while "
+    "the streamed text starts after a fraction of that wait, and that the cards give both runs "
+    "about the same total time."
 )
 st.warning(
     "**The seed's code** builds `ChatOpenAI(streaming=True)` before calling `.stream()`. "

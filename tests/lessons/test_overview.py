@@ -17,7 +17,7 @@ from streamlab.demos.overview import STAGES, FlowTracker, arrow_chain, invoke_as
 from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.overview import invoke_result, stream_chunks
-from tests.support.apptest import FAST_PROFILE, layer_tables, open_page, texts
+from tests.support.apptest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, texts
 
 PAGE = "lessons/01_overview.py"
 TEXT = "Streams show text early."
@@ -147,6 +147,16 @@ def test_when_run_then_both_modes_flows_mental_model_metrics_and_layers_show():
     assert streamed.loc[SERVER, "updates"] == streamed.loc[LANGCHAIN, "updates"] > 20
     assert "needs a real browser tab" in page
     assert "On this page" in page
+
+
+def test_when_run_then_stream_starts_after_invoke_ended_as_the_page_says():
+    at = open_page(PAGE, profile=SMALL_PROFILE)
+    assert "one after the other" in at.markdown[0].value  # the text matches what runs
+    at.button(key="ov_run").click().run()
+    lanes = at.session_state["_layered_run_ov"]["lanes"]
+    invoked, streamed = lanes["llm.invoke()"], lanes["llm.stream()"]
+    invoke_end_ns = invoked.start_epoch_ns + invoked.received["t_ms"].max() * 1e6
+    assert invoke_end_ns <= streamed.start_epoch_ns  # sequential, not a race
 
 
 def test_when_rerun_then_both_answers_diagrams_metrics_and_layers_are_redrawn():
