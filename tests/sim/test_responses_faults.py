@@ -10,7 +10,7 @@ import pytest
 
 from streamlab.measure.server_trace import fetch_server_trace, new_trace_id
 from tests.support.openapi import assert_valid
-from tests.support.responses import FAST
+from tests.support.responses import FAST, KEY, assert_valid_events, post_events, types_of
 
 QUESTION = {"model": "sim-fast", "input": "Explain RAG"}
 
@@ -48,7 +48,7 @@ def test_http_fault_when_injected_then_sdk_raises_its_error(client, fault, error
 
 def test_rate_limit_fault_when_injected_then_retry_after_header(sim_base_url):
     body = {**QUESTION, "sim": {"fault": "429"}}
-    response = httpx.post(sim_base_url + "/responses", json=body)
+    response = httpx.post(sim_base_url + "/responses", json=body, headers=KEY)
     assert (response.status_code, response.headers["retry-after"]) == (429, "1")
 
 
@@ -66,6 +66,33 @@ def test_drop_fault_when_streaming_then_cut_after_n_deltas_and_counted(client, s
     assert stats["streams_disconnected"] == before + 1
 
 
+def test_error_fault_when_streaming_then_error_event_then_failed_response(sim_base_url):
+    events = post_events(sim_base_url, {**QUESTION, "sim": {**FAST, "fault": "error_after:3"}})
+    assert_valid_events(events)
+    deltas = [e["delta"] for e in events if e["type"] == "response.output_text.delta"]
+    assert len(deltas) == 3
+    assert types_of(events)[-2:] == ["error", "response.failed"]
+    assert events[-2]["code"] == "server_error"
+    failed = events[-1]["response"]
+    assert (failed["status"], failed["error"]["code"]) == ("failed", "server_error")
+    assert failed["output"][0]["content"][0]["text"] == "".join(deltas)  # what was sent, kept
+
+
+def test_error_fault_when_chat_openai_streams_then_raises_after_the_partial_text(make_llm):
+    llm = make_llm(use_responses_api=True, sim={"fault": "error_after:4"})
+    texts: list[str] = []
+    with pytest.raises(ValueError, match="server_error"):  # langchain-openai raises on `error`
+        for chunk in llm.stream("Explain RAG"):
+            texts.append(chunk.text)
+    assert sum(map(bool, texts)) == 4
+
+
+def test_error_fault_when_not_streamed_then_500_server_error(client):
+    with pytest.raises(openai.InternalServerError) as caught:
+        client.responses.create(**QUESTION, extra_body={"sim": {**FAST, "fault": "error_after:3"}})
+    assert_valid("ErrorResponse", caught.value.response.json())
+
+
 def test_timeout_fault_when_client_gives_up_then_sdk_timeout_and_stream_freed(
     sim_base_url, server_stats
 ):
@@ -81,7 +108,7 @@ def test_timeout_fault_when_client_gives_up_then_sdk_timeout_and_stream_freed(
 def test_client_leaving_mid_stream_when_slow_then_server_stops_sending(sim_base_url, server_stats):
     before = server_stats()
     body = {**QUESTION, "stream": True, "sim": {"ttft_ms": 0, "tokens_per_s": 20}}
-    with httpx.stream("POST", sim_base_url + "/responses", json=body) as response:
+    with httpx.stream("POST", sim_base_url + "/responses", json=body, headers=KEY) as response:
         for line in response.iter_lines():
             if "output_text.delta" in line:
                 break  # leave after the first word
@@ -128,7 +155,7 @@ def test_non_streaming_when_client_leaves_early_then_counted_abandoned(sim_base_
     before = server_stats()["abandoned"]
     body = {**QUESTION, "sim": {"ttft_ms": 2000, "tokens_per_s": 0}}
     with pytest.raises(httpx.ReadTimeout):
-        httpx.post(sim_base_url + "/responses", json=body, timeout=0.3)
+        httpx.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=0.3)
     stats = wait_for(server_stats, lambda s: s["abandoned"] > before)
     assert stats["abandoned"] == before + 1
 

@@ -11,7 +11,7 @@ import pytest
 from streamlab.sim.responses.reasoning import reasoning_model, thinking_for
 from streamlab.sim.responses.request import parse_responses_request
 from tests.support.openapi import assert_valid
-from tests.support.responses import FAST, assert_valid_events, post_events, types_of
+from tests.support.responses import FAST, KEY, assert_valid_events, post_events, types_of
 
 THINK = {"model": "sim-reasoning", "input": "Explain RAG", "reasoning": {"summary": "auto"}}
 
@@ -76,7 +76,9 @@ def arrival_ms(base_url: str, body: dict) -> dict[str, float]:
     """When the first event of each type arrived, in ms after the request was sent."""
     first: dict[str, float] = {}
     start = time.perf_counter()
-    with httpx.stream("POST", base_url + "/responses", json={**body, "stream": True}, timeout=30) as r:
+    with httpx.stream(
+        "POST", base_url + "/responses", json={**body, "stream": True}, headers=KEY, timeout=30
+    ) as r:
         for line in r.iter_lines():
             if line.startswith("data: "):
                 kind = json.loads(line[6:])["type"]
@@ -163,6 +165,6 @@ def test_max_output_tokens_when_reasoning_uses_it_up_then_incomplete_without_mes
 
 def test_encrypted_content_when_included_then_on_the_done_reasoning_item(sim_base_url):
     body = {**THINK, "include": ["reasoning.encrypted_content"], "store": False, "sim": FAST}
-    reply = httpx.post(sim_base_url + "/responses", json=body, timeout=30).json()
+    reply = httpx.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=30).json()
     assert_valid("Response", reply)
     assert reply["output"][0]["encrypted_content"].startswith("gAAAAA")

@@ -7,7 +7,7 @@ import openai
 import pytest
 
 from tests.support.openapi import assert_valid
-from tests.support.responses import FAST, WEATHER_TOOLS
+from tests.support.responses import FAST, KEY, WEATHER_TOOLS
 
 OK = {"model": "sim-fast", "input": "Explain RAG", "sim": FAST}
 CALL = {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": "{}"}
@@ -15,8 +15,8 @@ RESULT = {"type": "function_call_output", "call_id": "call_1", "output": "sunny"
 USER = {"role": "user", "content": "Weather in Paris?"}
 
 
-def post(base_url: str, body: object, **headers: str) -> httpx.Response:
-    return httpx.post(base_url + "/responses", json=body, headers=headers, timeout=10)
+def post(base_url: str, body: object) -> httpx.Response:
+    return httpx.post(base_url + "/responses", json=body, headers=KEY, timeout=10)
 
 
 @pytest.mark.parametrize(
@@ -99,9 +99,8 @@ def test_unknown_model_when_posted_then_404_model_not_found(sim_base_url):
 
 @pytest.mark.parametrize("raw", [b"{", b"[1, 2]", b'{"model": NaN}'])
 def test_body_when_not_a_json_object_then_400_invalid_json(sim_base_url, raw):
-    response = httpx.post(
-        sim_base_url + "/responses", content=raw, headers={"content-type": "application/json"}
-    )
+    headers = {**KEY, "content-type": "application/json"}
+    response = httpx.post(sim_base_url + "/responses", content=raw, headers=headers)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
 
@@ -111,6 +110,13 @@ def test_bad_key_when_posted_then_401_that_the_sdk_raises(sim_base_url):
     with pytest.raises(openai.AuthenticationError) as caught:
         client.responses.create(model="sim-fast", input="hi")
     assert_valid("ErrorResponse", caught.value.response.json())
+
+
+def test_no_key_when_posted_then_401_as_on_openai(sim_base_url):
+    response = httpx.post(sim_base_url + "/responses", json=OK)
+    assert response.status_code == 401
+    assert_valid("ErrorResponse", response.json())
+    assert "didn't provide an API key" in response.json()["error"]["message"]
 
 
 def test_bad_request_when_sent_by_the_sdk_then_bad_request_error_with_param(sim_base_url):

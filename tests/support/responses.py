@@ -16,6 +16,7 @@ from tests.support.openapi import SPEC_PATH, assert_valid
 
 __all__ = [
     "FAST",
+    "KEY",
     "WEATHER_TOOLS",
     "assert_valid_events",
     "event_schema",
@@ -26,6 +27,8 @@ __all__ = [
 
 FAST = {"ttft_ms": 0, "tokens_per_s": 0, "think_ms": 0}
 """A `sim` body for tests that check shapes, not timing."""
+KEY = {"authorization": "Bearer sk-test"}
+"""Headers with an API key: like OpenAI, the simulator answers a request without one with 401."""
 
 
 def _function(name: str, what: str) -> dict[str, Any]:
@@ -71,11 +74,9 @@ def assert_valid_events(events: list[dict[str, Any]]) -> None:
         assert_valid("ResponseStreamEvent", event)
 
 
-def post_lines(base_url: str, body: dict[str, Any], **headers: str) -> list[str]:
+def post_lines(base_url: str, body: dict[str, Any]) -> list[str]:
     """The non-empty SSE lines of one streamed `POST /responses`."""
-    with httpx.stream(
-        "POST", base_url + "/responses", json=body, headers=headers, timeout=30
-    ) as response:
+    with httpx.stream("POST", base_url + "/responses", json=body, headers=KEY, timeout=30) as response:
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("text/event-stream")
         return [line for line in response.iter_lines() if line]

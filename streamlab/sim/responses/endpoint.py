@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from streamlab.sim.body import BodyLimits, read_json_body
-from streamlab.sim.request import RequestError
-from streamlab.sim.responses.events import stream_events
+from streamlab.sim.errors import RequestError
+from streamlab.sim.responses.events import FAILURE_MESSAGE, stream_events
 from streamlab.sim.responses.objects import Status, item_object, response_object
 from streamlab.sim.responses.plan import ResponsePlan, plan_response
 from streamlab.sim.responses.request import ResponsesRequest, parse_responses_request
@@ -114,6 +114,9 @@ async def _complete(
         if plan.end and not await _sleep_while_connected(request, plan.end):
             stats.bump(abandoned=1)
             return Response(status_code=499)  # nobody is left to read it
+        if plan.fault and plan.fault.kind == "error_after":  # it failed while generating
+            failed = RequestError(500, FAILURE_MESSAGE, code="server_error", type_="server_error")
+            return JSONResponse(failed.body(), status_code=500)
         output = [item_object(plan, item, "done") for item in plan.items]
         status: Status = "incomplete" if plan.incomplete else "completed"
         response = JSONResponse(response_object(plan, status, output))
@@ -152,8 +155,9 @@ async def _sse(plan: ResponsePlan, stats: ServerStats, trace: SendTrace | None) 
             return
         start = time.perf_counter()
         drop_at = plan.fault.after if plan.fault and plan.fault.kind == "drop_after" else None
+        fail_at = plan.fault.after if plan.fault and plan.fault.kind == "error_after" else None
         deltas = 0
-        for due, event in stream_events(plan):
+        for due, event in stream_events(plan, fail_after=fail_at):
             is_delta = event["type"].endswith(".delta")
             if is_delta and deltas == drop_at:
                 if pending:

@@ -31,7 +31,8 @@ DELTA_TYPES = frozenset(
         "response.reasoning_summary_text.delta",
     }
 )
-FAILURE_MESSAGE = "The server had an error while processing your request. (simulated)"
+FAILURE_MESSAGE = "The server had an error while processing your request (simulated)."
+"""The error_after:N fault's message, the chat endpoint's too."""
 _PAD = string.ascii_letters + string.digits
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streamlab.sim.request import RequestError
+from streamlab.sim.errors import RequestError
 
 __all__ = ["ROLES", "input_text", "to_messages"]
 

@@ -13,14 +13,17 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from streamlab.sim.answers import resolve_model, schedule, tokenize
+from streamlab.sim.answers import schedule, tokenize
+from streamlab.sim.errors import RequestError
+from streamlab.sim.models import resolve_model
 from streamlab.sim.options import Fault, LatencyProfile
-from streamlab.sim.plan import CompletionPlan, ToolCallPlan, plan_completion
-from streamlab.sim.request import ChatRequest, RequestError
+from streamlab.sim.plan import ToolCallPlan, plan_completion
+from streamlab.sim.request import ChatRequest
 from streamlab.sim.responses.inputs import to_messages
 from streamlab.sim.responses.reasoning import REASONING_BASE, Thinking, thinking_for
 from streamlab.sim.responses.request import ResponsesRequest, ToolChoiceFunction
 from streamlab.sim.responses.thoughts import Situation, compose_thoughts
+from streamlab.sim.tools import argument_pieces
 
 __all__ = ["PlannedItem", "ResponsePlan", "new_id", "plan_response"]
 
@@ -122,10 +125,6 @@ def _chat_request(request: ResponsesRequest, messages: list[dict[str, Any]]) -> 
     return ChatRequest.model_validate(body)
 
 
-def _tool_calls(completion: CompletionPlan) -> list[ToolCallPlan]:
-    return [completion.tool_call] if completion.tool_call else []
-
-
 def _situation(
     request: ResponsesRequest, messages: list[dict[str, Any]], calls: list[ToolCallPlan]
 ) -> Situation:
@@ -148,14 +147,14 @@ def plan_response(request: ResponsesRequest) -> ResponsePlan:
     messages = to_messages(request.input, request.instructions)
     completion = plan_completion(_chat_request(request, messages))
     profile, thinking = completion.profile, thinking_for(request)
-    calls = _tool_calls(completion)[: request.max_tool_calls]
+    calls = completion.tool_calls[: request.max_tool_calls]
     thoughts: list[tuple[str, ...]] = []
     if thinking is not None:
         situation = _situation(request, messages, calls)
         texts = compose_thoughts(situation, parts=thinking.summary_parts, seed=profile.seed)
         thoughts = [tuple(tokenize(text)) for text in texts]
     reasoning_tokens = sum(map(len, thoughts)) * (thinking.tokens_per_summary_token if thinking else 0)
-    planned = [tuple(tokenize(c.arguments)) for c in calls] or [tuple(completion.pieces)]
+    planned = [tuple(argument_pieces(c.arguments)) for c in calls] or [tuple(completion.pieces)]
     budget = None if request.max_output_tokens is None else request.max_output_tokens - reasoning_tokens
     answers, cut = _within(planned, budget)
     summary = thoughts if thinking is not None and thinking.summary else []

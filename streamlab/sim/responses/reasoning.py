@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from streamlab.sim.answers import ModelSpec, resolve_model
-from streamlab.sim.request import RequestError
+from streamlab.sim.errors import RequestError
+from streamlab.sim.models import ModelSpec, resolve_model
 
 if TYPE_CHECKING:
     from streamlab.sim.responses.request import ResponsesRequest

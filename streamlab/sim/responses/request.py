@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from streamlab.sim.errors import RequestError
 from streamlab.sim.options import SimOptions
-from streamlab.sim.request import MAX_DEPTH, RequestError, _check_schema, _check_shape, _param
+from streamlab.sim.request import MAX_DEPTH, _check_shape, _param
 from streamlab.sim.responses.reasoning import check_model
+from streamlab.sim.validation import check_schema
 
 __all__ = [
     "FunctionTool",
@@ -244,7 +246,7 @@ def _check_tools(request: ResponsesRequest) -> None:
         except ValidationError as exc:
             raise _refusal({"tools": request.tools}, exc, prefix=("tools", i)) from exc
         if function.parameters is not None:
-            _check_schema(function.parameters, f"tools[{i}].parameters", f"function '{function.name}'")
+            check_schema(function.parameters, f"tools[{i}].parameters", f"function '{function.name}'")
         names.append(function.name)
     choice = request.tool_choice
     if choice == "required" and not names:
@@ -256,4 +258,4 @@ def _check_tools(request: ResponsesRequest) -> None:
         raise RequestError(400, message, code="invalid_value", param="tool_choice")
     fmt = request.text.format if request.text else None
     if fmt is not None and fmt.schema_ is not None:
-        _check_schema(fmt.schema_, "text.format.schema", "text.format")
+        check_schema(fmt.schema_, "text.format.schema", "text.format")
