@@ -14,7 +14,7 @@ from tests.support.apptest import open_page
     [
         ("overview", (None, "why_streaming")),
         ("parallel", ("sequence", "astream_events")),
-        ("takeaways", ("latency_lab", None)),
+        (LESSONS[-1].id, (LESSONS[-2].id, None)),
     ],
 )
 def test_neighbours_follow_the_catalog(given, expected):
@@ -41,7 +41,7 @@ def test_neighbours_when_walked_from_the_first_lesson_then_visit_every_lesson_on
                 ("Next: RunnableParallel", "parallel"),
             ],
         ),
-        ("lessons/15_takeaways.py", [("Previous: Latency lab", "latency_lab")]),
+        (LESSONS[-1].file, [(f"Previous: {LESSONS[-2].title}", LESSONS[-2].id)]),
     ],
 )
 def test_lesson_page_when_drawn_then_it_ends_with_links_to_its_neighbours(page, expected):
