@@ -13,6 +13,7 @@ from typing import Literal
 import streamlit as st
 from pydantic import SecretStr
 
+from components.presenter import apply_presenter_mode, presenter_toggle
 from components.servers import embedded_server
 from streamlab.client.presets import parse_profile_params, to_profile_params
 from streamlab.client.providers import (
@@ -204,6 +205,7 @@ def render_provider_sidebar() -> ProviderConfig:
     """Draw the provider settings and return (and store) the resulting config."""
     _apply_url_preset()
     with st.sidebar:
+        presenter_toggle(link_params())
         st.header("Model provider")
         for problem in st.session_state.get("_preset_problems", []):
             # The value came from a link: plain text, so no image, link or HTML can render from it.
@@ -219,6 +221,7 @@ def render_provider_sidebar() -> ProviderConfig:
             status = check_connection(config)
             (st.success if status.ok else st.error)(status.message)
     st.session_state["provider_config"] = config
+    apply_presenter_mode()
     return config
 
 

@@ -27,6 +27,8 @@ __all__ = [
     "NEUTRAL",
     "PALETTE",
     "PARTIAL",
+    "PRESENTER_FONT_SIZE",
+    "PRESENTER_TEMPLATE",
     "RUN_TYPE_COLORS",
     "STATUS_COLORS",
     "STATUS_PATTERNS",
@@ -35,6 +37,7 @@ __all__ = [
     "TEMPLATE_NAME",
     "VERDICT_COLORS",
     "empty_figure",
+    "for_presenter",
     "hover_text",
     "new_figure",
     "theme_colors",
@@ -105,6 +108,33 @@ TEMPLATE = go.layout.Template(
     }
 )
 pio.templates[TEMPLATE_NAME] = TEMPLATE  # registered once, when the first chart module imports this
+
+# Presenter mode (components/presenter.py) sets body text at 20 px: chart text follows, at the
+# same steps around it as the normal template's (ticks and annotations one smaller, titles two up).
+PRESENTER_FONT_SIZE = 20
+PRESENTER_TEMPLATE = go.layout.Template(TEMPLATE)
+PRESENTER_TEMPLATE.layout.update(
+    font={"size": PRESENTER_FONT_SIZE},
+    title={"font": {"size": PRESENTER_FONT_SIZE + 2}},
+    xaxis={
+        "tickfont": {"size": PRESENTER_FONT_SIZE - 1},
+        "title": {"font": {"size": PRESENTER_FONT_SIZE}},
+    },
+    yaxis={
+        "tickfont": {"size": PRESENTER_FONT_SIZE - 1},
+        "title": {"font": {"size": PRESENTER_FONT_SIZE}},
+    },
+    hoverlabel={"font": {"size": PRESENTER_FONT_SIZE}},
+    annotationdefaults={"font": {"size": PRESENTER_FONT_SIZE - 1}},
+)
+
+
+def for_presenter(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` drawn with the presenter template (larger text, same colours and layout)."""
+    copy = go.Figure(fig)
+    copy.update_layout(template=PRESENTER_TEMPLATE)
+    return copy
+
 
 _HOVER_CHARS = 80
 
