@@ -19,8 +19,10 @@ st.markdown(
 )
 st.warning(
     "**The seed says** `LLM generates → token → token → token → done`. **Actually** the stream is "
-    "`''` (role) → text chunks → `''` with `finish_reason` → `''` with `usage_metadata` (with "
-    "`stream_usage=True`) → `''` with `chunk_position='last'`: chunk count ≠ token count."
+    "`''` (role) → text chunks → `''` with `finish_reason` → `''` with `usage_metadata` → `''` "
+    "with `chunk_position='last'`: chunk count ≠ token count. The usage chunk comes only with "
+    "`stream_usage=True`: for any `base_url` but OpenAI's, `ChatOpenAI` leaves it off and "
+    "`usage_metadata` is `None` while streaming (compared live under the run)."
 )
 question = st.text_input("Question", "Explain streaming", key="int_question")
 max_tokens = st.slider("max_tokens (keeps the tables short)", 1, 60, 12, key="int_max_tokens")

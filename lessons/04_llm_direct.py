@@ -54,11 +54,16 @@ st.warning(
     "**The seed says** `llm = ChatOpenAI(streaming=True)` and lists *Forgetting `streaming=True`* as a "
     "common mistake. **Actually** `ChatOpenAI().stream()` streams with the flag unset. The flag changes "
     "two things: `streaming=True` makes `.invoke()` use the streaming API too (so a callback handler "
-    "receives `on_llm_new_token`), and an explicit `streaming=False` makes `.stream()` yield one chunk."
+    "receives `on_llm_new_token`), and an explicit `streaming=False` makes `.stream()` fall back to "
+    "`invoke()`: it yields one `AIMessage` (not even an `AIMessageChunk`) with the whole answer. "
+    "`disable_streaming=True` does the same."
 )
 st.markdown(
     "Each row builds `ChatOpenAI(**flag)` (short answers: `max_tokens=12`) and runs one of these. "
-    "**Notice** the `unset` rows: they stream exactly like `streaming=True`, except for `invoke()`."
+    "**Notice** the `unset` rows: they stream exactly like `streaming=True`, except for `invoke()`. "
+    "Every model in this lab is also built with `stream_usage=True`, so each stream ends with a "
+    "chunk carrying `usage_metadata`: with a custom `base_url`, `ChatOpenAI` leaves it off and "
+    "`usage_metadata` stays `None` while streaming."
 )
 show_source(TokenCounter, stream_counting, astream_counting, invoke_counting)
 predict = PredictThenRun("llm_direct", PREDICTIONS["llm_direct"], key="direct_table")

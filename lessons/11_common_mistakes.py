@@ -17,8 +17,9 @@ st.markdown(
 )
 st.warning(
     '**The seed says** "Forgetting `streaming=True`" is a mistake. **Actually** `.stream()` '
-    "streams with the flag left unset; only an explicit `streaming=False` turns it off "
-    "(one chunk). `streaming=True` makes `.invoke()` stream under the hood. See the last tab."
+    "streams with the flag left unset; only an explicit `streaming=False` (or "
+    "`disable_streaming=True`) turns it off: `.stream()` then yields one `AIMessage`. "
+    "`streaming=True` makes `.invoke()` stream under the hood. See the last tab."
 )
 st.info(
     "**Not in the seed:** one plain function after the model silently kills the stream, and a "

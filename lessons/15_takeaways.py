@@ -15,9 +15,13 @@ st.markdown(
     """
 - **`stream()` instead of `invoke()`**: same call, but the answer arrives as `AIMessageChunk`s you
   can show at once. Chunks are not tokens: the stream opens and closes with empty chunks.
-- **Nothing to switch on.** `.stream()` streams with `streaming` unset; only `streaming=False` stops it.
-- **Every step after the model must pass chunks on.** Parsers and generator functions do; one plain
-  function turns the chain's stream into one chunk at the end. A prompt before the model does no harm.
+- **Nothing to switch on.** `.stream()` streams with `streaming` unset; only `streaming=False` (or
+  `disable_streaming=True`) stops it, and then `.stream()` yields one `AIMessage`.
+- **Every step after the model must pass chunks on.** Parsers and `RunnableGenerator` do (a generator
+  function piped in bare becomes one); one plain function, or a generator inside `RunnableLambda`,
+  turns the chain's stream into chunks at the end. A prompt before the model does no harm.
+- **Token usage while streaming needs `stream_usage=True`** with any `base_url` but OpenAI's own:
+  without it `usage_metadata` is `None` (and the stream has one chunk fewer).
 - **Parallel branches stream side by side**, as one-key dicts such as `{'short': chunk}`.
 - **`astream_events(version="v2")`** shows every step; a chat model's tokens are `on_chat_model_stream`.
 - **Async code needs async streams**: `async for` over `.astream()`; a sync `.stream()` inside

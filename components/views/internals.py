@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessageChunk
 
 from components.code_panel import show_source
 from components.figures.arrival import render_arrival
-from components.run.live_output import render_text_stream
+from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
 from streamlab.demos import internals as ci
@@ -36,6 +36,7 @@ __all__ = [
     "show_inspection",
     "show_wire",
     "to_wire_row",
+    "usage_table",
     "wire_note",
 ]
 
@@ -107,7 +108,40 @@ def run_inspection(ctx: RunContext, question: str, max_tokens: int) -> Saved:
     sums = list(r.running_sums(chunks))
     server = next((s for s in ctx.lanes[LANE].summary() if s["layer"] == SERVER), None)
     result = ci.inspect_run(chunks, sums, recorder, tap) if chunks else None
-    return {LANE: live, "result": result, "server": server}
+    usage = _usage_both_ways(ctx, question, max_tokens, chunks, sums) if chunks else None
+    return {LANE: live, "result": result, "server": server, "usage": usage}
+
+
+def _usage_both_ways(
+    ctx: RunContext,
+    question: str,
+    max_tokens: int,
+    chunks: list[AIMessageChunk],
+    sums: list[AIMessageChunk],
+) -> pd.DataFrame | None:
+    """This run (stream_usage=True) next to the same question streamed without it (untimed)."""
+    try:
+        plain = list(r.stream_without_usage(ctx.model(max_tokens=max_tokens), question))
+    except Exception as exc:  # the main run stands on its own: just say why this row is missing
+        render_run_error(exc, partial=False)
+        return None
+    plain_sum = list(r.running_sums(plain))[-1] if plain else None
+    return usage_table(
+        len(chunks), sums[-1].usage_metadata, len(plain), plain_sum and plain_sum.usage_metadata
+    )
+
+
+def usage_table(
+    with_chunks: int, with_usage: object, without_chunks: int, without_usage: object
+) -> pd.DataFrame:
+    """Chunks and the summed `usage_metadata`, with and without `stream_usage=True`."""
+    return pd.DataFrame(
+        {
+            "stream_usage": ["True (this lab)", "unset (ChatOpenAI(base_url=...) default)"],
+            "chunks": [with_chunks, without_chunks],
+            "usage_metadata of the sum": [str(with_usage), str(without_usage)],
+        }
+    )
 
 
 def inspected(saved: Saved) -> bool:
@@ -149,6 +183,17 @@ def show_inspection(saved: Saved) -> None:
     )
     render_arrival(result.arrival, key="int_arrival")
     st.caption("Each chunk is yielded the moment its line arrives: the two lines overlap.")
+    if (usage := saved.get("usage")) is not None:
+        st.subheader("Token usage while streaming needs `stream_usage=True`")
+        st.markdown(
+            "`langchain-openai` asks for usage in a stream only for OpenAI's own URL. With a custom "
+            "`base_url` (a local server, a proxy, this simulator) it is off: no usage chunk, and "
+            "`usage_metadata` is `None`. This lab passes `stream_usage=True` everywhere, so every "
+            "chunk count in it includes that chunk. **Notice** the same question, streamed both ways:"
+        )
+        show_source(r.stream_without_usage)
+        wide = {"usage_metadata of the sum": st.column_config.TextColumn(width="large")}
+        st.dataframe(usage, hide_index=True, column_config=wide, key="int_usage_table")
     st.subheader("What `+` does with messages and chunks")
     show_source(r.add_chunks, r.add_chunk_to_message, r.add_message_to_chunk)
     st.caption(

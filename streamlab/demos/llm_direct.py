@@ -2,7 +2,8 @@
 
 The seed treats `ChatOpenAI(streaming=True)` as the switch that makes `.stream()` work. Measuring
 every combination shows what the flag really controls: `.stream()` streams without it, an explicit
-`streaming=False` turns streaming off, and `streaming=True` makes `.invoke()` stream too
+`streaming=False` (or `disable_streaming=True`) turns streaming off: `.stream()` then yields one
+`AIMessage`. And `streaming=True` makes `.invoke()` stream too
 (visible as `on_llm_new_token` callbacks).
 """
 
@@ -28,6 +29,7 @@ FLAGS: dict[str, dict[str, bool]] = {
     "unset": {},
     "streaming=True": {"streaming": True},
     "streaming=False": {"streaming": False},
+    "disable_streaming=True": {"disable_streaming": True},  # also turns .stream() into one message
 }
 Counting = Callable[[ChatOpenAI, str], tuple[Sequence[BaseMessage], int]]
 
@@ -66,7 +68,7 @@ class FlagRow:
             return "one message, no token callbacks: the request did not stream"
         if self.content_chunks > 1:
             return f"streams: {self.content_chunks} chunks with text"
-        return "does not stream: the whole answer in one chunk"
+        return "does not stream: one message with the whole answer"
 
 
 def measure_flags(

@@ -47,7 +47,8 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         2,
         "A plain function needs its whole input, so the chain gathers the model's stream first: "
-        "one chunk at the end. A generator function (or `StrOutputParser()`) keeps it streaming.",
+        "one chunk at the end. `StrOutputParser()`, or a generator function piped in bare or "
+        "wrapped in `RunnableGenerator` (not `RunnableLambda`), keeps it streaming.",
         "common_mistakes",
     ),
     Question(

@@ -15,7 +15,7 @@ from typing import Any
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.prompts import ChatPromptTemplate
-from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator, RunnableLambda
 from langchain_openai import ChatOpenAI
 
 from streamlab.client.providers import ProviderConfig, build_chat_model
@@ -50,13 +50,16 @@ def build_shout_lambda() -> Runnable[str, str]:
     return RunnableLambda(lambda text: " ".join(slow_upper(w) for w in text.split()))
 
 
-def shout_words(text: str) -> Iterator[str]:
-    for word in text.split():
-        yield slow_upper(word) + " "  # each word leaves as soon as it is done
+def shout_words(texts: Iterator[str]) -> Iterator[str]:
+    for text in texts:  # the input as a stream of pieces (here one piece: your question)
+        for word in text.split():
+            yield slow_upper(word) + " "  # each word leaves as soon as it is done
 
 
 def build_shout_generator() -> Runnable[str, str]:
-    return RunnableLambda(shout_words)
+    # Not RunnableLambda(shout_words): that waits for its whole input, so after a model it
+    # would start only once the model had finished.
+    return RunnableGenerator(shout_words)
 
 
 # --- one plain step after the model ------------------------------------------------------------

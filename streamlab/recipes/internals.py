@@ -20,6 +20,12 @@ def stream_chunks(llm: ChatOpenAI, question: str) -> Iterator[AIMessageChunk]:
     return llm.stream(question)
 
 
+def stream_without_usage(llm: ChatOpenAI, question: str) -> Iterator[AIMessageChunk]:
+    # What ChatOpenAI(base_url=...) does unless told otherwise: stream_usage is on only for
+    # OpenAI's own URL, so no usage chunk comes and usage_metadata stays None.
+    return llm.stream(question, stream_usage=False)
+
+
 def running_sums(chunks: Iterable[AIMessageChunk]) -> Iterator[AIMessageChunk]:
     # chunk + chunk merges content, metadata and usage into a new, longer chunk.
     total = None

@@ -85,6 +85,35 @@ def test_lambda_yields_one_chunk_at_the_end_and_generator_yields_one_per_word():
     assert gen[0][1] < lam[0][1] / 2  # the first word leaves long before the end
 
 
+def _slow_words(_: object) -> object:
+    for word in "one two three four five".split():
+        time.sleep(0.04)  # a stream that takes 200 ms, like a model's
+        yield word + " "
+
+
+def _upper_all(text: str) -> object:
+    for word in text.split():
+        yield word.upper() + " "
+
+
+@pytest.mark.parametrize(
+    "step, streams",
+    [
+        (mistakes.build_shout_generator(), True),  # the page's fix: RunnableGenerator
+        (mistakes.shout_words, True),  # a bare generator function, coerced to RunnableGenerator
+        (RunnableLambda(_upper_all), False),  # a generator inside RunnableLambda: waits for all
+    ],
+    ids=["RunnableGenerator", "bare generator", "RunnableLambda(generator)"],
+)
+def test_claim_after_a_stream_only_runnable_generator_or_a_bare_generator_keeps_streaming(step, streams):
+    chain = RunnableLambda(lambda x: x) | RunnableGenerator(_slow_words) | step
+    timed = _timed(chain.stream("go"))
+    assert "".join(c for c, _ in timed).split() == ["ONE", "TWO", "THREE", "FOUR", "FIVE"]
+    assert len(timed) == 5  # several chunks either way: only *when* they come differs
+    first_s = timed[0][1]
+    assert (first_s < 0.15) is streams  # the source needs 0.2 s to finish
+
+
 # --- one plain step after the model
 
 

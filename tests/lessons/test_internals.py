@@ -262,6 +262,27 @@ def test_when_run_then_chunks_sse_lines_merges_and_layers_show_one_request():
     assert charts == ["int_layers_chart", "int_arrival"]
 
 
+def test_claim_without_stream_usage_a_custom_base_url_streams_no_usage(make_llm):
+    llm = make_llm(sim={"text": TEXT})  # built with stream_usage=True, as everywhere in the lab
+    with_usage = list(r.running_sums(r.stream_chunks(llm, "q")))[-1]
+    without = list(r.stream_without_usage(llm, "q"))
+    assert with_usage.usage_metadata is not None and with_usage.usage_metadata["output_tokens"] == 5
+    assert list(r.running_sums(without))[-1].usage_metadata is None
+    assert all(chunk.usage_metadata is None for chunk in without)
+    plain = ChatOpenAI(model="sim-fast", base_url=llm.openai_api_base, api_key="x")
+    assert plain.stream_usage is None  # ChatOpenAI(base_url=...) leaves it off by default
+
+
+def test_when_run_then_the_page_compares_usage_with_and_without_stream_usage():
+    at = _run(12)
+    usage = _table(at, "usage_metadata of the sum").set_index("stream_usage")
+    with_it, without = usage.loc["True (this lab)"], usage.iloc[1]
+    assert with_it["chunks"] == without["chunks"] + 1 == 16  # the usage chunk is the difference
+    assert "'output_tokens': 12" in with_it["usage_metadata of the sum"]
+    assert without["usage_metadata of the sum"] == "None"
+    assert "def stream_without_usage" in texts(at)
+
+
 def test_when_rerun_then_the_answer_metrics_tables_and_layers_are_redrawn():
     at = _run(60, sim_text=ANSWER)
     at.run()  # e.g. the browser's report

@@ -8,9 +8,13 @@ AppTest runs no JavaScript, so the browser layer stays empty here; the browser t
 from __future__ import annotations
 
 import asyncio
+import functools
+import operator
 
 import pandas as pd
 import pytest
+from langchain_core.messages import AIMessage
+from langchain_openai import ChatOpenAI
 
 from components.figures.flags import flag_chart_figure
 from streamlab.client.providers import build_chat_model, embedded_config
@@ -46,11 +50,31 @@ def test_when_flag_unset_then_stream_still_streams(table):
     assert row.meaning == "streams: 5 chunks with text"
 
 
-def test_when_flag_false_then_stream_yields_one_chunk(table):
+@pytest.mark.parametrize("flag", ["streaming=False", "disable_streaming=True"])
+def test_when_streaming_is_turned_off_then_stream_yields_one_message(table, flag):
     for method in ("stream()", "astream()"):
-        row = table["streaming=False", method]
+        row = table[flag, method]
         assert (row.chunks, row.content_chunks, row.callback_tokens) == (1, 1, 0)
-        assert row.meaning == "does not stream: the whole answer in one chunk"
+        assert row.meaning == "does not stream: one message with the whole answer"
+
+
+@pytest.mark.parametrize("flag", [{"streaming": False}, {"disable_streaming": True}])
+def test_claim_streaming_off_makes_stream_yield_one_ai_message_not_a_chunk(make_llm, flag):
+    (only,) = list(make_llm(sim={"text": ANSWER}, **flag).stream(QUESTION))
+    assert type(only) is AIMessage and only.text == ANSWER
+
+
+@pytest.mark.parametrize(
+    "stream_usage, usage", [(None, None), (True, {"output_tokens": 5})], ids=["unset", "True"]
+)
+def test_claim_with_a_custom_base_url_usage_needs_stream_usage(sim_base_url, stream_usage, usage):
+    options = {} if stream_usage is None else {"stream_usage": stream_usage}
+    llm = ChatOpenAI(model="sim-fast", base_url=sim_base_url, api_key="x", **options)
+    chunks = list(llm.stream(QUESTION, extra_body={"sim": {"text": ANSWER}}))
+    total = functools.reduce(operator.add, chunks)
+    got = total.usage_metadata and {"output_tokens": total.usage_metadata["output_tokens"]}
+    assert got == usage
+    assert ChatOpenAI(api_key="x").stream_usage is True  # on by default only for OpenAI's own URL
 
 
 def test_when_flag_true_then_invoke_streams_under_the_hood(table):
@@ -97,9 +121,9 @@ def test_flag_table_frame_and_chart(table):
     assert list(frame.columns) == [
         "streaming=", "method", "chunks", "with text", "on_llm_new_token calls", "what it means",
     ]  # fmt: skip
-    assert len(frame) == 9
+    assert len(frame) == 12
     fig = flag_chart_figure(frame)
-    assert len(fig.data) == 6  # 3 flags × 2 panels
+    assert len(fig.data) == 8  # 4 flags × 2 panels
     unset_chunks = next(t for t in fig.data if t.name == "unset" and t.xaxis == "x")
     assert list(unset_chunks.x) == ["stream()", "astream()", "invoke()"]
     assert list(unset_chunks.y) == [9, 9, 1]
@@ -181,9 +205,10 @@ def test_when_truth_table_runs_then_it_shows_what_the_streaming_flag_changes():
     at.button(key="direct_table_run").click().run()
     assert not at.exception
     table = at.dataframe[0].value.set_index(["streaming=", "method"])
-    assert len(table) == 9
+    assert len(table) == 12
     assert table.loc[("unset", "stream()"), "chunks"] > 3  # streams without streaming=True
     assert table.loc[("streaming=False", "stream()"), "chunks"] == 1
+    assert table.loc[("disable_streaming=True", "stream()"), "chunks"] == 1
     assert table.loc[("streaming=True", "invoke()"), "on_llm_new_token calls"] > 0
     assert table.loc[("unset", "invoke()"), "on_llm_new_token calls"] == 0
     for flag in ("unset", "streaming=True", "streaming=False"):

@@ -36,13 +36,19 @@ def demo_lambda(question: str) -> None:
     st.markdown(
         "A prompt template has nothing to stream: `.stream()` gives one finished `ChatPromptValue`. "
         "A plain function returns once, so its runnable yields one chunk, at the end. A generator "
-        "yields while it works. Both sides shout your question's words, 30 ms of work per word. "
-        "**Notice** the chart: one step at the end vs a staircase."
+        "in `RunnableGenerator` (or piped bare: `chain | generator`) yields while it works and "
+        "takes its input as a stream too. Not `RunnableLambda(generator)`: that one first waits "
+        "for its whole input, which after a model means the whole answer. Both sides shout your "
+        "question's words, 30 ms of work per word. **Notice** the chart: one step at the end vs "
+        "a staircase."
     )
     render_sources(
         [m.build_prompt, m.build_shout_lambda],
         [m.shout_words, m.build_shout_generator],
-        ("Both run on your question's words.", "Same work, written as a generator."),
+        (
+            "Both run on your question's words.",
+            "Same work, as a generator in `RunnableGenerator`.",
+        ),
     )
 
     def wrong(side: SideRun) -> Side:
@@ -78,7 +84,9 @@ def demo_plain_step(question: str) -> None:
         "One plain function after the model and the whole chain yields **one** chunk at the end: "
         "the function wants the complete message, so LangChain gathers the stream first. A "
         "generator function that takes the chunks keeps the chain streaming, as `StrOutputParser` "
-        "does. **Notice** the chunk counts and first-text times."
+        "does, when it is piped bare (`llm | to_text_stream` becomes a `RunnableGenerator`) or "
+        "wrapped in `RunnableGenerator`; wrapped in `RunnableLambda` it would wait for the whole "
+        "message too. **Notice** the chunk counts and first-text times."
     )
     render_sources(
         [m.to_text, m.build_with_plain_step],
@@ -172,7 +180,7 @@ def demo_streaming_flag(question: str) -> None:
     st.markdown(
         'The seed\'s first mistake is "Forgetting `streaming=True`". Measured: with the flag '
         "**unset**, `.stream()` streams; the real mistake is an explicit `streaming=False` (or "
-        "`disable_streaming=True`), which turns `.stream()` into one message at the end."
+        "`disable_streaming=True`), which turns `.stream()` into one `AIMessage` at the end."
     )
     render_sources(
         [m.build_llm_streaming_off, m.stream_answer],
