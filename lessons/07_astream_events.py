@@ -28,7 +28,9 @@ st.warning(
     "a chat model such as ChatOpenAI emits `on_chat_model_start/stream/end` (`on_llm_*` is for "
     'completion-style LLMs), so `include_types=["llm"]` matches nothing here; and v1 is deprecated '
     "(it warns). v1 and v2 give the same event names in the same order for this chain, but only v2 "
-    "fills `parent_ids`. Run both, or press *Check the seed's claims* below."
+    "fills `parent_ids`, and the model's end event differs: `on_chat_model_end` carries the "
+    "`AIMessageChunk` in v2, an LLMResult-like dict (`generations`, `llm_output`) in v1. Run both, "
+    "or press *Check the seed's claims* below."
 )
 
 question = st.text_input("Question", "Explain streaming", key="ev_question")

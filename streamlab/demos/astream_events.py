@@ -20,6 +20,7 @@ __all__ = [
     "ClaimCheck",
     "capture_claim_runs",
     "describe",
+    "end_output",
     "event_names",
     "filter_options",
     "filter_rows",
@@ -93,12 +94,24 @@ def seed_claims(runs: dict[str, CapturedEvents]) -> list[ClaimCheck]:
         ClaimCheck("v1 vs v2", "(not mentioned)",
                    f"same {len(v1.events)} event names in the same order: "
                    f"{event_names(v1) == event_names(v2)}; events with parent_ids: "
-                   f"v1 {with_parents['v1']}, v2 {with_parents['v2']}", None),
+                   f"v1 {with_parents['v1']}, v2 {with_parents['v2']}; on_chat_model_end output: "
+                   f"v1 {end_output(v1)}, v2 {end_output(v2)}", None),
         ClaimCheck("Several filters", "(not mentioned)",
                    f'types=["prompt"] → {len(runs["prompt"].events)}, names=["RunnableLambda"] → '
                    f'{len(runs["lambda"].events)}, both → {len(both.events)} events '
                    f"(OR: {set(_run_keys(both)) == union})", None),
     ]  # fmt: skip
+
+
+def end_output(captured: CapturedEvents) -> str:
+    """What the chat model's end event carries as `data["output"]`: a message, or v1's dict."""
+    for timed in captured.events:
+        if timed.event["event"] == "on_chat_model_end":
+            output = timed.event["data"].get("output")
+            if isinstance(output, dict):
+                return f"a dict ({', '.join(sorted(output))})"
+            return type(output).__name__
+    return "no on_chat_model_end event"
 
 
 _VERDICTS = {True: "holds", False: "wrong or dated", None: "not in the seed"}

@@ -7,10 +7,12 @@ import json
 
 import pandas as pd
 import pytest
+from langchain_core.messages import AIMessageChunk
 
 from streamlab.demos.astream_events import (
     capture_claim_runs,
     describe,
+    end_output,
     event_names,
     filter_options,
     filter_rows,
@@ -74,6 +76,17 @@ async def test_v1_and_v2_same_names_same_order_but_parent_ids_only_in_v2(chain):
     assert all(t.event["parent_ids"] for t in v2.events if t.event["name"] != "RunnableSequence")
 
 
+async def test_claim_v1_and_v2_differ_in_the_chat_models_end_output(chain):
+    v1 = await collect_events(chain, QUESTION, version="v1")
+    v2 = await collect_events(chain, QUESTION, version="v2")
+    (ended_v1,) = [t.event for t in v1.events if t.event["event"] == "on_chat_model_end"]
+    (ended_v2,) = [t.event for t in v2.events if t.event["event"] == "on_chat_model_end"]
+    assert isinstance(ended_v2["data"]["output"], AIMessageChunk)
+    assert isinstance(ended_v1["data"]["output"], dict) and "generations" in ended_v1["data"]["output"]
+    assert end_output(v1) == "a dict (generations, llm_output, run, type)"
+    assert end_output(v2) == "AIMessageChunk"
+
+
 async def test_include_types_llm_matches_nothing_for_a_chat_model(chain):
     llm_only = await collect_events(chain, QUESTION, include_types=["llm"])
     chat_only = await collect_events(chain, QUESTION, include_types=["chat_model"])
@@ -129,6 +142,8 @@ async def test_seed_claims_when_real_captures_then_seed_is_wrong_on_three(chain)
     assert 'include_types=["llm"] → 0 events' in checks[1].observed
     assert "deprecated" in checks[2].observed
     assert "same order: True" in checks[3].observed and "v1 0," in checks[3].observed
+    assert "on_chat_model_end output: v1 a dict (generations" in checks[3].observed
+    assert checks[3].observed.endswith("v2 AIMessageChunk")
     assert "both → 5 events (OR: True)" in checks[4].observed
     table = to_claims_table(checks)
     assert list(table["verdict"]) == ["wrong or dated"] * 3 + ["not in the seed"] * 2
