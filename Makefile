@@ -1,17 +1,34 @@
 # Two commands do it all on a fresh machine:
 #   make run    install the app's dependencies and start it (embedded simulator, no API key)
+#               on http://127.0.0.1:8501; for a room: make run ADDRESS=0.0.0.0 PORT=8501
 #   make test   install test dependencies (and Debian's chromium if missing) and run every test
 # For the inner loop: make test-fast (everything but the browser tests), make lint.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Where the app listens. Loopback by default; ADDRESS=0.0.0.0 serves everyone who can reach this
+# machine (a workshop room). The embedded simulator and lesson servers stay on 127.0.0.1 either way.
+ADDRESS ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-fast lint browser bench
 
+# Serving a room: the terminal says so, names this machine's addresses, and Streamlit is told the
+# address to print (else it asks checkip.amazonaws.com for it: the app fetches nothing online).
+IPV4 = $(foreach a,$(shell hostname -I 2>/dev/null),$(if $(findstring :,$(a)),,$(a)))
+ROOM_HOST = $(if $(filter 127.% localhost ::1,$(ADDRESS)),,$(firstword $(IPV4)))
+
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+	@case "$(ADDRESS)" in 127.*|localhost|::1) ;; *) \
+	  echo "WARNING: serving the app on $(ADDRESS), port $(PORT): anyone who can reach this machine can use it."; \
+	  echo "  Share http://$(or $(ROOM_HOST),<this machine's address>):$(PORT)/ (preset links too: add ?ttft=...)."; \
+	  echo "  Every session that picks OpenAI uses OPENAI_API_KEY from this machine's environment or secrets;"; \
+	  echo "  keys typed into the sidebar stay in the browser session that typed them."; \
+	  echo "  The embedded simulator and lesson servers stay on 127.0.0.1."; \
+	esac
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	  $(if $(ROOM_HOST),--browser.serverAddress $(ROOM_HOST))
 
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
 JOBS ?= 3
