@@ -56,6 +56,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("latency_lab", 14, "Latency lab", "science", "Lab"),
     Lesson("takeaways", 15, "Takeaways & quiz", "school", "Wrap-up", timed=False),
     Lesson("agent_streaming", 16, "Streaming an agent", "smart_toy", "Agents (LangChain 1.x)"),
+    Lesson("agent_events", 17, "Event streaming v3", "dynamic_feed", "Agents (LangChain 1.x)"),
 )
 
 SECTIONS: dict[str, tuple[Lesson, ...]] = {}

@@ -38,14 +38,14 @@ LANE_HINTS = {
     "custom": "whatever the tools wrote with get_stream_writer()",
     "values": "the whole state after each step",
 }
-TEXT_KINDS = ("answer token", "reasoning token")
 
 
 class LaneBoard:
     """One bordered column per lane (`<key>_<lane>`), filled as events arrive.
 
-    Steps, progress and state are lines (`t ms  label`); a lane in `text_keys` also gets its
-    answer text, in a container keyed `text_keys[lane]`, made before the first token arrives.
+    Steps, progress and state are lines (`t ms  label`). A lane in `texts` also draws the text of
+    the kinds it lists (`{"answer token": "agent_answer"}`), each in a container with that key,
+    made before the first token arrives, under the lines.
     """
 
     def __init__(
@@ -54,36 +54,41 @@ class LaneBoard:
         *,
         key: str,
         hints: Mapping[str, str],
-        text_keys: Mapping[str, str] | None = None,
+        texts: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.lines: dict[str, list[str]] = {lane: [] for lane in lanes}
-        self.texts: dict[str, str] = dict.fromkeys(lanes, "")
+        self.texts: dict[tuple[str, str], str] = {}
         self.line_slots: dict[str, DeltaGenerator] = {}
-        self.text_slots: dict[str, DeltaGenerator] = {}
+        self.text_slots: dict[tuple[str, str], DeltaGenerator] = {}
         for lane, column in zip(lanes, st.columns(len(lanes)), strict=True):
             with column.container(key=f"{key}_{lane}", border=True):
                 st.markdown(f"**`{lane}`**")
                 st.caption(hints.get(lane, ""))
                 self.line_slots[lane] = st.empty()
-                if text_keys and lane in text_keys:
-                    self.text_slots[lane] = st.container(key=text_keys[lane]).empty()
+                for kind, text_key in (texts or {}).get(lane, {}).items():
+                    self.text_slots[lane, kind] = st.container(key=text_key).empty()
+                    self.texts[lane, kind] = ""
 
     def draw(self, events: Iterable[AgentEvent]) -> None:
         """Add `events` to their lanes and redraw the lanes they changed."""
-        changed_lines, changed_text = set(), set()
+        changed_lines: set[str] = set()
+        changed_text: set[tuple[str, str]] = set()
         for event in events:
             if event.lane not in self.lines:
                 continue
-            if event.kind in TEXT_KINDS and event.lane in self.text_slots:
-                self.texts[event.lane] += event.text
-                changed_text.add(event.lane)
-            elif event.kind != "empty chunk":
+            if (slot := (event.lane, event.kind)) in self.text_slots:
+                self.texts[slot] += event.text
+                changed_text.add(slot)
+                continue
+            if event.kind == "model step" and self.texts.get(thought := (event.lane, "reasoning token")):
+                self.texts[thought] += "\n\n"  # the next model call thinks in a paragraph of its own
+            if event.kind != "empty chunk":
                 self.lines[event.lane].append(f"{event.t_ms:7,.0f} ms  {event.label}")
                 changed_lines.add(event.lane)
         for lane in changed_lines:
             self.line_slots[lane].code("\n".join(self.lines[lane]), language=None, wrap_lines=True)
-        for lane in changed_text:
-            self.text_slots[lane].text(self.texts[lane], width="stretch")
+        for lane_kind in changed_text:
+            self.text_slots[lane_kind].text(self.texts[lane_kind], width="stretch")
 
 
 def run_agent(ctx: RunContext, question: str, modes: Sequence[str]) -> Saved:
@@ -104,7 +109,8 @@ def run_agent(ctx: RunContext, question: str, modes: Sequence[str]) -> Saved:
 
 
 def _board(modes: Sequence[str]) -> LaneBoard:
-    return LaneBoard(modes, key="agent_lane", hints=LANE_HINTS, text_keys={"messages": ANSWER_KEY})
+    texts = {"messages": {"answer token": ANSWER_KEY}}
+    return LaneBoard(modes, key="agent_lane", hints=LANE_HINTS, texts=texts)
 
 
 def replay_agent(saved: Saved) -> None:

@@ -63,3 +63,29 @@ def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_thre
     assert table[SERVER]["updates"] == table[LANGCHAIN]["updates"], table
     plotly_traces(page, ".st-key-agent_timeline")
     assert_no_exception(page)
+
+
+def test_agent_events_v3_projections_and_v2_list_fill_side_by_side_and_both_answers_are_timed(
+    page, app_url
+):
+    open_page(page, app_url, "agent_events")
+    lanes = {
+        name: f".st-key-agent_ev_v3_{name}" for name in ("messages", "tool_calls", "values", "custom")
+    }
+    texts = {"v3 answer": ".st-key-agent_ev_v3_text", "v2 answer": ".st-key-agent_ev_v2_text"}
+    seen = run_watching(
+        page, "agent_ev_run", {**lanes, **texts, "v2": ".st-key-agent_ev_v2_v2"}, grows=list(texts)
+    )
+    for name in texts:
+        assert_grows(seen[name], what=name)
+    assert_grows(seen["v2"], what="v2's event list")
+    assert_grows(seen["messages"], what="run.messages lane")
+    assert_grows(seen["custom"], at_least=3, what="run.custom lane")
+    assert_grows(seen["tool_calls"], at_least=3, what="run.tool_calls lane")  # two starts, two results
+    # Both runs started together: their answers begin within the same half second.
+    assert abs(growth(seen["v3 answer"])[0][0] - growth(seen["v2 answer"])[0][0]) < 500
+    for index, key in enumerate(("agent_ev_v3_text", "agent_ev_v2_text")):
+        table = layers_with_browser_row(page, f"agent_ev_layers_{index}")
+        assert_layers_in_order(table, shown_chars(page, key))
+    plotly_traces(page, ".st-key-agent_ev_timeline")
+    assert_no_exception(page)

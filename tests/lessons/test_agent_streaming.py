@@ -204,7 +204,10 @@ def lane_lines(at) -> list[str]:
 
 
 def answer_text(at) -> str:
-    return next(t.value for t in at.text if t.value.startswith("The tool returned"))
+    """The messages lane's answer: the page's only plain text, and what the run kept of it."""
+    (shown,) = [t.value for t in at.text]
+    assert shown == at.session_state["agent_last"]["timeline"].text("messages") != ""
+    return shown
 
 
 def test_page_every_mode_fills_its_lane_and_only_messages_carries_the_answer_tokens_in_three_layers():
