@@ -23,7 +23,7 @@ from streamlab.client.providers import (
     mask_key,
 )
 from streamlab.sim.answers import MODELS
-from streamlab.sim.options import FAULT_LABELS, LIMITS, LatencyProfile
+from streamlab.sim.options import COUNTED_FAULTS, FAULT_LABELS, LIMITS, LatencyProfile
 
 KINDS = {
     "embedded": "Embedded simulator (no key)",
@@ -180,11 +180,10 @@ def _fault_controls() -> dict[str, object]:
     """Fault injection for workshops and tests: every lesson's next request misbehaves."""
     with st.expander("Inject a fault"):
         fault = st.selectbox("Fault", list(FAULTS), format_func=FAULTS.__getitem__, key="sim_fault")
-        if fault == "drop_after":
-            after = st.number_input(
-                "Drop after N chunks", *_whole_range("drop_after"), 10, key="sim_drop_after"
-            )
-            fault = f"drop_after:{after}"
+        if fault in COUNTED_FAULTS:  # drop_after:N or error_after:N
+            label = "Drop after N chunks" if fault == "drop_after" else "Error event after N chunks"
+            after = st.number_input(label, *_whole_range(fault), 10, key=f"sim_{fault}")
+            fault = f"{fault}:{after}"
         text = st.text_area(
             "Force the answer text (optional)",
             key="sim_text",

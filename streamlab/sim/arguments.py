@@ -106,9 +106,13 @@ _PLACED_RE = re.compile(r"\b(?:in|at|near|from|for|to)\s+([a-zß-ÿ][\w-]{2,})",
 _NOT_ARGUMENTS = {"the", "a", "an", "me", "you", "it", "us", "this", "that", "today", "tomorrow", "now"}
 
 
+_NOT_NAMES = {"JSON", "XML", "YAML", "CSV", "HTML", "API", "URL", "SQL", "AI", "LLM", "OK", "Markdown"}
+
+
 def _names(prompt: str) -> list[str]:
-    """Proper-noun phrases after the first word: "in San Francisco", "in SF", "about Ada Lovelace"."""
-    return _NAMES_RE.findall(prompt)
+    """Proper-noun phrases after the first word: "in San Francisco", "in SF", "about Ada Lovelace"
+    (names of formats such as JSON are how to answer, not what about)."""
+    return [name for name in _NAMES_RE.findall(prompt) if name not in _NOT_NAMES]
 
 
 def _placed(prompt: str) -> list[str]:

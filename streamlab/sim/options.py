@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
+    "COUNTED_FAULTS",
     "FAULT_KINDS",
     "FAULT_LABELS",
     "LIMITS",
@@ -79,10 +80,11 @@ LIMITS: dict[str, Limit] = {
     "jitter_ms": Limit(0, 200, "ms"),
     "seed": Limit(0, 2**31 - 1, whole=True),
     "drop_after": Limit(0, 10_000, "chunks", whole=True),  # the N of the drop_after:N fault
+    "error_after": Limit(0, 10_000, "chunks", whole=True),  # the N of the error_after:N fault
     "think_ms": Limit(0, 20_000, "ms"),  # a reasoning model's thinking before its answer
 }
 
-FaultKind = Literal["401", "429", "500", "timeout", "drop_after"]
+FaultKind = Literal["401", "429", "500", "timeout", "drop_after", "error_after"]
 FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 FAULT_LABELS: dict[FaultKind, str] = {
     "401": "401 wrong API key",
@@ -90,47 +92,51 @@ FAULT_LABELS: dict[FaultKind, str] = {
     "500": "500 server error",
     "timeout": "timeout (no answer)",
     "drop_after": "connection dropped mid-stream",
+    "error_after": "error event mid-stream",
 }
 """What each fault does, in a few words (the sidebar's labels)."""
-LOCAL_FAULTS: tuple[FaultKind, ...] = ("401", "429", "500", "drop_after")
+LOCAL_FAULTS: tuple[FaultKind, ...] = ("401", "429", "500", "drop_after", "error_after")
 """Faults that end on their own: "timeout" holds the request until the client gives up."""
 
 
-_DROP_AFTER = re.compile(r"drop_after:(\d{1,6})")
+COUNTED_FAULTS: tuple[FaultKind, ...] = ("drop_after", "error_after")
+"""Faults written `kind:N`: they strike after N chunks of a stream."""
+_COUNTED = re.compile(r"(drop_after|error_after):(\d{1,6})")
 
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """A failure the simulator injects: an HTTP error, no answer at all, or a cut stream."""
+    """A failure the simulator injects: an HTTP error, no answer at all, a cut stream, or an
+    error event in the stream (`data: {"error": …}`, as a real server sends when it fails
+    after the response has begun)."""
 
     kind: FaultKind
     after: int = 0
-    """drop_after only: chunks sent before the connection is cut."""
+    """drop_after and error_after: chunks sent before the connection is cut or the error is sent."""
 
     @classmethod
     def parse(cls, value: str) -> Fault:
-        """`"429"` or `"drop_after:5"`; raises ValueError saying what is allowed."""
+        """`"429"`, `"drop_after:5"` or `"error_after:5"`; raises ValueError saying what is allowed."""
         if (problem := fault_problem(value)) is not None or not value:
             raise ValueError(f"fault {value!r} {problem or 'is empty'}")
-        match = _DROP_AFTER.fullmatch(value)
-        return cls("drop_after", int(match[1])) if match else cls(value)  # type: ignore[arg-type]
+        match = _COUNTED.fullmatch(value)
+        return cls(match[1], int(match[2])) if match else cls(value)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
-        return f"drop_after:{self.after}" if self.kind == "drop_after" else self.kind
+        return f"{self.kind}:{self.after}" if self.kind in COUNTED_FAULTS else self.kind
 
 
 def fault_problem(value: str, allowed: tuple[FaultKind, ...] = FAULT_KINDS) -> str | None:
     """Why `value` is not one of the `allowed` faults ("must be …"), or None; "" means no fault."""
     if not value:
         return None
-    match = _DROP_AFTER.fullmatch(value)
-    if match and "drop_after" in allowed and LIMITS["drop_after"].problem(int(match[1])) is None:
+    match = _COUNTED.fullmatch(value)
+    if match and match[1] in allowed and LIMITS[match[1]].problem(int(match[2])) is None:
         return None
-    if value != "drop_after" and value in allowed:
+    if value not in COUNTED_FAULTS and value in allowed:
         return None
-    forms: list[str] = [kind for kind in allowed if kind != "drop_after"]
-    if "drop_after" in allowed:
-        forms.append(f"drop_after:N (N from {LIMITS['drop_after'].range_text()})")
+    forms: list[str] = [kind for kind in allowed if kind not in COUNTED_FAULTS]
+    forms += [f"{k}:N (N from {LIMITS[k].range_text()})" for k in COUNTED_FAULTS if k in allowed]
     return f"must be empty, {', '.join(forms[:-1])} or {forms[-1]}"
 
 
@@ -188,7 +194,7 @@ class SimOptions(BaseModel):
     fault: str | None = Field(
         default=None,
         max_length=20,
-        description='Inject a failure: "401", "429", "500", "timeout" or "drop_after:N".',
+        description='Inject a failure: "401", "429", "500", "timeout", "drop_after:N", "error_after:N".',
     )
     tool_call: str | None = Field(
         default=None,

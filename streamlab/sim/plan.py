@@ -22,7 +22,8 @@ from streamlab.sim.answers import (
     tokenize,
 )
 from streamlab.sim.arguments import value_for
-from streamlab.sim.formats import response_schema
+from streamlab.sim.formats import json_mode_prompt, response_schema
+from streamlab.sim.logprobs import token_logprobs
 from streamlab.sim.options import Fault, LatencyProfile
 from streamlab.sim.tools import ToolCallPlan, argument_pieces, plan_tool_calls
 
@@ -43,6 +44,8 @@ class ChoicePlan:
     tool_calls: list[ToolCallPlan] = field(default_factory=list)
     piece_calls: list[int] = field(default_factory=list)
     """For tool calls: the index (in `tool_calls`) of the call each piece belongs to."""
+    logprobs: list[dict[str, Any]] | None = None
+    """With `logprobs: true`: one `ChatCompletionTokenLogprob` per text token."""
 
     @property
     def text(self) -> str:
@@ -96,12 +99,21 @@ class CompletionPlan:
         return max((c.offsets[-1] for c in self.choices if c.offsets), default=0.0)
 
     @property
-    def usage(self) -> dict[str, int]:
+    def usage(self) -> dict[str, Any]:
         completion = sum(len(c.pieces) for c in self.choices)
         return {
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": completion,
             "total_tokens": self.prompt_tokens + completion,
+            # What OpenAI itemises; the simulator caches nothing, hears and speaks no audio,
+            # and its models do not reason in hidden tokens.
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
         }
 
 
@@ -136,8 +148,11 @@ def plan_completion(request: ChatRequest) -> CompletionPlan:
         else:
             pieces, finish = _answer_tokens(request, spec, profile, index)
             owners = []
+        logprobs = None
+        if request.logprobs and not calls:
+            logprobs = token_logprobs(pieces, request.top_logprobs or 0, profile.seed + index)
         offsets = schedule(len(pieces), profile)
-        choices.append(ChoicePlan(index, pieces, offsets, finish, calls, owners))
+        choices.append(ChoicePlan(index, pieces, offsets, finish, calls, owners, logprobs))
     return CompletionPlan(
         model=request.model,
         completion_id=f"chatcmpl-{uuid.uuid4().hex[:24]}",
@@ -158,7 +173,10 @@ def _answer_text(request: ChatRequest, spec: ModelSpec, seed: int) -> str:
         return f"The tool returned {message_text(last)}, so that is the answer."
     schema = response_schema(request)
     if schema is not None:
-        return json.dumps(value_for(schema, _prompt_of(request)), ensure_ascii=False)
+        prompt = _prompt_of(request)
+        if request.response_format and request.response_format.type == "json_object":
+            prompt = json_mode_prompt(prompt)  # the keys name the fields, not their values
+        return json.dumps(value_for(schema, prompt), ensure_ascii=False)
     varied_seed = seed if request.temperature != 0 else 0
     return compose_answer(_prompt_of(request), paragraphs=spec.paragraphs, seed=varied_seed)
 

@@ -38,42 +38,34 @@ def _call_header(choice: ChoicePlan, k: int) -> dict[str, Any]:
     return {"index": k, "id": call.call_id, "type": "function", "function": function}
 
 
+def _part(
+    index: int, delta: dict[str, Any], logprobs: Any = None, finish: str | None = None
+) -> dict[str, Any]:
+    return {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
+
+
 def _choice_objects(plan: CompletionPlan, choice: ChoicePlan) -> Iterator[tuple[float, dict[str, Any]]]:
     """One choice's chunks, each with its due offset."""
-    index = choice.index
+    index, calls, logprobs = choice.index, choice.tool_calls, choice.logprobs
     start = choice.offsets[0] if choice.offsets else plan.first_offset
-    first: dict[str, Any] = {"role": "assistant", "content": None if choice.tool_calls else ""}
-    if choice.tool_calls:
+    first: dict[str, Any] = {"role": "assistant", "content": None if calls else ""}
+    if calls:
         first["tool_calls"] = [_call_header(choice, 0)]
-    yield start, _chunk(plan, {"index": index, "delta": first, "logprobs": None, "finish_reason": None})
+    yield start, _chunk(plan, _part(index, first))
     current = 0
-    for due, piece, owner in zip(
-        choice.offsets, choice.pieces, choice.piece_calls or [0] * len(choice.pieces), strict=True
-    ):
-        if choice.tool_calls:
-            if owner != current:  # the next call opens with its id and name, then its arguments
-                current = owner
-                header = {"tool_calls": [_call_header(choice, owner)]}
-                yield (
-                    due,
-                    _chunk(
-                        plan, {"index": index, "delta": header, "logprobs": None, "finish_reason": None}
-                    ),
-                )
-            delta: dict[str, Any] = {"tool_calls": [{"index": owner, "function": {"arguments": piece}}]}
-        else:
-            delta = {"content": piece}
-        yield (
-            due,
-            _chunk(plan, {"index": index, "delta": delta, "logprobs": None, "finish_reason": None}),
-        )
+    owners = choice.piece_calls or [0] * len(choice.pieces)
+    for k, (due, piece, owner) in enumerate(zip(choice.offsets, choice.pieces, owners, strict=True)):
+        if not calls:
+            chosen = None if logprobs is None else {"content": logprobs[k : k + 1], "refusal": None}
+            yield due, _chunk(plan, _part(index, {"content": piece}, chosen))
+            continue
+        if owner != current:  # the next call opens with its id and name, then its arguments
+            current = owner
+            yield due, _chunk(plan, _part(index, {"tool_calls": [_call_header(choice, owner)]}))
+        arguments = {"tool_calls": [{"index": owner, "function": {"arguments": piece}}]}
+        yield due, _chunk(plan, _part(index, arguments))
     end = choice.offsets[-1] if choice.offsets else start
-    yield (
-        end,
-        _chunk(
-            plan, {"index": index, "delta": {}, "logprobs": None, "finish_reason": choice.finish_reason}
-        ),
-    )
+    yield end, _chunk(plan, _part(index, {}, finish=choice.finish_reason))
 
 
 def stream_objects(plan: CompletionPlan) -> Iterator[Timed]:
@@ -120,7 +112,7 @@ def completion_object(plan: CompletionPlan) -> dict[str, Any]:
             {
                 "index": c.index,
                 "message": _message(c),
-                "logprobs": None,
+                "logprobs": None if c.logprobs is None else {"content": c.logprobs, "refusal": None},
                 "finish_reason": c.finish_reason,
             }
             for c in plan.choices

@@ -30,7 +30,8 @@ from starlette.exceptions import HTTPException
 
 from streamlab.sim.body import BODY_TIMEOUT_S, MAX_BODY_BYTES, BodyLimits, read_json_body
 from streamlab.sim.errors import BAD_KEY_PREFIX, key_error, route_error
-from streamlab.sim.models import model_names
+from streamlab.sim.headers import OpenAIHeaders
+from streamlab.sim.models import model_names, model_object, resolve_model
 from streamlab.sim.net import LoopbackHostGuard, require_loopback
 from streamlab.sim.plan import CompletionPlan, plan_completion
 from streamlab.sim.request import ChatRequest, RequestError, parse_request
@@ -63,6 +64,7 @@ class ServerLimits:
 def create_app(limits: ServerLimits | None = None) -> FastAPI:
     limits = limits or ServerLimits()
     app = FastAPI(title="Streaming Runnables Lab simulator", docs_url=None, redoc_url=None)
+    app.add_middleware(OpenAIHeaders)
     if limits.loopback_hosts_only:
         app.add_middleware(LoopbackHostGuard)
     app.state.stats = ServerStats()
@@ -82,9 +84,14 @@ def create_app(limits: ServerLimits | None = None) -> FastAPI:
     async def models(request: Request):
         if (refused := _key_error(request)) is not None:
             return _refuse(refused)
-        names = model_names()
-        data = [{"id": n, "object": "model", "created": 0, "owned_by": "streamlab"} for n in names]
-        return {"object": "list", "data": data}
+        return {"object": "list", "data": [model_object(name) for name in model_names()]}
+
+    @app.get("/v1/models/{model}")
+    async def model(model: str, request: Request):
+        if (refused := _key_error(request)) is None and resolve_model(model) is None:
+            message = f"The model '{model[:64]}' does not exist or you do not have access to it."
+            refused = RequestError(404, message, code="model_not_found", param="model")
+        return _refuse(refused) if refused is not None else model_object(model)
 
     @app.get("/v1/sim/stats")
     async def stats() -> dict[str, int]:

@@ -24,10 +24,29 @@ if TYPE_CHECKING:
     from streamlab.sim.plan import CompletionPlan
     from streamlab.sim.traces import SendTrace
 
-__all__ = ["MAX_BATCH", "TIMEOUT_FAULT_MAX_S", "DroppedConnection", "ServerStats", "complete", "sse"]
+__all__ = [
+    "MAX_BATCH",
+    "MID_STREAM_ERROR",
+    "TIMEOUT_FAULT_MAX_S",
+    "DroppedConnection",
+    "ServerStats",
+    "complete",
+    "sse",
+]
 
 MAX_BATCH = 64  # at zero latency, chunks due together go out in one write (fewer syscalls)
 TIMEOUT_FAULT_MAX_S = 120.0  # the "timeout" fault waits this long at most, then gives up itself
+
+
+MID_STREAM_ERROR = {
+    "error": {
+        "message": "The server had an error while processing your request (simulated).",
+        "type": "server_error",
+        "param": None,
+        "code": "server_error",
+    }
+}
+"""The error_after:N fault's event, shaped like OpenAI's (its SDK raises `APIError` with it)."""
 
 
 class DroppedConnection(Exception):
@@ -86,6 +105,8 @@ async def complete(
         if plan.last_offset and not await _sleep_while_connected(request, plan.last_offset):
             stats.bump(abandoned=1)
             return Response(status_code=499)  # nobody is left to read it
+        if plan.fault and plan.fault.kind == "error_after":  # it failed while generating
+            return JSONResponse(MID_STREAM_ERROR, status_code=500)
         response = JSONResponse(completion_object(plan))
         if trace is not None:  # the whole answer goes out in this one response, right after this
             trace.mark_sent([plan.text] if plan.text else [])
@@ -129,11 +150,18 @@ async def sse(
             return
         start = time.perf_counter()
         drop_at = plan.fault.after if plan.fault and plan.fault.kind == "drop_after" else None
+        error_at = plan.fault.after if plan.fault and plan.fault.kind == "error_after" else None
         for sent, (due, obj) in enumerate(stream_objects(plan)):
             if sent == drop_at:
                 if pending:
                     yield flush()
                 raise DroppedConnection(f"simulated drop after {sent} chunks")
+            if sent == error_at:
+                # A real server that fails mid-answer sends one error event and ends the response.
+                pending.append(_sse_event(MID_STREAM_ERROR))
+                yield flush()
+                finished = True
+                return
             delay = 0.0 if due is None else start + due - time.perf_counter()
             if delay > 0:
                 # Never hold a due chunk back while waiting for the next one.

@@ -51,7 +51,7 @@ def endpoints(sim_base_url) -> Endpoints:
         ),
         (
             {"variants": (Variant("x", fault="explode"),)},
-            "fault must be empty, 401, 429, 500 or drop_after",
+            "fault must be empty, 401, 429, 500, drop_after:N",
         ),
     ],
 )

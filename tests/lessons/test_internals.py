@@ -192,7 +192,10 @@ def test_sse_table_pulls_out_what_each_line_carries(tapped_run):
         'delta={"content":" tokens"}',
         'delta={"content":"."}',
         "delta={} finish_reason='stop'",
-        'usage={"prompt_tokens":1,"completion_tokens":5,"total_tokens":6}',
+        'usage={"prompt_tokens":1,"completion_tokens":5,"total_tokens":6,'
+        '"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},'
+        '"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,'
+        '"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}',
         "[DONE]",
     ]
 

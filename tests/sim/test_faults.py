@@ -93,3 +93,49 @@ def test_disconnect_stops_generation(sim_base_url, server_stats):
     sent = server_stats()["chunks_sent"]
     time.sleep(0.3)  # at 20 tok/s, six more chunks would have been sent by now
     assert server_stats()["chunks_sent"] == sent
+
+
+def test_error_after_fault_when_streamed_then_chunks_then_an_error_event_without_done(sim_base_url):
+    body = {
+        "model": "sim-fast",
+        "messages": MESSAGES,
+        "stream": True,
+        "sim": {**FAST, "fault": "error_after:3"},
+    }
+    response = httpx.post(sim_base_url + "/chat/completions", json=body, headers=AUTH, timeout=10)
+    lines = [line for line in response.text.splitlines() if line]
+    assert response.status_code == 200 and len(lines) == 4
+    assert lines[3].startswith('data: {"error":{"message":"The server had an error')
+    assert "[DONE]" not in response.text
+
+
+def test_error_after_fault_when_read_by_the_sdk_then_api_error_after_the_chunks(client):
+    received = []
+    with pytest.raises(openai.APIError, match="The server had an error") as info:
+        for chunk in client.chat.completions.create(
+            model="sim-fast",
+            messages=MESSAGES,
+            stream=True,
+            extra_body={"sim": {**FAST, "fault": "error_after:3"}},
+        ):
+            received.append(chunk)
+    assert not isinstance(info.value, openai.APIConnectionError)  # an answer, not a broken socket
+    assert len(received) == 3
+
+
+def test_error_after_fault_when_chat_openai_streams_then_partial_text_then_api_error(make_llm):
+    received = []
+    with pytest.raises(openai.APIError) as info:
+        for chunk in make_llm(sim={"text": "Hello brave new world", "fault": "error_after:3"}).stream(
+            "hi"
+        ):
+            received.append(chunk.content)
+    assert received == ["", "Hello", " brave"]
+    assert info.value.body["type"] == "server_error"
+
+
+def test_error_after_fault_when_not_streamed_then_500(client):
+    with pytest.raises(openai.InternalServerError):
+        client.chat.completions.create(
+            model="sim-fast", messages=MESSAGES, extra_body={"sim": {**FAST, "fault": "error_after:3"}}
+        )

@@ -12,6 +12,7 @@ from streamlab.client.presets import PROFILE_LIMITS, parse_profile_params
 from streamlab.client.providers import build_chat_model, embedded_config
 from streamlab.lab.experiments import Variant
 from streamlab.sim.options import (
+    COUNTED_FAULTS,
     FAULT_KINDS,
     LIMITS,
     LOCAL_FAULTS,
@@ -40,7 +41,7 @@ def numeric_branch(prop: dict) -> dict:
 def test_every_limited_setting_is_a_server_field_with_the_same_type_and_range():
     properties = server_sim_schema()["properties"]
     for name, limit in LIMITS.items():
-        if name == "drop_after":  # the N of the fault form, checked below
+        if name in COUNTED_FAULTS:  # the N of the fault form, checked below
             continue
         branch = numeric_branch(properties[name])
         assert branch["type"] == ("integer" if limit.whole else "number"), name
@@ -105,6 +106,8 @@ def test_lab_configuration_faults_are_the_vocabulary_without_timeout(fault, allo
         ("timeout", Fault("timeout")),
         ("drop_after:0", Fault("drop_after", 0)),
         ("drop_after:10000", Fault("drop_after", 10_000)),
+        ("error_after:0", Fault("error_after", 0)),
+        ("error_after:7", Fault("error_after", 7)),
     ],
 )
 def test_fault_parse_when_valid_then_round_trips(value, expected):
@@ -113,10 +116,20 @@ def test_fault_parse_when_valid_then_round_trips(value, expected):
 
 @pytest.mark.parametrize(
     "value",
-    ["explode", "drop_after", "drop_after:", "drop_after:-1", "drop_after:10001", "drop_after:x"],
+    [
+        "explode",
+        "drop_after",
+        "drop_after:",
+        "drop_after:-1",
+        "drop_after:10001",
+        "error_after",
+        "error_after:x",
+    ],
 )
 def test_fault_parse_when_unknown_then_says_what_is_allowed(value):
-    with pytest.raises(ValueError, match="must be empty, 401, 429, 500, timeout or drop_after:N"):
+    with pytest.raises(
+        ValueError, match=r"must be empty, 401, 429, 500, timeout, drop_after:N \(.*\) or error_after:N"
+    ):
         Fault.parse(value)
     assert fault_problem(value) is not None
 
