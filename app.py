@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.accessibility import apply_accessibility_fixes
 from components.lesson_nav import render_lesson_nav
 from components.sidebar import render_provider_sidebar
 from streamlab.catalog import LESSONS, SECTIONS
@@ -22,5 +23,6 @@ pages = {
 }
 page = st.navigation(pages, expanded=True)  # every lesson listed, none behind "View N more"
 render_provider_sidebar()
+apply_accessibility_fixes()
 page.run()
 render_lesson_nav(page.url_path)

@@ -17,23 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.glyphs import is_emoji
+
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("app.py", "lessons", "components", "streamlab")
 TEXT_SUFFIXES = {".py", ".html", ".css", ".js", ".md", ".toml", ".txt"}
-# Symbols ("So") every text font has. Math symbols and arrows ("Sm": → ≤ × ≠ ±) are always fine.
-FONT_SYMBOLS = {"°"} | {chr(cp) for cp in range(0x2500, 0x2580)}  # degree, box drawing (└ ─)
-
-
-def is_emoji(char: str) -> bool:
-    """True for a code point that needs an emoji font (or makes its neighbour an emoji)."""
-    cp = ord(char)
-    category = unicodedata.category(char)
-    return (
-        cp >= 0x1F000  # pictographs, emoticons, transport, flags, skin tones, symbols-extended
-        or (category == "So" and char not in FONT_SYMBOLS)  # ✅ ❌ ⬜ ⚠ ➕ ↩ ★ ☀ …
-        or category in {"Me", "Co"}  # enclosing keycap, private use
-        or cp in {0x200D, 0xFE0E, 0xFE0F}  # zero-width joiner, text/emoji presentation selectors
-    )
 
 
 def page_files() -> list[Path]:

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.figures.render import render_figure
-from components.figures.theme import PALETTE, empty_figure, new_figure
+from components.figures.theme import PALETTE, empty_figure, label_color, new_figure
 
 __all__ = ["arrival_figure", "line_keys", "render_arrival"]
 
@@ -98,7 +98,7 @@ def _add_ttft(fig: go.Figure, key: str, ttft: float, color: str, *, left: bool, 
     # Close TTFTs (parallel branches) must not overprint: `row` moves a label down.
     fig.add_annotation(
         text=f"TTFT {ttft:.0f} ms",
-        font={"color": color},
+        font={"color": label_color(color)},  # the line's hue, dark enough to read
         x=ttft,
         xanchor="right" if left else "left",  # a late TTFT: label inside the plot
         xshift=-3 if left else 3,

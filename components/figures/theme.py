@@ -36,9 +36,11 @@ __all__ = [
     "TEMPLATE",
     "TEMPLATE_NAME",
     "VERDICT_COLORS",
+    "contrast_ratio",
     "empty_figure",
     "for_presenter",
     "hover_text",
+    "label_color",
     "new_figure",
     "theme_colors",
 ]
@@ -161,6 +163,37 @@ def hover_text(text: str, limit: int = _HOVER_CHARS) -> str:
     return html.escape(short).replace("\n", "<br>") or "(empty)"
 
 
+TEXT_CONTRAST = 4.5  # WCAG 2 AA for text under 18 pt: chart labels are 13–16 px
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two `#rrggbb` colours, from 1 (same) to 21 (black on white)."""
+
+    def luminance(color: str) -> float:
+        channels = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def label_color(color: str) -> str:
+    """`color` for text on the white plot: itself if it reads at 4.5:1, else darkened until it does.
+
+    Lines and markers need 3:1 and keep the palette's colours; a label in the same hue (a TTFT
+    label next to its line) takes this darker shade, still recognisably the same colour.
+    """
+    channels = [int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    shade = color.upper()
+    for _ in range(40):
+        if contrast_ratio(shade, "#FFFFFF") >= TEXT_CONTRAST:
+            break
+        channels = [round(c * 0.95) for c in channels]
+        shade = "#{:02X}{:02X}{:02X}".format(*channels)
+    return shade
+
+
 def theme_colors() -> frozenset[str]:
     """Every colour a chart may use: the palette, the named meanings and the neutral tones."""
     named = [
@@ -172,4 +205,5 @@ def theme_colors() -> frozenset[str]:
         *RUN_TYPE_COLORS.values(),
         *(c for c in STATUS_COLORS.values() if c),
     ]
-    return frozenset([*PALETTE, *named, INK, NEUTRAL])
+    base = [*PALETTE, *named, INK, NEUTRAL]
+    return frozenset([*base, *(label_color(c) for c in base)])

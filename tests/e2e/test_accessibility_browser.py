@@ -1,0 +1,137 @@
+"""Every lesson, after its Run, checked by axe-core (wcag2a + wcag2aa rules) at 1280×720.
+
+One pass over all lessons in one browser page (like a learner going through them), so the suite
+stays fast. Each page must have no serious or critical violation, every chart its text
+alternative (`render_figure`'s "The chart as text"), and no emoji in its text (this machine, like
+most Linux boxes, has no emoji font). The fixes live in .streamlit/config.toml,
+components/assets/accessible.css and .js (components/accessibility.py), and the chart template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from components.figures.render import ALT_TEXT_LABEL
+from streamlab.catalog import LESSONS, Lesson
+from tests.support.browser import (
+    RUN_TIMEOUT_MS,
+    assert_no_exception,
+    click_run,
+    go_to_lesson,
+    press_slider,
+    rerun_after,
+    start_app,
+    wait_idle,
+)
+from tests.support.glyphs import emoji_in_text
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1280, "height": 720}  # a projector, or a laptop screen
+PROFILE = {"ttft": "20", "tps": "400", "jitter": "0", "seed": "1"}  # every run over in ~1 s
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]},
+    "resultTypes": ["violations"],
+}
+BLOCKING = {"serious", "critical"}
+# components/assets/accessible.js applies its markup fixes a moment after each redraw.
+FIXES_DONE_JS = "() => window.__streamlabAccessible === true && !window.__streamlabAccessiblePending"
+CHARTS_JS = """
+(label) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const alternatives = [...main.querySelectorAll('[data-testid="stExpander"] summary')]
+    .filter((summary) => summary.textContent.includes(label));
+  return {charts: main.querySelectorAll('.js-plotly-plot').length, alternatives: alternatives.length};
+}
+"""
+
+
+def press(key: str) -> Callable[[Page], None]:
+    return lambda page: click_run(page, key)
+
+
+def chat(page: Page) -> None:
+    box = page.locator(".st-key-uc_chat_input textarea")
+    box.fill("Explain RAG")
+    rerun_after(page, lambda: box.press("Enter"))
+
+
+def few_trials(page: Page) -> None:
+    press_slider(page, "cmp_trials", "Home", "ArrowRight", value="2")  # 2 per mode
+    click_run(page, "cmp_run")
+
+
+# What a learner does first on each lesson, so results, tables and charts are on the page.
+# A lesson not listed gets its "Run" button pressed (a timed lesson must have one).
+RUNS: dict[str, Callable[[Page], None]] = {
+    "overview": press("ov_run"),
+    "why_streaming": press("why_run"),
+    "internals": press("int_run"),
+    "llm_direct": press("direct_run"),
+    "sequence": press("seq_run"),
+    "parallel": press("par_run"),
+    "astream_events": press("ev_run"),
+    "can_cannot_stream": press("cc_run"),
+    "streaming_vs_not": few_trials,
+    "use_cases": chat,
+    "common_mistakes": press("mist_print_run"),
+    "tool_calls": press("tools_run"),
+    "fastapi": press("fa_run"),
+    "latency_lab": press("lab_run"),
+    "takeaways": press("takeaways_run"),
+}
+
+
+def run_lesson(page: Page, lesson: Lesson) -> None:
+    if lesson.id in RUNS:
+        RUNS[lesson.id](page)
+        return
+    button = page.get_by_test_id("stMain").get_by_role("button", name="Run", exact=True)
+    if button.count():
+        rerun_after(page, button.first.click)
+    else:
+        assert not lesson.timed, f"{lesson.id}: no Run button; say in RUNS how its run starts"
+
+
+@pytest.fixture(scope="module")
+def small_page(browser, app_url):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    start_app(page, app_url, **PROFILE)
+    yield page
+    context.close()
+
+
+def blocking_violations(page: Page) -> list[str]:
+    """`rule (impact): n nodes, e.g. <first target>` for each serious or critical violation."""
+    wait_idle(page)
+    page.wait_for_function(FIXES_DONE_JS, timeout=RUN_TIMEOUT_MS)
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']}"
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_every_lesson_after_a_run_when_checked_by_axe_then_no_serious_or_critical_violation(small_page):
+    assert set(RUNS) <= {lesson.id for lesson in LESSONS}  # no entry outlives its lesson
+    problems: dict[str, list[str]] = {}
+    for lesson in LESSONS:
+        go_to_lesson(small_page, lesson.title)
+        run_lesson(small_page, lesson)
+        found = blocking_violations(small_page)
+        charts = small_page.evaluate(CHARTS_JS, ALT_TEXT_LABEL)
+        if charts["charts"] != charts["alternatives"]:
+            found.append(f"{charts['charts']} charts but {charts['alternatives']} text alternatives")
+        if emoji := emoji_in_text(small_page.locator("body").inner_text()):
+            found.append(f"emoji in the page's text: {emoji}")
+        if found:
+            problems[lesson.id] = found
+        assert_no_exception(small_page)
+
+    assert problems == {}, "\n".join(f"{page}: {p}" for page, lines in problems.items() for p in lines)
