@@ -1,7 +1,6 @@
 import streamlit as st
 
 from components.code_panel import show_source
-from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
@@ -47,7 +46,7 @@ def run_panel(prompt: str) -> None:
         run=predict.run(lambda ctx: run_both(ctx, prompt)),
         replay=replay_both,
         show=predict.show(show_results),
-        layers_intro=LAYERS_INTRO + NOTICE,
+        layers_intro=NOTICE,
     )
 
 

@@ -1,7 +1,6 @@
 import streamlit as st
 
 from components.code_panel import show_source
-from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
@@ -39,7 +38,7 @@ def run_panel(prompt: str, n: int) -> None:
         run=predict.run(lambda ctx: run_comparison(ctx, prompt, n)),
         replay=replay_comparison,
         show=predict.show(),
-        layers_intro=LAYERS_INTRO + NOTICE,
+        layers_intro=NOTICE,
     )
 
 

@@ -61,8 +61,8 @@ def article_panel() -> None:
         lanes={long_form.ARTICLE: long_form.TEXT_KEY},
         run=lambda ctx: long_form.run_article(ctx, topic, max_tokens),
         replay=long_form.replay_article,
-        show=long_form.show_article,  # its note includes the layers' intro
-        layers_intro=None,
+        show=long_form.show_article,
+        layers_intro=long_form.ARTICLE_NOTE,
     )
 
 

@@ -1,7 +1,6 @@
 import streamlit as st
 
 from components.code_panel import show_source
-from components.run.layered import LAYERS_INTRO
 from components.run.panel import TimedRun
 from components.run.take_home import render_take_home
 from components.views.tool_calls import (
@@ -47,7 +46,7 @@ def run_panel(question: str) -> None:
         lanes={ANSWER: "tools_answer"},
         run=lambda ctx: run_steps(ctx, question),
         replay=replay_steps,
-        layers_intro=f"{LAYERS_INTRO}\n\n{ANSWER_NOTE}",
+        layers_intro=ANSWER_NOTE,
         reached_lanes=reached_answer,
     )
 

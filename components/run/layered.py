@@ -31,14 +31,46 @@ from streamlab.client.providers import ProviderConfig
 from streamlab.measure.layers import RunLayers, summarize_layers
 from streamlab.measure.server_trace import new_trace_id, simulator_url
 
-__all__ = ["LAYERS_INTRO", "LayeredRun"]
+__all__ = [
+    "LAYERS_INTRO",
+    "LAYERS_TITLE",
+    "LayeredRun",
+    "langchain_clock_note",
+    "page_note",
+    "render_layers_explainer",
+]
 
+LAYERS_TITLE = "Three clocks: sent by server → received by LangChain → shown in browser"
 LAYERS_INTRO = (
-    "**Sent by server → received by LangChain → shown in browser.** Three clocks, one per layer, "
-    "all counted from the request start. **Notice** that LangChain gets each chunk a few "
-    "milliseconds after the server sent it, while reaching your screen takes longer: every update "
-    "travels from this script over Streamlit's websocket and is rendered by your browser."
+    "Each layer has its own clock, all counted from the request start. *Sent by server* is when "
+    "the simulator wrote each piece to the connection; *received by LangChain* is when your code "
+    "got the chunk; *shown in browser* is when this page painted it. **Notice** that LangChain gets "
+    "each chunk a few milliseconds after the server sent it, while reaching your screen takes "
+    "longer: every update travels from this script over Streamlit's websocket and is rendered by "
+    "your browser."
 )
+"""The one explanation of the three layers: every page shows it in the same expander, once."""
+
+
+def render_layers_explainer() -> None:
+    """The shared explanation, folded: a page's own note stays in view under it."""
+    with st.expander(f":material/schedule: {LAYERS_TITLE}"):
+        st.markdown(LAYERS_INTRO)
+
+
+def page_note(intro: str | None) -> str | None:
+    """A page's own note on its layers, without the shared explanation (which it may start with)."""
+    note = (intro or "").removeprefix(LAYERS_INTRO).strip()
+    return note or None
+
+
+def langchain_clock_note(times: str, counted_from: str = "the request start") -> str:
+    """For pages timed on LangChain's clock only: which clock, and where all three are shown."""
+    return (
+        f"{times} are LangChain's clock (the *received by LangChain* layer), counted from "
+        f"{counted_from}. Nothing here is drawn token by token, so there is no *shown in browser* "
+        "layer: *Streaming an LLM directly* shows all three layers of one run."
+    )
 
 
 class Recorded(Protocol):
@@ -90,8 +122,9 @@ class LayeredRun:
         run = st.session_state.get(self._key)
         if not run:
             return
-        if intro:
-            st.markdown(intro)
+        render_layers_explainer()
+        if note := page_note(intro):
+            st.markdown(note)
         paints = self.probe.results(run["run_id"])
         names = list(run["lanes"])
         titles = titles or {}

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.figures.timeline import render_event_timeline
+from components.run.layered import langchain_clock_note
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from streamlab.client.async_bridge import run_sync
@@ -55,11 +56,7 @@ __all__ = [
 ROW_CAP = 500
 REDRAW_EVERY_S = 0.05
 TABLE_COLUMNS = ["t_ms", "event", "name", "tags", "parent_ids", "data"]
-CLOCK_NOTE = (
-    "Event times are LangChain's clock (the *received by LangChain* layer, counted from the "
-    "first event). No answer text is drawn here token by token, so there is no *shown in "
-    "browser* layer: *Streaming an LLM directly* shows all three layers of one run."
-)
+CLOCK_NOTE = langchain_clock_note("Event times", "the first event")
 
 
 def pick_filters(*, disabled: bool) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.figures.render import render_figure
 from components.figures.strip import chunk_strip_figure
+from components.run.layered import langchain_clock_note
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from streamlab.client.providers import build_chat_model
@@ -53,11 +54,7 @@ def show_rows(saved: Saved) -> None:
     render_chunk_strip(
         [m.frame for _, m in results], {m.label: m.verdict for _, m in results}, key="cc_strip"
     )
-    st.caption(
-        "Chunk times are LangChain's clock (the *received by LangChain* layer). No answer is "
-        "drawn here token by token, so there is no *shown in browser* layer: *Streaming an "
-        "LLM directly* shows all three layers of one run."
-    )
+    st.caption(langchain_clock_note("Chunk times"))
 
 
 def render_chunk_strip(

@@ -19,7 +19,6 @@ from langchain_openai import ChatOpenAI
 
 from components.code_panel import source_of
 from components.figures.arrival import render_arrival
-from components.run.layered import LAYERS_INTRO
 from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved, TimedRun
@@ -222,7 +221,7 @@ def run_pair(
         run=run,
         replay=replay,
         show=show,
-        layers_intro=f"{LAYERS_INTRO} {layers_notice}",
+        layers_intro=layers_notice,
         layers_titles=LANE_TITLES,
         reached_lanes=lambda saved: saved["pair"] is not None,
     )

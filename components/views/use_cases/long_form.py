@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.run.layered import LAYERS_INTRO
 from components.run.live_output import render_run_error
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
@@ -64,11 +63,10 @@ def replay_article(saved: Saved) -> None:
 
 
 def show_article(saved: Saved) -> None:
-    """Under the article: why it stopped, its timing cards, and what its layers show."""
+    """Under the article: why it stopped, and its timing cards (its layers follow, with ARTICLE_NOTE)."""
     meter = saved["meter"]
     st.caption(f"finish_reason = `{meter.finish_reason}` · {meter.words} words in the final text")
     render_metric_cards(saved["summary"])
-    st.info(f"{LAYERS_INTRO}\n\n{ARTICLE_NOTE}")
 
 
 def render_long_form(
