@@ -2,6 +2,7 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.take_home import render_take_home
 from components.sidebar import current_provider
 from components.views.agent_events import LANES, reached_answer, replay_runs, run_both, show_runs
 from streamlab.demos.agent_events import installed_versions
@@ -77,3 +78,4 @@ def run_panel(question: str, reasoning: bool) -> None:
 
 
 run_panel(question, reasoning)
+render_take_home("agent_events", {"QUESTION": question, "REASONING": reasoning and embedded})

@@ -45,6 +45,7 @@ INPUTS: dict[str, dict[str, object]] = {  # a typical run of each lesson, kept q
     ),
     "takeaways": {"QUESTION": "Explain streaming runnables"},
     "agent_streaming": {"QUESTION": "What is the weather in Paris?", "MODES": ["updates", "custom"]},
+    "agent_events": {"QUESTION": "What is the weather in Paris?", "REASONING": True},
 }
 EXPECTED = {  # what the output must show: the lesson's point, from the script's own measurement
     "overview": r"(\d+) chunks for (\d+) tokens",
@@ -63,6 +64,7 @@ EXPECTED = {  # what the output must show: the lesson's point, from the script's
     "latency_lab": r"streaming\s+median TTFT .*\ninvoke\s+median TTFT",
     "takeaways": r"llm \| plain function\s+1 chunks with text",
     "agent_streaming": r"\[custom\] Looking up Paris[\s\S]*\[updates\] step done: tools",
+    "agent_events": r"\[reasoning\][\s\S]*\[tool started\][\s\S]*on_tool_start\s+get_weather",
 }
 
 
