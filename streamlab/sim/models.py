@@ -35,6 +35,7 @@ _DETAILED = "gpt-4 gpt-4-turbo gpt-4o gpt-4.1 gpt-5 gpt-5.1 o1 o3"
 ALIASES: dict[str, str] = {
     **dict.fromkeys(_FAST.split(), "sim-fast"),
     **dict.fromkeys(_DETAILED.split(), "sim-detailed"),
+    "sim-reasoning": "sim-fast",  # thinks before answering on /v1/responses (sim.responses.reasoning)
 }
 _SNAPSHOT = re.compile(r"(.+)-\d{4}-\d{2}-\d{2}")  # gpt-4o-2024-08-06 is gpt-4o
 CREATED = 1_700_000_000  # a fixed `created` time for the model list (November 2023)

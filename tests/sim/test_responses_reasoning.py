@@ -8,7 +8,8 @@ import time
 import httpx
 import pytest
 
-from streamlab.sim.responses.reasoning import reasoning_model, thinking_for
+from streamlab.sim.models import resolve_model
+from streamlab.sim.responses.reasoning import REASONING_MODELS, reasoning_model, thinking_for
 from streamlab.sim.responses.request import parse_responses_request
 from tests.support.openapi import assert_valid
 from tests.support.responses import FAST, KEY, assert_valid_events, post_events, types_of
@@ -135,6 +136,12 @@ def test_thinking_time_when_sim_sets_it_then_effort_does_not_change_it():
 )
 def test_reasoning_model_when_named_then_recognised(model, reasons):
     assert (reasoning_model(model) is not None) is reasons
+
+
+def test_reasoning_models_when_listed_then_every_one_is_a_known_model(sim_base_url):
+    listed = httpx.get(sim_base_url + "/models", headers=KEY).json()["data"]
+    assert set(REASONING_MODELS) <= {m["id"] for m in listed}
+    assert all(resolve_model(name) is not None for name in REASONING_MODELS)
 
 
 def test_effort_none_when_model_allows_it_then_no_reasoning_item(sim_base_url):

@@ -15,12 +15,11 @@ from typing import Any, Literal
 
 from streamlab.sim.answers import schedule, tokenize
 from streamlab.sim.errors import RequestError
-from streamlab.sim.models import resolve_model
 from streamlab.sim.options import Fault, LatencyProfile
 from streamlab.sim.plan import ToolCallPlan, plan_completion
 from streamlab.sim.request import ChatRequest
 from streamlab.sim.responses.inputs import to_messages
-from streamlab.sim.responses.reasoning import REASONING_BASE, Thinking, thinking_for
+from streamlab.sim.responses.reasoning import Thinking, thinking_for
 from streamlab.sim.responses.request import ResponsesRequest, ToolChoiceFunction
 from streamlab.sim.responses.thoughts import Situation, compose_thoughts
 from streamlab.sim.tools import argument_pieces
@@ -93,7 +92,7 @@ class ResponsePlan:
 
 def _chat_request(request: ResponsesRequest, messages: list[dict[str, Any]]) -> ChatRequest:
     body: dict[str, Any] = {
-        "model": request.model if resolve_model(request.model) else REASONING_BASE,
+        "model": request.model,
         "messages": messages,
         "sim": request.sim,
         "temperature": request.temperature,

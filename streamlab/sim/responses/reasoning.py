@@ -3,7 +3,8 @@
 A reasoning model (`o4-mini`, `gpt-5-nano`, `sim-reasoning`…) spends "thinking" time before its
 first answer word; with `reasoning={"summary": "auto"}` it streams a summary of that thinking
 first. The thinking time is its own latency knob (`sim.think_ms`), so a lesson can show two
-first-token times: the first thought and the first answer word.
+first-token times: the first thought and the first answer word. Its answer pace is its entry
+in `streamlab.sim.models`, which lists every name here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from streamlab.sim.errors import RequestError
-from streamlab.sim.models import ModelSpec, resolve_model
+from streamlab.sim.models import resolve_model
 
 if TYPE_CHECKING:
     from streamlab.sim.responses.request import ResponsesRequest
@@ -23,7 +24,6 @@ __all__ = [
     "REASONING_MODELS",
     "Thinking",
     "check_model",
-    "model_spec",
     "reasoning_model",
     "thinking_for",
 ]
@@ -41,8 +41,6 @@ _TIME_SCALE = {
 _TOKENS_PER_SUMMARY_TOKEN = {"minimal": 1, "low": 2, "medium": 4, "high": 8, "xhigh": 12, "max": 16}
 """Hidden reasoning is longer than its summary; more effort, more hidden tokens (billed as output)."""
 _SNAPSHOT = re.compile(r"(.+)-\d{4}-\d{2}-\d{2}")
-REASONING_BASE = "sim-fast"
-"""The answer pace of reasoning names the answer model table does not list itself."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +95,9 @@ def reasoning_model(name: str) -> ReasoningModel | None:
     return REASONING_MODELS.get(snapshot[1] if snapshot else name)
 
 
-def model_spec(name: str) -> ModelSpec | None:
-    """The answer model (latency profile, answer length) behind `name`."""
-    spec = resolve_model(name)
-    if spec is None and reasoning_model(name) is not None:
-        spec = resolve_model(REASONING_BASE)
-    return spec
-
-
 def check_model(request: ResponsesRequest) -> None:
     """Refuse unknown models and parameters the model does not take, as OpenAI does."""
-    if model_spec(request.model) is None:
+    if resolve_model(request.model) is None:
         shown = " ".join(request.model.split())[:64]
         message = f"The model '{shown}' does not exist or you do not have access to it."
         raise RequestError(404, message, code="model_not_found", param="model")
