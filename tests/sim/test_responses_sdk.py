@@ -59,6 +59,14 @@ def test_create_when_not_streamed_then_response_with_output_text_and_usage(clien
     assert reply.usage.total_tokens == reply.usage.input_tokens + reply.usage.output_tokens
 
 
+def test_raw_response_when_answered_then_openais_request_id_and_rate_limit_headers(client):
+    raw = client.responses.with_raw_response.create(model="sim-fast", input="Hi", extra_body=SIM)
+    assert raw.headers["x-request-id"].startswith("req_")
+    assert int(raw.headers["openai-processing-ms"]) >= 0
+    assert int(raw.headers["x-ratelimit-remaining-requests"]) >= 0
+    assert raw.parse()._request_id == raw.headers["x-request-id"]
+
+
 def test_create_when_streamed_then_sdk_yields_typed_events_ending_completed(client, sent):
     stream = client.responses.create(model="sim-fast", input="Explain RAG", stream=True, extra_body=SIM)
     events = list(stream)
