@@ -85,6 +85,18 @@ def test_deltas_when_obfuscation_not_refused_then_padded_and_when_refused_then_b
     assert not any("obfuscation" in e for e in bare)
 
 
+def test_logprobs_when_included_then_one_per_delta_and_all_on_the_final_text(sim_base_url):
+    body = {**QUESTION, "include": ["message.output_text.logprobs"], "top_logprobs": 2}
+    events = post_events(sim_base_url, body)
+    assert_valid_events(events)
+    deltas = [e for e in events if e["type"] == "response.output_text.delta"]
+    assert all([lp["token"] for lp in e["logprobs"]] == [e["delta"]] for e in deltas)
+    assert all(len(e["logprobs"][0]["top_logprobs"]) == 2 for e in deltas)
+    part = events[-1]["response"]["output"][0]["content"][0]
+    assert [lp["token"] for lp in part["logprobs"]] == [e["delta"] for e in deltas]
+    assert not post_events(sim_base_url, QUESTION)[-1]["response"]["output"][0]["content"][0]["logprobs"]
+
+
 def test_function_call_stream_when_question_needs_a_tool_then_arguments_stream(sim_base_url):
     body = {"model": "sim-fast", "input": "What is the weather in Paris?", "tools": WEATHER_TOOLS[:1]}
     events = post_events(sim_base_url, body)

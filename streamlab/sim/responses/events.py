@@ -95,11 +95,12 @@ def _message(s: _Stream, index: int, item: PlannedItem) -> Iterator[Timed]:
     empty = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
     yield item.start, s.event("response.content_part.added", **ids, part=empty)
     for sent, (piece, due) in enumerate(zip(item.parts[0], item.offsets[0], strict=True), 1):
-        yield due, s.delta("response.output_text.delta", piece, **ids, logprobs=[])
+        logprobs = list(item.logprobs[sent - 1 : sent])
+        yield due, s.delta("response.output_text.delta", piece, **ids, logprobs=logprobs)
         s.output[index] = item_object(s.plan, item, "done", sent)  # what a failure would report
     done = item_object(s.plan, item, "done")
     text = item.text()
-    yield None, s.event("response.output_text.done", **ids, text=text, logprobs=[])
+    yield None, s.event("response.output_text.done", **ids, text=text, logprobs=list(item.logprobs))
     yield None, s.event("response.content_part.done", **ids, part=done["content"][0])
     s.output[index] = done
     yield None, s.event("response.output_item.done", output_index=index, item=done)

@@ -55,7 +55,7 @@ def item_object(
             "call_id": item.call_id,
             "name": item.name,
         }
-    content = [_text_part(text)] if done else []
+    content = [_text_part(text, list(item.logprobs[:sent]))] if done else []
     return {
         "id": item.item_id,
         "type": "message",
@@ -65,8 +65,8 @@ def item_object(
     }
 
 
-def _text_part(text: str) -> dict[str, Any]:
-    return {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
+def _text_part(text: str, logprobs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "output_text", "annotations": [], "logprobs": logprobs, "text": text}
 
 
 def response_object(

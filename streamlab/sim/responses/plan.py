@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from streamlab.sim.answers import schedule, tokenize
 from streamlab.sim.errors import RequestError
+from streamlab.sim.logprobs import token_logprobs
 from streamlab.sim.options import Fault, LatencyProfile
 from streamlab.sim.plan import ToolCallPlan, plan_completion
 from streamlab.sim.request import ChatRequest
@@ -23,6 +24,8 @@ from streamlab.sim.responses.reasoning import Thinking, thinking_for
 from streamlab.sim.responses.request import ResponsesRequest, ToolChoiceFunction
 from streamlab.sim.responses.thoughts import Situation, compose_thoughts
 from streamlab.sim.tools import argument_pieces
+
+LOGPROBS = "message.output_text.logprobs"  # the `include` value that asks for them
 
 __all__ = ["PlannedItem", "ResponsePlan", "new_id", "plan_response"]
 
@@ -50,6 +53,8 @@ class PlannedItem:
     name: str = ""
     complete: bool = True
     """False when `max_output_tokens` cut it short."""
+    logprobs: tuple[dict[str, Any], ...] = ()
+    """A message's token log probabilities, one per piece, when `include` asks for them."""
 
     def text(self, part: int = 0) -> str:
         return "".join(self.parts[part]) if part < len(self.parts) else ""
@@ -161,6 +166,8 @@ def plan_response(request: ResponsesRequest) -> ResponsePlan:
     incomplete = cut or (not calls and completion.finish_reason == "length")
     if incomplete:  # a cut message says so; a cut call list keeps its whole calls complete
         items = [replace(i, complete=False) if i.kind == "message" else i for i in items]
+    if LOGPROBS in (request.include or []):
+        items = [_with_logprobs(i, request.top_logprobs or 0, profile.seed) for i in items]
     return ResponsePlan(
         request=request,
         response_id=new_id("resp"),
@@ -211,6 +218,12 @@ def _timed_items(
             at = offsets[0] if offsets else start
             items.append(PlannedItem("message", new_id("msg"), (pieces,), (offsets,), at))
     return items
+
+
+def _with_logprobs(item: PlannedItem, top: int, seed: int) -> PlannedItem:
+    if item.kind != "message":
+        return item
+    return replace(item, logprobs=tuple(token_logprobs(list(item.parts[0]), top, seed)))
 
 
 def _within(parts: list[tuple[str, ...]], budget: int | None) -> tuple[list[tuple[str, ...]], bool]:
