@@ -1,5 +1,5 @@
 """Streaming Runnables Lab: the table of contents (from streamlab/catalog.py), the shared sidebar
-and, after each lesson, the links to the lessons around it."""
+and, after each lesson, the links to the lessons around it and the progress kept in the browser."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.accessibility import apply_accessibility_fixes
 from components.lesson_nav import render_lesson_nav
+from components.run.progress import keep_progress_in_browser
 from components.sidebar import render_provider_sidebar
 from streamlab.catalog import LESSONS, SECTIONS
 
@@ -26,3 +27,4 @@ render_provider_sidebar()
 apply_accessibility_fixes()
 page.run()
 render_lesson_nav(page.url_path)
+keep_progress_in_browser()

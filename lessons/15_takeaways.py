@@ -50,7 +50,10 @@ TimedRun("takeaways", key="takeaways").panel(
 render_take_home("takeaways", {"QUESTION": question})
 
 st.header("Your progress")
-st.caption("A lesson counts once you have pressed its Run button in this session.")
+st.caption(
+    "A lesson counts once you have pressed its Run button. This browser keeps your progress, "
+    "predictions and quiz answers across reloads (ids and right or wrong only)."
+)
 render_progress(lessons_run())
 
 st.header("Quiz")

@@ -15,7 +15,7 @@ from components.figures.counts import render_count_bars
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from components.run.predictions import prediction_rows
-from components.run.progress import predictions
+from components.run.progress import QUIZ_KEY, predictions
 from streamlab.catalog import LESSONS, Lesson, lesson
 from streamlab.client.async_bridge import catch_error
 from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 TIMED = tuple(x for x in LESSONS if x.timed)
-RESULTS_KEY = "quiz_results"
+RESULTS_KEY = QUIZ_KEY  # kept in the browser with the rest of the progress (run/progress.py)
 SCORE_KEY = "quiz_score"
 
 
