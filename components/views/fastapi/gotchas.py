@@ -2,14 +2,16 @@
 threadpool, GZipMiddleware, a buffering proxy, a client that hangs up, and errors mid-stream.
 
 Each result is kept in `st.session_state` under the tab's key (`fa_tp`, `fa_gz`, `fa_px`, `fa_dc`,
-`fa_er`; its button is `<key>_run`), so a press in one tab leaves the others on the page.
+`fa_er`; its button is `<key>_run`), so a press in one tab leaves the others on the page. A press
+measures one endpoint after another (a few seconds in all): a progress bar names the one in
+flight, and the table fills in as each finishes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import starlette
@@ -18,6 +20,7 @@ import streamlit as st
 from components.code_panel import show_source
 from components.figures.render import render_figure
 from components.figures.wire import timing_bars_figure
+from components.run.live_output import render_run_error
 from streamlab.demos.fastapi.client import server_stats
 from streamlab.demos.fastapi.gotchas import disconnect_demo, ping_while_streaming
 from streamlab.demos.fastapi.server import ChatServer
@@ -30,38 +33,81 @@ DEMO_PACE = {"tokens_per_s": 60}  # the simulator only: slow enough to see, and 
 SEED_AND_FIXES = {"/chat (seed, sync)": "/chat", "/chat/async": "/chat/async", "/chat/sse": "/chat/sse"}
 
 
-def _measured(key: str, measure: Callable[[], Any], label: str = "Measure") -> Any:
-    """The tab's button (`<key>_run`): on a press measure and keep; returns what is kept, or None."""
-    if st.button(label, key=f"{key}_run"):
-        st.session_state[key] = measure()
-    return st.session_state.get(key)
+T = TypeVar("T")
+
+
+def _measured(
+    key: str,
+    steps: Mapping[str, Callable[[], T]],
+    *,
+    so_far: Callable[[dict[str, T]], None],
+    finish: Callable[[dict[str, T]], Any],
+    label: str = "Measure",
+) -> Any:
+    """The tab's button (`<key>_run`): on a press run each step (one endpoint) in turn, with a
+    progress bar naming it and `so_far` drawing the results already in; keep `finish(results)`.
+    Returns what is kept, or None. A step that fails leaves the results so far and says why."""
+    if not st.button(label, key=f"{key}_run"):
+        return st.session_state.get(key)
+    results: dict[str, T] = {}
+    bar, partial_slot = st.progress(0.0), st.empty()
+    for done, (name, step) in enumerate(steps.items()):
+        bar.progress(done / len(steps), text=f"Measuring `{name}` ({done + 1} of {len(steps)})…")
+        try:
+            results[name] = step()
+        except Exception as exc:  # keep the endpoints measured so far and explain
+            bar.empty()
+            render_run_error(exc, partial=bool(results))
+            st.session_state.pop(key, None)
+            return None
+        with partial_slot.container():
+            so_far(results)
+    bar.empty()
+    partial_slot.empty()
+    st.session_state[key] = finish(results)
+    return st.session_state[key]
+
+
+def _one_request(base_url: str, path: str, params: dict[str, Any]) -> wire.WireRecording:
+    return wire.record(base_url + path, params=params)
+
+
+def _frame(rows: Mapping[str, dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows.values()))
+
+
+def _show_frame(rows: Mapping[str, dict[str, Any]]) -> None:
+    st.dataframe(_frame(rows), hide_index=True)
+
+
+def _show_summary(recordings: Mapping[str, wire.WireRecording]) -> None:
+    st.dataframe(wire.summary_frame(recordings).drop(columns=["status"]), hide_index=True)
 
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _ping_table(server: ChatServer, params: dict[str, Any]) -> tuple[pd.DataFrame, int | None]:
+def _ping_row(label: str, base_url: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+    report = ping_while_streaming(base_url, path, {**params, **DEMO_PACE})
+    return {
+        "endpoint": label,
+        "chain ran in": ", ".join(report.threads),
+        "pings answered": len(report.pings_ms),
+        "median ping ms": _r(report.median_ms),
+        "worst ping ms": _r(report.worst_ms),
+        "stream ms": _r(report.recording.end_ms),
+    }
+
+
+def _ping_steps(server: ChatServer, params: dict[str, Any]) -> dict[str, Callable[[], dict[str, Any]]]:
     # The blocking demo has a server (and an event loop) of its own: pinging it shows its loop.
     paths = {
         "/chat (seed, sync)": (server.base_url, "/chat"),
         "/chat/async": (server.base_url, "/chat/async"),
         "/chat/blocking (anti-pattern)": (server.blocking_url, "/chat/blocking"),
     }
-    rows = []
-    for label, (base_url, path) in paths.items():
-        report = ping_while_streaming(base_url, path, {**params, **DEMO_PACE})
-        rows.append(
-            {
-                "endpoint": label,
-                "chain ran in": ", ".join(report.threads),
-                "pings answered": len(report.pings_ms),
-                "median ping ms": _r(report.median_ms),
-                "worst ping ms": _r(report.worst_ms),
-                "stream ms": _r(report.recording.end_ms),
-            }
-        )
-    return pd.DataFrame(rows), server_stats(server.base_url).get("threadpool_limit")
+    return {label: partial(_ping_row, label, url, path, params) for label, (url, path) in paths.items()}
 
 
 def _threadpool_tab(server: ChatServer, params: dict[str, Any]) -> None:
@@ -74,7 +120,12 @@ def _threadpool_tab(server: ChatServer, params: dict[str, Any]) -> None:
         "a small server of its own, so it stalls only its own loop, not this lesson for everyone.)"
     )
     show_source(recipes.blocking_token_stream)
-    if (result := _measured("fa_tp", partial(_ping_table, server, params))) is not None:
+
+    def finish(rows: dict[str, dict[str, Any]]) -> tuple[pd.DataFrame, int | None]:
+        return _frame(rows), server_stats(server.base_url).get("threadpool_limit")
+
+    steps = _ping_steps(server, params)
+    if (result := _measured("fa_tp", steps, so_far=_show_frame, finish=finish)) is not None:
         frame, limit = result
         st.dataframe(frame, hide_index=True)
         blocking = frame.iloc[-1]
@@ -89,10 +140,10 @@ def _threadpool_tab(server: ChatServer, params: dict[str, Any]) -> None:
 def _compared(key: str, server: ChatServer, paths: dict[str, str], params: dict[str, Any]) -> Any:
     """The same request to each path, one after the other: a summary table and milestone bars."""
 
-    def compare() -> pd.DataFrame:
-        return wire.summary_frame(wire.compare(server.base_url, paths, params))
-
-    if (summary := _measured(key, compare)) is not None:
+    steps = {
+        label: partial(_one_request, server.base_url, path, params) for label, path in paths.items()
+    }
+    if (summary := _measured(key, steps, so_far=_show_summary, finish=wire.summary_frame)) is not None:
         st.dataframe(summary.drop(columns=["status"]), hide_index=True)
         render_figure(timing_bars_figure(summary), key=f"{key}_bars")
     return summary
@@ -139,24 +190,21 @@ def _proxy_tab(server: ChatServer, params: dict[str, Any]) -> None:
         )
 
 
-def _hangup_table(server: ChatServer, params: dict[str, Any], sim_url: str | None) -> pd.DataFrame:
-    rows = []
-    for label, path in SEED_AND_FIXES.items():
-        r = disconnect_demo(server.base_url, path, {**params, **DEMO_PACE}, sim_url=sim_url)
-        rows.append(
-            {
-                "endpoint": label,
-                "chunks read": r.received_chunks,
-                "chain: at hang-up": r.chain_chunks_at_disconnect,
-                "chain: +1 s": r.chain_chunks_after,
-                "state +1 s": r.outcome_after,
-                "stopped after (ms)": r.ended_after_ms,
-                "model: sent before": r.sim_chunks_before,
-                "model: sent after": r.sim_chunks_after,
-                "after gc.collect()": r.outcome_after_gc,
-            }
-        )
-    return pd.DataFrame(rows)
+def _hangup_row(
+    label: str, server: ChatServer, path: str, params: dict[str, Any], sim_url: str | None
+) -> dict[str, Any]:
+    r = disconnect_demo(server.base_url, path, {**params, **DEMO_PACE}, sim_url=sim_url)
+    return {
+        "endpoint": label,
+        "chunks read": r.received_chunks,
+        "chain: at hang-up": r.chain_chunks_at_disconnect,
+        "chain: +1 s": r.chain_chunks_after,
+        "state +1 s": r.outcome_after,
+        "stopped after (ms)": r.ended_after_ms,
+        "model: sent before": r.sim_chunks_before,
+        "model: sent after": r.sim_chunks_after,
+        "after gc.collect()": r.outcome_after_gc,
+    }
 
 
 def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | None) -> None:
@@ -168,8 +216,12 @@ def _disconnect_tab(server: ChatServer, params: dict[str, Any], sim_url: str | N
         "stopped it), *cancelled* (`CancelledError` at its pending `await`), *closed* (`close()` / "
         "`aclose()` raised `GeneratorExit` in it)."
     )
-    measure = partial(_hangup_table, server, params, sim_url)
-    if (frame := _measured("fa_dc", measure, "Hang up mid-answer")) is not None:
+    steps = {
+        label: partial(_hangup_row, label, server, path, params, sim_url)
+        for label, path in SEED_AND_FIXES.items()
+    }
+    measured = _measured("fa_dc", steps, so_far=_show_frame, finish=_frame, label="Hang up mid-answer")
+    if (frame := measured) is not None:
         st.dataframe(frame, hide_index=True)
         seed, fixed = frame.iloc[0], frame.iloc[1]
         if seed["model: sent after"] is None:
@@ -194,12 +246,21 @@ def _errors_tab(server: ChatServer, params: dict[str, Any], embedded: bool) -> N
         return
     paths = {"/chat (seed)": "/chat", "/chat/async": "/chat/async", "/chat/sse": "/chat/sse"}
     faulty = {**params, "fault": "drop_after:5"}
-    measure = partial(wire.compare, server.base_url, paths, faulty)
-    if (recs := _measured("fa_er", measure, "Break the model mid-answer")) is not None:
-        for label, rec in recs.items():
-            verdict = f"client raised {rec.error}" if rec.error else "body ended cleanly"
-            st.markdown(f"`{label}`: {verdict}")
-            st.code(rec.text[-300:] or "(empty)", language=None)
+    steps = {
+        label: partial(_one_request, server.base_url, path, faulty) for label, path in paths.items()
+    }
+    kept = _measured(
+        "fa_er", steps, so_far=_show_bodies, finish=dict, label="Break the model mid-answer"
+    )
+    if kept is not None:
+        _show_bodies(kept)
+
+
+def _show_bodies(recordings: Mapping[str, wire.WireRecording]) -> None:
+    for label, rec in recordings.items():
+        verdict = f"client raised {rec.error}" if rec.error else "body ended cleanly"
+        st.markdown(f"`{label}`: {verdict}")
+        st.code(rec.text[-300:] or "(empty)", language=None)
 
 
 def render_gotchas(server: ChatServer, params: dict[str, Any], *, sim_url: str | None) -> None:
