@@ -19,6 +19,7 @@ from components.figures.timeline import render_event_timeline
 from components.run.layered import langchain_clock_note
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
+from components.run.tables import render_evidence_table
 from streamlab.client.async_bridge import run_sync
 from streamlab.demos.astream_events import (
     capture_claim_runs,
@@ -189,9 +190,4 @@ def run_claims(ctx: RunContext, question: str) -> Saved:
 
 def show_claims(saved: Saved) -> None:
     if (claims := saved["claims"]) is not None:
-        st.dataframe(
-            claims,
-            hide_index=True,
-            key="ev_claims_table",
-            column_config={"observed": st.column_config.TextColumn(width="large")},
-        )
+        render_evidence_table(claims, key="ev_claims_table")  # every observation whole

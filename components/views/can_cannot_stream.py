@@ -13,6 +13,7 @@ from components.figures.strip import chunk_strip_figure
 from components.run.layered import langchain_clock_note
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
+from components.run.tables import render_evidence_table
 from streamlab.client.providers import build_chat_model
 from streamlab.demos.can_cannot_stream import measure_cases, to_components_table, verdict_counts
 from streamlab.recipes.can_cannot_stream import CASES
@@ -45,7 +46,7 @@ def show_rows(saved: Saved) -> None:
     rows = to_components_table(results)
     for column, (verdict, count) in zip(st.columns(3), verdict_counts(results).items(), strict=False):
         column.metric(verdict, count)
-    st.dataframe(rows, hide_index=True, height=35 * len(rows) + 38, key="cc_table")  # no scrolling
+    render_evidence_table(rows, key="cc_table")  # every row, each verdict and first chunk whole
     st.markdown(
         "**Notice** the LLM, `RunnableGenerator`, the parsers and the seed chain spread their ticks "
         "over the run, while a plain `RunnableLambda` (even as the second-to-last step) puts everything "

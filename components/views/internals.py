@@ -20,6 +20,7 @@ from components.figures.arrival import render_arrival
 from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
+from components.run.tables import render_evidence_table
 from streamlab.demos import internals as ci
 from streamlab.measure.layers import SERVER, LayerSummary
 from streamlab.measure.recorder import StreamRecorder
@@ -171,7 +172,7 @@ def show_inspection(saved: Saved) -> None:
         return
     result: ci.Inspection = saved["result"]
     st.subheader("SSE lines vs chunks, per kind")
-    st.dataframe(result.counts, hide_index=True)
+    render_evidence_table(result.counts)  # what happens to each kind, whole
     left, right = st.columns([3, 2])
     left.markdown("**Every `AIMessageChunk`**, with the running sum `chunks[0] + … + chunks[i]`")
     left.dataframe(result.chunk_rows, hide_index=True, key="int_chunk_table")
@@ -192,8 +193,7 @@ def show_inspection(saved: Saved) -> None:
             "chunk count in it includes that chunk. **Notice** the same question, streamed both ways:"
         )
         show_source(r.stream_without_usage)
-        wide = {"usage_metadata of the sum": st.column_config.TextColumn(width="large")}
-        st.dataframe(usage, hide_index=True, column_config=wide, key="int_usage_table")
+        render_evidence_table(usage, key="int_usage_table")
     st.subheader("What `+` does with messages and chunks")
     show_source(r.add_chunks, r.add_chunk_to_message, r.add_message_to_chunk)
     st.caption(

@@ -9,6 +9,7 @@ from components.figures.flags import render_flag_chart
 from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
+from components.run.tables import render_evidence_table
 from streamlab.demos.llm_direct import measure_flags, to_flag_table
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.recipes.llm_direct import invoke_answer, stream_answer
@@ -56,5 +57,5 @@ def run_truth_table(ctx: RunContext, question: str) -> Saved:
 
 def show_truth_table(saved: Saved) -> None:
     if not saved["table"].empty:
-        st.dataframe(saved["table"], hide_index=True, key="direct_table_view")
+        render_evidence_table(saved["table"], key="direct_table_view")  # "what it means" whole
         render_flag_chart(saved["table"], key="direct_flag_chart")

@@ -17,6 +17,7 @@ from components.run.last_run import render_saved_text
 from components.run.live_output import render_run_error, render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
+from components.run.tables import render_evidence_table
 from streamlab.measure.event_rows import to_dataframe
 from streamlab.measure.event_spans import to_spans
 from streamlab.measure.events import capture_events_sync
@@ -89,7 +90,7 @@ def _first_of(summaries: Sequence[Any]) -> Any:
 def show_comparison(saved: Saved) -> None:
     """Which variants kept streaming, when their text arrived, and the steps of one of them."""
     st.subheader("Compare the variants")
-    st.dataframe(saved["table"], hide_index=True, key="seq_table")
+    render_evidence_table(saved["table"], key="seq_table")  # verdicts and first chunks whole
     st.markdown(
         "**Notice** `first text` vs `LLM done`: after a plain function, or a generator inside "
         "`RunnableLambda`, nothing arrives before the model has finished. `RunnableGenerator`, a bare "

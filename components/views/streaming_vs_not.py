@@ -15,6 +15,7 @@ from components.run.last_run import render_saved_text
 from components.run.live_output import render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
+from components.run.tables import render_evidence_table
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.measure.trials import (
     MEDIAN_LABELS,
@@ -102,7 +103,6 @@ def render_trial_results(frame: pd.DataFrame) -> None:
         st.dataframe(table.rename(columns=MEDIAN_LABELS), hide_index=True, key="cmp_medians")
         render_trials(frame, key="cmp_chart")
         st.subheader("The seed's table, measured")
-        wide = {"What the numbers say": st.column_config.TextColumn(width="large")}
-        st.dataframe(seed_table(table), hide_index=True, column_config=wide, key="cmp_seed_table")
+        render_evidence_table(seed_table(table), key="cmp_seed_table")  # what the numbers say, whole
     with st.expander("Every trial"):
         st.dataframe(frame, hide_index=True)

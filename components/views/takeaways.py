@@ -16,6 +16,7 @@ from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from components.run.predictions import prediction_rows
 from components.run.progress import QUIZ_KEY, predictions
+from components.run.tables import render_evidence_table
 from streamlab.catalog import LESSONS, Lesson, lesson
 from streamlab.client.async_bridge import catch_error
 from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
@@ -133,8 +134,7 @@ def render_prediction_table(rows: pd.DataFrame) -> None:
         st.caption("No predictions yet: pick an answer above a lesson's Run button before pressing it.")
         return
     st.markdown("**Your predictions**, graded by the runs they were made for")
-    wide = {"prediction": st.column_config.TextColumn(width="large")}
-    st.dataframe(rows, hide_index=True, column_config=wide, key="takeaways_predictions")
+    render_evidence_table(rows, key="takeaways_predictions")
 
 
 def render_quiz(questions: Sequence[Question] = QUESTIONS) -> None:

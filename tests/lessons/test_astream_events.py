@@ -22,7 +22,7 @@ from streamlab.demos.astream_events import (
 )
 from streamlab.measure.event_rows import to_dataframe, to_json
 from streamlab.recipes.astream_events import build_seed_chain, collect_events, collect_model_events
-from tests.support.apptest import open_page, texts
+from tests.support.apptest import open_page, table_with, texts
 
 PAGE = "lessons/07_astream_events.py"
 
@@ -252,7 +252,7 @@ def test_page_check_button_proves_the_seed_wrong_on_three_claims():
     at = open_page(PAGE)
     at.button(key="ev_check").click().run()
     assert not at.exception
-    verdicts = list(at.dataframe[-1].value["verdict"])
+    verdicts = list(table_with(at, "verdict")["verdict"])
     assert verdicts == ["wrong or dated"] * 3 + ["not in the seed"] * 2
 
 

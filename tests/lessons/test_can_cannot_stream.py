@@ -14,7 +14,7 @@ from streamlab.demos.can_cannot_stream import COLUMNS, measure_cases, to_compone
 from streamlab.measure.streamability import VERDICT_LABELS
 from streamlab.recipes import can_cannot_stream as recipes
 from streamlab.sim.answers import LatencyProfile
-from tests.support.apptest import open_page, texts
+from tests.support.apptest import open_page, table_with, texts
 
 PAGE = "lessons/08_can_cannot_stream.py"
 # ~0.5 s streams: a loaded machine stalling for 100 ms cannot make a stream look like a burst
@@ -110,7 +110,7 @@ def test_page_run_measures_every_row_and_shows_langchains_real_verdicts():
     at = open_page(PAGE)  # zero-latency sidebar: the page pins its own latency
     at.button(key="cc_run").click().run()
     assert not at.exception
-    table = at.dataframe[0].value.set_index("component")
+    table = table_with(at, "verdict").set_index("component")
     assert {c: table.loc[c, "verdict"] for c in EXPECTED} == {
         c: VERDICT_LABELS[v] for c, v in EXPECTED.items()
     }

@@ -213,7 +213,8 @@ def _run(max_tokens: int = 12, **profile):
 
 def _table(at, column: str) -> pd.DataFrame:
     """The first table on the page that has `column` (AppTest does not expose dataframe keys)."""
-    return next(df.value for df in at.dataframe if column in df.value.columns)
+    tables = [*at.dataframe, *at.table]  # interactive tables, then the evidence tables
+    return next(t.value for t in tables if column in t.value.columns)
 
 
 def _layers(at) -> tuple[pd.DataFrame, pd.DataFrame]:

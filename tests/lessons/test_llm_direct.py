@@ -21,7 +21,7 @@ from streamlab.client.providers import build_chat_model, embedded_config
 from streamlab.demos.llm_direct import FLAGS, METHODS, measure_flags, to_flag_table
 from streamlab.measure.layers import BROWSER, LANGCHAIN, SERVER
 from streamlab.recipes.llm_direct import astream_counting, invoke_counting, stream_counting
-from tests.support.apptest import FAST_PROFILE, layer_tables, open_page, texts
+from tests.support.apptest import FAST_PROFILE, layer_tables, open_page, table_with, texts
 from tests.support.factories import INSTANT
 
 PAGE = "lessons/04_llm_direct.py"
@@ -204,7 +204,7 @@ def test_when_truth_table_runs_then_it_shows_what_the_streaming_flag_changes():
     assert "Forgetting" in at.warning[0].value and "streams with the flag unset" in at.warning[0].value
     at.button(key="direct_table_run").click().run()
     assert not at.exception
-    table = at.dataframe[0].value.set_index(["streaming=", "method"])
+    table = table_with(at, "what it means").set_index(["streaming=", "method"])
     assert len(table) == 12
     assert table.loc[("unset", "stream()"), "chunks"] > 3  # streams without streaming=True
     assert table.loc[("streaming=False", "stream()"), "chunks"] == 1
@@ -215,4 +215,4 @@ def test_when_truth_table_runs_then_it_shows_what_the_streaming_flag_changes():
         assert table.loc[(flag, "astream()"), "chunks"] == table.loc[(flag, "stream()"), "chunks"]
     assert "TokenCounter" in texts(at)
     at.run()  # a rerun keeps the measured table
-    assert len(at.dataframe) == 1
+    assert len([t for t in at.table if "what it means" in t.value.columns]) == 1

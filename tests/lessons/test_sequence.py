@@ -20,7 +20,7 @@ from streamlab.measure.streamability import measure
 from streamlab.recipes import sequence as recipes
 from streamlab.recipes.sequence import VARIANTS
 from streamlab.sim.answers import LatencyProfile
-from tests.support.apptest import FAST_PROFILE, open_page, texts
+from tests.support.apptest import FAST_PROFILE, open_page, table_with, texts
 
 PAGE = "lessons/05_sequence.py"
 # ~73 tokens at 150 tokens/s: a ~0.5 s stream, long enough that a loaded CI machine stalling for
@@ -136,7 +136,7 @@ def test_when_every_variant_runs_then_the_table_and_layers_show_which_ones_keep_
     at.selectbox(key="seq_timeline").set_value(PLAIN).run()
     _run(at, list(VARIANTS))
     assert "sequence" in at.session_state["lessons_run"]
-    table = at.dataframe[0].value.set_index("run")
+    table = table_with(at, "verdict").set_index("run")
     assert list(table.index) == list(VARIANTS)
     for name in (PLAIN, "+ plain function + StrOutputParser()"):
         assert table.loc[name, "chunks"] == 1
@@ -186,7 +186,7 @@ def test_when_rerun_then_every_variant_text_metrics_table_and_layers_are_redrawn
     shown = [m.value for m in at.markdown]
     assert "A short fixed answer." in shown and "A SHORT FIXED ANSWER." in shown
     assert [m.label for m in at.metric].count("TTFT") == 2
-    assert list(at.dataframe[0].value["run"]) == [SEED, PLAIN]
+    assert list(table_with(at, "verdict")["run"]) == [SEED, PLAIN]
     tables = _layer_tables(at)
     assert list(tables) == [SEED, PLAIN]
     assert (

@@ -29,7 +29,7 @@ from streamlab.measure.trials import (
 )
 from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
 from streamlab.sim.answers import LatencyProfile
-from tests.support.apptest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, texts
+from tests.support.apptest import FAST_PROFILE, SMALL_PROFILE, layer_tables, open_page, table_with, texts
 
 SMALL = LatencyProfile(ttft_ms=20, tokens_per_s=100, jitter_ms=0, seed=1)
 PROMPT = "Explain latency in LLM apps"
@@ -178,7 +178,7 @@ def test_page_trials_give_medians_a_verdict_the_seed_table_then_each_mode_once_w
     assert medians_table.loc["invoke", "median chunks"] == 1
     total = medians_table["median total (ms)"]
     assert 0.7 < total["stream"] / total["invoke"] < 1.4
-    seed = next(t for t in tables if "Aspect" in t.columns).set_index("Aspect")
+    seed = table_with(at, "Aspect").set_index("Aspect")
     assert seed.loc["Latency", "What the numbers say"].startswith("Misleading")
     assert "streaming_vs_not" in at.session_state["lessons_run"]
     assert "def measure_stream" in texts(at) and "def measure_invoke" in texts(at)

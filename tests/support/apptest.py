@@ -34,3 +34,8 @@ def layer_tables(at: AppTest) -> list:
     """Every three-layer table on the page (components/run/layers_view.py), in page order, indexed by
     layer: sent by server, received by LangChain, shown in browser."""
     return [t.value for t in at.table if "first token (ms)" in t.value.columns]
+
+
+def table_with(at: AppTest, column: str):
+    """The first static table (`st.table`, e.g. an evidence table) on the page with `column`."""
+    return next(t.value for t in at.table if column in t.value.columns)

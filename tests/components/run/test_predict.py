@@ -15,7 +15,7 @@ from streamlab.catalog import LESSONS
 from streamlab.demos.llm_direct import FlagRow, to_flag_table
 from streamlab.measure.events import CapturedEvents, TimedEvent
 from streamlab.measure.trials import Trial, to_frame
-from tests.support.apptest import SMALL_PROFILE, open_page
+from tests.support.apptest import SMALL_PROFILE, open_page, table_with
 
 # --- the component -------------------------------------------------------------------------------
 
@@ -230,7 +230,7 @@ def test_when_prediction_made_then_takeaways_show_it_next_to_the_quiz_score():
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Predictions right"] == "0/1" and "Quiz score" in metrics
-    (table,) = [d.value for d in at.dataframe if "prediction" in d.value.columns]
+    table = table_with(at, "prediction")
     assert table.to_dict("records") == [
         {"lesson": "Streaming an LLM directly", "prediction": p.LLM_DIRECT.question, "result": "wrong"}
     ]
