@@ -13,12 +13,23 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.figures.render import render_figure
-from components.figures.theme import PALETTE, empty_figure, label_color, new_figure
+from components.figures.theme import (
+    PALETTE,
+    PRESENTER_FONT_SIZE,
+    empty_figure,
+    label_color,
+    new_figure,
+)
 
-__all__ = ["arrival_figure", "line_keys", "render_arrival"]
+__all__ = ["arrival_figure", "free_row", "label_extent", "line_keys", "render_arrival", "ttft_label"]
 
 _LABEL_ROW = 0.07  # share of the plot's height between two TTFT labels
-_NEAR_SHARE = 0.15  # TTFTs closer than this share of the time axis get their labels on separate rows
+# A label's width on the time axis, estimated for the narrowest plot a lesson draws (the centered
+# layout) at the largest chart font (presenter mode): if labels clear each other there, they do
+# everywhere.
+_PLOT_PX = 600
+_CHAR_PX = 0.6 * PRESENTER_FONT_SIZE
+_GAP_PX = 8
 
 
 def line_keys(frame: pd.DataFrame) -> pd.Series:
@@ -51,7 +62,7 @@ def arrival_figure(
         return empty_figure("Nothing streamed yet: run a chain to see when the text arrives.")
     frame = frame.assign(_line=line_keys(frame)).sort_values("t_ms", kind="stable")
     fig, span = new_figure(), max(float(frame["t_ms"].max()), 1.0)
-    placed: list[float] = []  # TTFTs labelled so far
+    rows: list[list[tuple[float, float]]] = []  # per label row: the spans already taken
     for i, (line_key, group) in enumerate(frame.groupby("_line", sort=False)):
         key = str(line_key)
         color = (colors or {}).get(key) or PALETTE[i % len(PALETTE)]  # TTFT marks share it
@@ -62,13 +73,35 @@ def arrival_figure(
         )
         ttft = _lookup_ttft(ttft_ms, key, group)
         if ttft is not None:
-            near = sum(abs(ttft - other) < _NEAR_SHARE * span for other in placed)
-            _add_ttft(fig, key, ttft, color, left=ttft > 0.7 * span, row=near)
-            placed.append(ttft)
+            left = ttft > 0.7 * span  # a late TTFT: label inside the plot, to its left
+            extent = label_extent(ttft_label(ttft), ttft, span, left=left)
+            row = free_row(extent, rows)
+            _add_ttft(fig, key, ttft, color, left=left, row=row)
     fig.update_layout(
         xaxis_title="ms since request start", yaxis_title=f"cumulative {unit}", hovermode="x unified"
     )
     return fig
+
+
+def ttft_label(ttft: float) -> str:
+    return f"TTFT {ttft:.0f} ms"
+
+
+def label_extent(text: str, x: float, span: float, *, left: bool) -> tuple[float, float]:
+    """The stretch of the time axis (ms) a label at `x` covers, gap included."""
+    width = (len(text) * _CHAR_PX + _GAP_PX) / _PLOT_PX * span
+    return (x - width, x) if left else (x, x + width)
+
+
+def free_row(extent: tuple[float, float], rows: list[list[tuple[float, float]]]) -> int:
+    """The first label row where `extent` overlaps no label yet; takes it (a new row if none)."""
+    start, end = extent
+    for index, taken in enumerate(rows):
+        if all(end <= a or start >= b for a, b in taken):
+            taken.append(extent)
+            return index
+    rows.append([extent])
+    return len(rows) - 1
 
 
 def _cumulative(group: pd.DataFrame, unit: str) -> tuple[list[float], list[float]]:
@@ -97,7 +130,7 @@ def _add_ttft(fig: go.Figure, key: str, ttft: float, color: str, *, left: bool, 
     fig.add_vline(x=ttft, line={"dash": "dot", "color": color, "width": 2})
     # Close TTFTs (parallel branches) must not overprint: `row` moves a label down.
     fig.add_annotation(
-        text=f"TTFT {ttft:.0f} ms",
+        text=ttft_label(ttft),
         font={"color": label_color(color)},  # the line's hue, dark enough to read
         x=ttft,
         xanchor="right" if left else "left",  # a late TTFT: label inside the plot

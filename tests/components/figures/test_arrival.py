@@ -8,7 +8,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from components.figures.arrival import arrival_figure, line_keys
+from components.figures.arrival import arrival_figure, free_row, label_extent, line_keys, ttft_label
 from components.figures.theme import PALETTE
 from streamlab.measure.recorder import StreamRecorder
 
@@ -141,3 +141,58 @@ def test_arrival_figure_when_ttfts_are_close_then_labels_take_rows_and_late_ones
         ("TTFT 102 ms", "left", 0.93),  # 2 ms apart: the labels must not overprint
         ("TTFT 1000 ms", "right", 1.0),  # far from the others: top row; right-anchored to stay inside
     ]
+
+
+@pytest.mark.parametrize(
+    "ttfts, rows",
+    [
+        ([100.0, 300.0, 500.0], [0, 1, 0]),  # the third clears the first: back to the top row
+        ([100.0, 102.0, 104.0], [0, 1, 2]),
+        ([100.0, 1400.0], [0, 0]),
+    ],
+)
+def test_free_row_when_labels_would_touch_then_the_next_one_takes_the_first_free_row(ttfts, rows):
+    taken: list[list[tuple[float, float]]] = []
+    got = [free_row(label_extent(ttft_label(t), t, 1500.0, left=False), taken) for t in ttfts]
+    assert got == rows
+
+
+def _overlaps(fig: go.Figure, span: float) -> list[tuple[str, str]]:
+    placed = [
+        (a.text, round(a.y, 3), label_extent(a.text, a.x, span, left=a.xanchor == "right"))
+        for a in fig.layout.annotations
+    ]
+    return [
+        (first, second)
+        for i, (first, y1, (s1, e1)) in enumerate(placed)
+        for second, y2, (s2, e2) in placed[i + 1 :]
+        if y1 == y2 and s1 < e2 and s2 < e1
+    ]
+
+
+def _run(label: str, ttft: float, end: float, branch: str | None = None) -> pd.DataFrame:
+    return chunk_frame(label, [ttft, end], ["a", "b"], branch=branch)
+
+
+SEQUENCE = [  # the lesson's default variants: two stream at once, three wait for the model
+    _run("seed chain (ends in the LLM)", 150.0, 1500.0),
+    _run("+ plain function", 1502.0, 1503.0),
+    _run("+ RunnableLambda(generator)", 1504.0, 1510.0),
+    _run("+ RunnableGenerator", 155.0, 1505.0),
+    _run("+ plain function + StrOutputParser()", 1506.0, 1507.0),
+    _run("slow plain step before the LLM", 450.0, 1800.0),
+]
+PARALLEL = [  # both branches at once, then the one-after-the-other baseline
+    _run("parallel", 150.0, 1200.0, "short"),
+    _run("parallel", 600.0, 4000.0, "detailed"),
+    _run("one after the other", 152.0, 1210.0, "short"),
+    _run("one after the other", 1810.0, 5200.0, "detailed"),
+]
+
+
+@pytest.mark.parametrize("runs", [SEQUENCE, PARALLEL], ids=["sequence", "parallel"])
+def test_arrival_figure_when_many_ttfts_then_no_two_labels_overlap(runs):
+    fig = arrival_figure(runs)
+    span = max(float(run["t_ms"].max()) for run in runs)
+    assert len(fig.layout.annotations) == len(runs)
+    assert _overlaps(fig, span) == []
