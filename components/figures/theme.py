@@ -59,7 +59,12 @@ PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, YELLOW)
 STREAMED, AT_ONCE, PARTIAL = BLUE, VERMILLION, ORANGE
 MODE_COLORS = {"stream": STREAMED, "invoke": AT_ONCE}
 VERDICT_COLORS = {"streams": STREAMED, "partial": PARTIAL, "doesn't": AT_ONCE}
-FLAG_COLORS = {"streaming=True": STREAMED, "streaming=False": AT_ONCE, "unset": NEUTRAL}
+FLAG_COLORS = {
+    "streaming=True": STREAMED,
+    "streaming=False": AT_ONCE,
+    "disable_streaming=True": AT_ONCE,  # the same outcome as streaming=False: one message at the end
+    "unset": NEUTRAL,
+}
 # A request's milestones: streaming brings the first text forward; invoke shows only the end.
 MILESTONE_COLORS = {"headers": NEUTRAL, "first text": STREAMED, "done": AT_ONCE}
 # Sent by server → received by LangChain (the client) → shown in browser.
