@@ -14,6 +14,7 @@ import re
 
 from streamlab.sim.models import ALIASES, MODELS, ModelSpec, resolve_model
 from streamlab.sim.options import LatencyProfile
+from streamlab.sim.writing import compose_article, topic_phrase, wants_article
 
 __all__ = [
     "ALIASES",  # the model names live in streamlab.sim.models, kept here for old imports
@@ -143,26 +144,42 @@ def _json_answer(prompt: str) -> str:
     )
 
 
+def _after_opener(opener: str, text: str) -> str:
+    """`In short, ` + "An agent is…" → "In short, an agent is…"; names (RAG, LCEL, RunnableParallel) keep
+    their capitals."""
+    first = text.split(" ", 1)[0]
+    if not opener or (len(first) > 1 and first.isupper()) or any(c.isupper() for c in first[1:]):
+        return opener + text
+    return opener + text[:1].lower() + text[1:]
+
+
 def compose_answer(prompt: str, *, paragraphs: int = 1, seed: int = 0) -> str:
-    """A plausible answer about the prompt's topic; JSON when the prompt asks for JSON."""
-    if "json" in prompt.lower():
+    """A plausible answer about the prompt's topic; JSON when the prompt asks for JSON, a long
+    sectioned article when it asks for an article."""
+    lowered = prompt.lower()
+    if "json" in lowered:
         return _json_answer(prompt)
     rng = _rng(prompt, paragraphs, seed)
-    lowered = prompt.lower()
-    for keywords, summary, more in CORPUS:
-        if any(re.search(rf"\b{k}", lowered) for k in keywords):
-            sentences = [summary, *more]
-            break
+    known = next(
+        (
+            [summary, *more]
+            for keywords, summary, more in CORPUS
+            if any(re.search(rf"\b{k}", lowered) for k in keywords)
+        ),
+        None,
+    )
+    if wants_article(prompt):
+        return compose_article(prompt, known or [], seed)
+    if known:
+        body = _after_opener(rng.choice(_OPENERS), " ".join(known[: 1 + paragraphs]))
     else:
-        topic = " ".join(topic_words(prompt))
+        topic = topic_phrase(prompt)
         sentences = [
-            f"{topic.capitalize()} is best understood by looking at what goes in, what "
-            "comes out and what happens in between.",
-            f"Start with a small example of {topic}, observe it step by step, then change "
-            "one thing at a time.",
-            f"Most confusion about {topic} disappears once you measure it instead of guessing.",
+            f"{topic[:1].upper() + topic[1:]} is easiest to understand from a small, concrete example.",
+            f"Look at what goes into {topic}, what comes out, and what happens in between.",
+            "Then change one thing at a time and watch what moves, rather than guessing.",
         ]
-    body = rng.choice(_OPENERS) + " ".join(sentences[: 1 + paragraphs])
+        body = " ".join(sentences[: 1 + paragraphs])
     if paragraphs > 1:
         body += "\n\n" + " ".join(rng.sample(_CLOSINGS, k=paragraphs - 1))
     return body

@@ -26,6 +26,7 @@ from streamlab.sim.formats import json_mode_prompt, response_schema
 from streamlab.sim.logprobs import token_logprobs
 from streamlab.sim.options import Fault, LatencyProfile
 from streamlab.sim.tools import ToolCallPlan, argument_pieces, plan_tool_calls
+from streamlab.sim.writing import tool_reply
 
 if TYPE_CHECKING:
     from streamlab.sim.request import ChatRequest
@@ -168,9 +169,8 @@ def plan_completion(request: ChatRequest) -> CompletionPlan:
 def _answer_text(request: ChatRequest, spec: ModelSpec, seed: int) -> str:
     if request.sim.text is not None:
         return request.sim.text
-    last = request.messages[-1]
-    if last.get("role") == "tool":
-        return f"The tool returned {message_text(last)}, so that is the answer."
+    if request.messages[-1].get("role") == "tool":
+        return tool_reply(_tool_results(request.messages))
     schema = response_schema(request)
     if schema is not None:
         prompt = _prompt_of(request)
@@ -194,6 +194,23 @@ def _answer_tokens(
     if limit is not None and len(tokens) > limit:
         return tokens[:limit], "length"
     return tokens, "stop"
+
+
+def _tool_results(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(tool name, result) of the tool messages that end the conversation, in order."""
+    names: dict[str, str] = {}
+    for message in messages:
+        for call in message.get("tool_calls") or []:
+            if isinstance(call, dict):
+                names[str(call.get("id"))] = str((call.get("function") or {}).get("name") or "the tool")
+    results: list[tuple[str, str]] = []
+    for message in reversed(messages):
+        if message.get("role") != "tool":
+            break
+        results.insert(
+            0, (names.get(str(message.get("tool_call_id")), "the tool"), message_text(message))
+        )
+    return results
 
 
 def _prompt_of(request: ChatRequest) -> str:

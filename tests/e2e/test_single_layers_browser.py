@@ -88,7 +88,7 @@ def test_tool_calls_final_answer_has_three_layers_and_the_run_stays(page, app_ur
     table = run_until_browser_layer(page, "tools_run", "tools_layers")
     text, shown = answer(page, "tools_answer"), shown_chars(page, "tools_answer")
     assert_one_lane_in_order(table, shown)
-    assert text.startswith("The tool returned San Francisco"), text
+    assert text.startswith("I checked get_weather. San Francisco"), text
     args = page.locator('.st-key-tools_args [data-testid="stCode"]').first.inner_text()
     assert '"city": "San Francisco"' in args and '"days": 3' in args, args
     body = page.locator("body").inner_text()

@@ -149,7 +149,7 @@ def test_is_json(text, expected):
 
 
 def answer_text(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("The tool returned"))
+    return next(m.value for m in at.markdown if m.value.startswith("I checked get_weather"))
 
 
 def _run(question: str | None = None, **profile):

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 
 import pytest
 
 from streamlab.sim.answers import LatencyProfile, compose_answer, resolve_model, schedule, tokenize
+from streamlab.sim.writing import tool_reply, topic_phrase
+from tests.support.simclient import FAST, post_chat
 
 
 def test_compose_answer_when_same_seed_then_same_text():
@@ -97,3 +100,97 @@ def test_resolve_model_aliases_seed_names():
     assert resolve_model("gpt-4o-mini").name == "sim-fast"
     assert resolve_model("gpt-4").name == "sim-detailed"
     assert resolve_model("gpt-5-imaginary") is None
+
+
+# --- answers that read naturally (issue 13, item 5) ---------------------------------------------
+
+CORPUS_PROMPTS = ["Explain RAG", "What is LCEL?", "What is an agent?", "Why does latency matter?"]
+CORPUS_PROMPTS += ["Explain RunnableParallel", "Explain streaming runnables", "Explain streaming"]
+
+
+@pytest.mark.parametrize("prompt", CORPUS_PROMPTS)
+def test_compose_answer_when_an_opener_leads_then_the_sentence_goes_on_in_lower_case(prompt):
+    for seed in range(12):
+        answer = compose_answer(prompt, seed=seed)
+        opened = re.match(r"(In short, |Put simply, |Briefly: )(\S+)", answer)
+        if opened:
+            word = opened[2]
+            assert (
+                word[0].islower()
+                or (len(word) > 1 and word.rstrip(",").isupper())
+                or any(c.isupper() for c in word[1:])
+            ), answer[:60]
+
+
+@pytest.mark.parametrize(
+    "results, expected",
+    [
+        (
+            [("get_weather", "Sunny in Paris for the next 3 day(s).")],
+            "I checked get_weather. Sunny in Paris for the next 3 day(s).",
+        ),
+        ([("get_weather", "sunny, 21 C")], "I checked get_weather: sunny, 21 C."),
+        ([("add", "5")], "I checked add: 5."),
+        (
+            [("get_weather", '{"temp_c": 21, "sky": "clear"}')],
+            "I checked get_weather: temp c 21, sky clear.",
+        ),
+        (
+            [("get_weather", "sunny, 21 C"), ("get_local_time", "14:05")],
+            "I checked get_weather and get_local_time. Weather: sunny, 21 C. Local time: 14:05.",
+        ),
+    ],
+    ids=["sentence", "phrase", "number", "json", "two tools"],
+)
+def test_tool_reply_when_results_come_back_then_reads_as_one_answer(results, expected):
+    assert tool_reply(results) == expected
+
+
+def test_answer_after_a_tool_result_when_sent_through_http_then_natural(sim_base_url):
+    call = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
+    messages = [
+        {"role": "user", "content": "What is the weather in Paris?"},
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "call_1", "content": "Sunny in Paris for the next 3 day(s)."},
+    ]
+    reply = post_chat(sim_base_url, {"model": "sim-fast", "messages": messages, "sim": FAST}).json()
+    text = reply["choices"][0]["message"]["content"]
+    assert text == "I checked get_weather. Sunny in Paris for the next 3 day(s)."
+    assert ".," not in text and "so that is the answer" not in text
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Write a detailed, multi-paragraph article about streaming runnables.",
+        "Write an article about photosynthesis",
+        "Write a blog post about RAG",
+        "Write an essay on latency in web apps",
+    ],
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compose_answer_when_an_article_is_asked_then_over_600_words_in_sections(prompt, seed):
+    article = compose_answer(prompt, paragraphs=3, seed=seed)
+    assert len(article.split()) >= 600
+    assert article.startswith("# ") and article.count("\n## ") >= 5
+    assert "{topic}" not in article
+
+
+def test_article_when_streamed_by_the_lesson_recipe_then_over_600_words(make_llm):
+    from streamlab.recipes.use_cases import stream_article
+
+    text = "".join(chunk.text for chunk in stream_article(make_llm(model="sim-detailed"), "streaming"))
+    assert len(text.split()) >= 600
+
+
+@pytest.mark.parametrize(
+    "prompt, topic",
+    [
+        ("What is the capital of France?", "the capital of France"),
+        ("Explain photosynthesis briefly.", "photosynthesis"),
+        ("Write a detailed, multi-paragraph article about streaming runnables.", "streaming runnables"),
+        ("Tell me about Ada Lovelace", "Ada Lovelace"),
+    ],
+)
+def test_topic_phrase_when_question_then_its_subject_in_its_own_words(prompt, topic):
+    assert topic_phrase(prompt) == topic
