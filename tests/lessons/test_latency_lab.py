@@ -163,11 +163,17 @@ def test_a_five_trial_experiment_gives_a_verdict_a_summary_and_a_saved_history(d
     assert summary.loc[("invoke", "Chunks"), "median"] == "1.0"  # invoke: the answer is one chunk
     assert summary.loc[("streaming", "TTFT"), "median Δ vs baseline"] == "—"
     assert {m.label for m in at.metric} >= {"TTFT", "Total", "Output speed", "Throughput"}
+    # The headline shows both configurations: the baseline's medians, then invoke's with deltas.
+    assert [m.label for m in at.metric].count("TTFT") == 2
+    assert {"streaming (baseline)", "invoke"} <= set(shown(at.markdown))
+    deltas = [m.delta for m in at.metric if m.label == "TTFT"]
+    assert deltas[0] in (None, "") and deltas[1]  # only the second row compares
     history = frame_with(at, "configurations")
     assert history["name"].tolist() == ["streaming vs invoke"] and history["trials"].tolist() == [10]
     assert at.query_params["lab_n"] == "5"  # the address shares this experiment
     downloads = [b.label for b in at.get("download_button")]
-    assert downloads == ["Trials CSV", "Chunks CSV", "Experiment JSON"]
+    assert downloads[-3:] == ["Trials CSV", "Chunks CSV", "Experiment JSON"]
+    assert next(b.key for b in at.get("download_button")) == "take_home_latency_lab"
     assert "def time_stream" in texts(at) and "def time_invoke" in texts(at)  # the code that ran
 
 
@@ -262,6 +268,22 @@ def test_importing_json_shows_bad_files_clearly_and_opens_good_ones(db):
     assert not at.exception
     assert "Results: #1 imported run" in shown(at.subheader)
     assert "Imported “imported run” (3 trials) and saved as #1." in shown(at.success)
+
+
+def test_when_an_experiment_has_just_run_then_the_history_picker_selects_it(db):
+    store = ExperimentStore(db)
+    first = store.save(make_experiment("first"))
+    store.save(make_experiment("second"))
+    at = open_lab()
+    at.selectbox(key="lab_hist_pick").set_value(first).run()  # an older one picked before
+    at.number_input(key="lab_trials").set_value(2)
+    at.button(key="lab_run").click().run()
+    assert not at.exception, at.exception
+    newest = int(frame_with(at, "configurations")["id"].iloc[0])
+    assert newest == 3 and at.selectbox(key="lab_hist_pick").value == newest
+    at.run()  # later reruns leave the learner's own pick alone
+    at.selectbox(key="lab_hist_pick").set_value(first).run()
+    assert at.selectbox(key="lab_hist_pick").value == first
 
 
 def test_history_reopens_compares_and_deletes(db):

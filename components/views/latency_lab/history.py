@@ -118,6 +118,8 @@ def keeper(store: ExperimentStore | None) -> Callable[[Experiment, str | None], 
         box["current"] = experiment
         if store is None:
             return
+        if save_error is None and experiment.id is not None:
+            box["select"] = experiment.id  # the history's picker moves to it on this rerun
         if save_error is not None:
             _notice(
                 "error", f"The results are shown, but the history could not keep them: {save_error}", box
@@ -182,6 +184,8 @@ def _render_saved(store: ExperimentStore | None) -> None:
         return
     st.dataframe(table, hide_index=True, key="lab_hist_table")
     names = {row.id: f"#{row.id} {row.name} ({row.created_at})" for row in table.itertuples()}
+    if (just_run := _box().pop("select", None)) in names:
+        st.session_state["lab_hist_pick"] = just_run  # before the widget: it shows the new run
     st.selectbox("Experiment", list(names), format_func=lambda i: names[i], key="lab_hist_pick")
     left, middle, right = st.columns(3)
     left.button("Open results", key="lab_hist_open", on_click=_open, args=(store, False))

@@ -25,7 +25,13 @@ from streamlab.lab.files import chunks_csv, to_json, trials_csv
 from streamlab.lab.results import Experiment, chunks_frame, combined_frames, trials_frame
 from streamlab.lab.stats import METRIC_LABELS, median_summary, summary_table, verdicts
 
-__all__ = ["DEFINITIONS", "render_comparison", "render_definitions", "render_experiment"]
+__all__ = [
+    "DEFINITIONS",
+    "render_comparison",
+    "render_definitions",
+    "render_experiment",
+    "render_headline",
+]
 
 DEFINITIONS = """
 - **TTFT** (time to first token): request start → the first chunk with **non-empty** content.
@@ -124,13 +130,7 @@ def _render_analysis(analysis: _Analysis, *, key: str) -> None:
     for sentence in analysis.verdicts:
         st.success(f"**Verdict:** {as_text(sentence)}")
     if len(names) >= 2:
-        first, second = as_text(names[0]), as_text(names[1])
-        st.caption(f"Medians of **{second}**; the deltas compare with **{first}** (baseline).")
-        render_metric_cards(
-            median_summary(trials, names[1]),
-            delta_from=median_summary(trials, names[0]),
-            columns=("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps"),
-        )
+        render_headline(trials, names)
     table = analysis.table.copy()
     for i, column in enumerate(table.columns[4:]):
         sign = "+" if i >= 4 else ""  # the Δ and CI columns
@@ -139,6 +139,23 @@ def _render_analysis(analysis: _Analysis, *, key: str) -> None:
     st.dataframe(table, hide_index=True, key=f"{key}_summary", height=height)
     _failures(trials)
     _charts(analysis, key=key)
+
+
+def render_headline(trials: pd.DataFrame, names: list[str]) -> None:
+    """Every configuration's medians, one row of cards each: the baseline first, the others with
+    their deltas from it, so both sides of the comparison are in view."""
+    baseline = median_summary(trials, names[0])
+    st.caption(
+        f"Medians of each configuration; the deltas compare with **{as_text(names[0])}** (baseline)."
+    )
+    for index, name in enumerate(names):
+        role = " (baseline)" if index == 0 else ""
+        st.markdown(f"**{as_text(name)}**{role}")
+        render_metric_cards(
+            median_summary(trials, name),
+            delta_from=None if index == 0 else baseline,
+            columns=("ttft_ms", "total_ms", "output_speed_tps", "throughput_tps"),
+        )
 
 
 def _failures(trials: pd.DataFrame) -> None:
