@@ -1,7 +1,8 @@
 """Helpers for the Responses API tests: read a stream's events, check each against OpenAI's schemas.
 
-events = post_events(sim_base_url, {"model": "sim-fast", "input": "Hi", "stream": True})
-assert_valid_events(events)     # each one: `ResponseStreamEvent` and its own event schema
+events = post_events(sim_base_url, {"model": "sim-fast", "input": "Hi"})
+# the request was checked as a `CreateResponse`, each event as a `ResponseStreamEvent`
+# and as its own event schema (`ResponseTextDeltaEvent`...)
 """
 
 from __future__ import annotations
@@ -83,9 +84,17 @@ def post_lines(base_url: str, body: dict[str, Any]) -> list[str]:
 
 
 def post_events(base_url: str, body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events of one streamed `POST /responses` (`stream` is set for you)."""
-    lines = post_lines(base_url, {"stream": True, "sim": FAST, **body})
-    return [json.loads(line.removeprefix("data: ")) for line in lines if line.startswith("data: ")]
+    """The events of one streamed `POST /responses` (`stream` is set for you).
+
+    The request must be a valid `CreateResponse` (besides `sim`), and every event is checked
+    against OpenAI's schemas before it is returned.
+    """
+    request = {"stream": True, "sim": FAST, **body}
+    assert_valid("CreateResponse", {k: v for k, v in request.items() if k != "sim"})
+    lines = post_lines(base_url, request)
+    events = [json.loads(line.removeprefix("data: ")) for line in lines if line.startswith("data: ")]
+    assert_valid_events(events)
+    return events
 
 
 def types_of(events: list[dict[str, Any]]) -> list[str]:
