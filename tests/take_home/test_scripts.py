@@ -46,6 +46,7 @@ INPUTS: dict[str, dict[str, object]] = {  # a typical run of each lesson, kept q
     "takeaways": {"QUESTION": "Explain streaming runnables"},
     "agent_streaming": {"QUESTION": "What is the weather in Paris?", "MODES": ["updates", "custom"]},
     "agent_events": {"QUESTION": "What is the weather in Paris?", "REASONING": True},
+    "seed_to_agents": {"QUESTION": "What is the weather in Paris?"},
 }
 EXPECTED = {  # what the output must show: the lesson's point, from the script's own measurement
     "overview": r"(\d+) chunks for (\d+) tokens",
@@ -65,6 +66,7 @@ EXPECTED = {  # what the output must show: the lesson's point, from the script's
     "takeaways": r"llm \| plain function\s+1 chunks with text",
     "agent_streaming": r"\[custom\] Looking up Paris[\s\S]*\[updates\] step done: tools",
     "agent_events": r"\[reasoning\][\s\S]*\[tool started\][\s\S]*on_tool_start\s+get_weather",
+    "seed_to_agents": r"step done: tools[\s\S]*token [\s\S]*step .*'node': 'model'[\s\S]*end\s+done",
 }
 
 
