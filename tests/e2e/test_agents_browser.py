@@ -15,6 +15,7 @@ from tests.support.browser import (
     assert_grows,
     assert_layers_in_order,
     assert_no_exception,
+    click_run,
     growth,
     layer_table,
     plotly_traces,
@@ -88,4 +89,23 @@ def test_agent_events_v3_projections_and_v2_list_fill_side_by_side_and_both_answ
         table = layers_with_browser_row(page, f"agent_ev_layers_{index}")
         assert_layers_in_order(table, shown_chars(page, key))
     plotly_traces(page, ".st-key-agent_ev_timeline")
+    assert_no_exception(page)
+
+
+def test_seed_to_agents_sse_client_fills_step_and_token_lanes_and_the_pairs_table_is_drawn(
+    page, app_url
+):
+    open_page(page, app_url, "seed_to_agents")
+    lanes = {
+        "step": ".st-key-s2a_sse_step",
+        "token": ".st-key-s2a_sse_token",
+        "text": ".st-key-s2a_sse_text",
+    }
+    seen = run_watching(page, "s2a_sse_run", lanes, grows=["text"])
+    assert_grows(seen["text"], what="the answer's token events")
+    assert_grows(seen["step"], at_least=4, what="step events")  # model, tools, tools, model (and end)
+    assert growth(seen["step"])[0][0] < growth(seen["text"])[0][0]  # the steps before the answer
+    table = layers_with_browser_row(page, "s2a_sse_layers")
+    assert_layers_in_order(table, shown_chars(page, "s2a_sse_text"))
+    click_run(page, "s2a_run", done=page.get_by_test_id("stDataFrame"))  # the pairs, counted
     assert_no_exception(page)

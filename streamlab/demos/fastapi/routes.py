@@ -26,12 +26,14 @@ from starlette.background import BackgroundTask
 
 from streamlab.demos.fastapi.service import MAX_RUNS, ChatService
 from streamlab.recipes import fastapi as recipes
+from streamlab.recipes import seed_to_agents as agent_recipes
 from streamlab.sim.options import LIMITS, LOCAL_FAULTS, fault_problem
 
-__all__ = ["BLOCKING_PATH", "RECIPES", "blocking_router", "chat_router"]
+__all__ = ["AGENT_PATH", "BLOCKING_PATH", "RECIPES", "blocking_router", "chat_router"]
 
 CLIENT_HTML = Path(__file__).with_name("static") / "chat_client.html"
 BLOCKING_PATH = "/chat/blocking"
+AGENT_PATH = "/agent/sse"
 RECIPES: dict[str, Callable[[Runnable, str], Response]] = {
     "/chat": recipes.chat,
     "/chat/async": recipes.chat_async,
@@ -64,6 +66,7 @@ ConfigToken = Annotated[str | None, Query(max_length=64)]
 FaultName = Annotated[str | None, Query(max_length=20), AfterValidator(_known_fault)]
 TtftMs = Annotated[float | None, Query(), _within("ttft_ms")]
 TokensPerS = Annotated[float | None, Query(), _within("tokens_per_s")]
+TraceId = Annotated[str | None, Query(pattern=r"^[0-9a-f]{16}$")]  # new_trace_id()'s shape
 Answer = Callable[[Request, str, str | None, dict[str, Any]], Response]
 
 
@@ -109,6 +112,30 @@ def _on_blocking_server(service: ChatService) -> Answer:
     return answer
 
 
+def _add_agent_route(router: APIRouter, service: ChatService) -> None:
+    """`/agent/sse`: the agent lessons' agent as Server-Sent Events (tokens and steps), bounded like
+    the chat routes, plus `trace` (a simulator trace id) so a lesson can time what the model sent."""
+
+    def endpoint(
+        q: Question,
+        cfg: ConfigToken = None,
+        fault: FaultName = None,
+        ttft_ms: TtftMs = None,
+        tokens_per_s: TokensPerS = None,
+        trace: TraceId = None,
+    ) -> Response:
+        sim = {"fault": fault, "ttft_ms": ttft_ms, "tokens_per_s": tokens_per_s, "trace_id": trace}
+        config = service.config_for(cfg)  # an unknown token is refused before a run exists
+        run = service.new_run(AGENT_PATH)
+        agent = service.agent(run, config, {k: v for k, v in sim.items() if v is not None})
+        response = agent_recipes.chat_agent_sse(agent, q)
+        response.headers["X-Run-Id"] = run.rid
+        response.background = BackgroundTask(run.settle)
+        return response
+
+    router.add_api_route(AGENT_PATH, endpoint, methods=["GET"], name=AGENT_PATH, response_class=Response)
+
+
 def _add_status_routes(router: APIRouter, service: ChatService) -> None:
     @router.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -139,6 +166,7 @@ def chat_router(service: ChatService) -> APIRouter:
             _add_chat_route(router, path, _on_blocking_server(service))
         else:
             _add_chat_route(router, path, _recipe(service, path, recipe, None))
+    _add_agent_route(router, service)
     _add_status_routes(router, service)
 
     @router.get("/favicon.ico", include_in_schema=False)

@@ -12,6 +12,7 @@ Usage:
     python -m streamlab.chat_api --port 8766       # starts its own embedded simulator
     curl -N 'http://127.0.0.1:8766/chat?q=Explain+RAG'
     curl -N 'http://127.0.0.1:8766/chat/sse?q=Explain+RAG'
+    curl -N 'http://127.0.0.1:8766/agent/sse?q=What+is+the+weather+in+Paris'   # an agent's steps too
     curl -N -L 'http://127.0.0.1:8766/chat/blocking?q=Explain+RAG'   # -L: to its own server
     open http://127.0.0.1:8766/ for the browser client (fetch + ReadableStream, EventSource)
 """

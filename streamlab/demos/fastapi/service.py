@@ -21,6 +21,7 @@ from langchain_core.runnables import Runnable
 from streamlab.client.providers import ProviderConfig, build_chat_model
 from streamlab.demos.fastapi.probe import OUTCOMES, ProbedChain, RunProbe
 from streamlab.recipes import fastapi as recipes
+from streamlab.recipes.agent_streaming import build_agent
 
 __all__ = ["BLOCKING_BUDGET_S", "MAX_RUNS", "ChatService", "ModelFactory"]
 
@@ -58,7 +59,10 @@ class ChatService:
         self._salt = secrets.token_bytes(16)
 
     def register(self, config: ProviderConfig) -> str:
-        fingerprint = hashlib.sha256(self._salt + repr((config, config.key())).encode()).hexdigest()
+        # ProviderConfig's repr leaves out the latency profile and the sidebar's fault: add them, or
+        # a changed sidebar would get the old config's token.
+        settings = (config, config.key(), config.profile, sorted(config.sim_overrides.items()))
+        fingerprint = hashlib.sha256(self._salt + repr(settings).encode()).hexdigest()
         with self._lock:
             token = self._tokens.get(fingerprint)
             if token is None or token not in self._configs:
@@ -99,6 +103,10 @@ class ChatService:
     ) -> Runnable:
         llm = self.model_factory(config, sim or None)
         return ProbedChain(recipes.build_chain(llm), run, budget_s=budget_s)
+
+    def agent(self, run: RunProbe, config: ProviderConfig, sim: dict[str, Any]) -> Runnable:
+        """The agent lessons' agent on `config`'s model, watched by `run` like a chain."""
+        return ProbedChain(build_agent(self.model_factory(config, sim or None)), run)
 
     def totals(self) -> dict[str, int]:
         with self._lock:
