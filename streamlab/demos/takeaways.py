@@ -139,6 +139,47 @@ QUESTIONS: tuple[Question, ...] = (
         "arrives; summing the chunks gives the full dict.",
         "parallel",
     ),
+    Question(
+        "agent_tokens",
+        '`agent.stream(inputs, stream_mode=["updates", "messages"])`: which mode carries the '
+        "answer word by word?",
+        (
+            "`updates`: one chunk per word",
+            "`messages`: an `(AIMessageChunk, metadata)` pair per token",
+            "Neither: an agent's answer arrives only in its final state",
+        ),
+        1,
+        "`updates` hands over the whole answer once the model's step has ended. `messages` streams "
+        "every token of every model call, tool-call chunks and tool results included.",
+        "agent_streaming",
+    ),
+    Question(
+        "v3_readers",
+        'With `run = await agent.astream_events(inputs, version="v3")`, one coroutine reads '
+        "`run.messages` while another reads `run.values`. What does each get?",
+        (
+            "Every item of its own projection",
+            "About half the items each: they share one cursor",
+            "A `RuntimeError`: a run takes only one reader",
+        ),
+        0,
+        "Each projection has its own cursor, so readers of different projections never take each "
+        "other's items. Only a second reader of the same projection raises (use `.atee(n)`).",
+        "agent_events",
+    ),
+    Question(
+        "parallel_tools",
+        'An agent\'s model asks for two tools in one message. What does `stream_mode="updates"` show?',
+        (
+            "One `tools` update holding both results",
+            "One `tools` update per call, in the order the calls finish",
+            "Nothing until the model has answered",
+        ),
+        1,
+        "The tools node runs each call as a task of its own, at the same time: each result is its "
+        "own update, the faster tool's first. It is the agent-era `RunnableParallel`.",
+        "seed_to_agents",
+    ),
 )
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import operator
+import warnings
 
 import pytest
+from langchain_core._api.beta_decorator import LangChainBetaWarning
 from langchain_core.language_models import LLM
+from langchain_core.messages import AIMessageChunk
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.outputs import GenerationChunk
 from langchain_core.prompts import ChatPromptTemplate
@@ -22,9 +25,13 @@ from components.views.takeaways import TIMED
 from streamlab.client.async_bridge import catch_error, run_sync
 from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
 from streamlab.recipes import common_mistakes as mistakes
+from streamlab.recipes.agent_events import read_messages, read_values
+from streamlab.recipes.agent_streaming import ask, stream_agent
+from streamlab.recipes.seed_to_agents import stream_steps
 from streamlab.recipes.takeaways import CHAINS, build_with_plain_function, count_text_chunks
 from streamlab.recipes.tool_calls import add_up, bind_weather_tool, stream_tool_call
 from streamlab.sim.answers import LatencyProfile
+from tests.support.agents import QUESTION, agent_on
 from tests.support.apptest import FAST_PROFILE, open_page, texts
 
 PAGE = "lessons/15_takeaways.py"
@@ -56,7 +63,7 @@ def right(question_id: str) -> str:
 
 
 def test_quiz_has_six_to_ten_well_formed_questions():
-    assert 6 <= len(QUESTIONS) <= 10
+    assert 6 <= len(QUESTIONS) <= 16  # the agents track (LangChain 1.x) adds its own
     assert len(BY_ID) == len(QUESTIONS)  # ids are unique: they are widget keys
     for q in QUESTIONS:
         assert q.id.isidentifier()
@@ -72,6 +79,42 @@ def test_right_answers_are_not_always_in_the_same_place():
 def test_every_question_has_a_live_claim_test():
     claims = {name.removeprefix("test_claim_") for name in globals() if name.startswith("test_claim_")}
     assert claims == set(BY_ID)
+
+
+# --- the agents track: claims checked against the installed langchain / langgraph
+
+
+def test_claim_agent_tokens(make_llm):
+    assert right("agent_tokens").startswith("`messages`")
+    seen = list(stream_agent(agent_on(make_llm), QUESTION, ["updates", "messages"]))
+    chunks = [data[0] for mode, data in seen if mode == "messages"]
+    tokens = [c.text for c in chunks if isinstance(c, AIMessageChunk) and c.text]
+    answers = [d["model"]["messages"][-1].text for m, d in seen if m == "updates" and "model" in d]
+    assert len(tokens) > 5 and answers[-1] == "".join(tokens)  # updates: the whole answer, once
+
+
+def test_claim_v3_readers(make_llm):
+    assert right("v3_readers") == "Every item of its own projection"
+    seen: dict[str, list] = {"values": [], "text": []}
+
+    async def both():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LangChainBetaWarning)
+            run = await agent_on(make_llm).astream_events(ask(QUESTION), version="v3")
+        keep = lambda name, item: seen.setdefault(name, []).append(item)  # noqa: E731
+        await asyncio.gather(read_values(run, keep), read_messages(run, keep))
+        return await run.output()
+
+    final = run_sync(both())
+    assert [len(s["messages"]) for s in seen["values"]] == [1, 2, 4, 5]
+    assert "".join(seen["text"]) == final["messages"][-1].text
+
+
+def test_claim_parallel_tools(make_llm):
+    assert right("parallel_tools").startswith("One `tools` update per call")
+    steps = list(stream_steps(agent_on(make_llm), QUESTION))
+    tools = [s["tools"]["messages"][-1].name for s in steps if "tools" in s]
+    assert tools == ["get_local_time", "get_weather"]  # asked second, finished first
 
 
 # --- checking and scoring
