@@ -70,7 +70,7 @@ def test_sequence_every_variant_lane_reaches_the_browser_after_langchain(page, a
     for blocking in ("seq_layers_1", "seq_layers_2", "seq_layers_4"):
         times = lanes[blocking]
         assert times[BROWSER]["first"] >= times[SERVER]["last"], (blocking, times)
-    assert page.get_by_test_id("stDataFrame").count() == 1  # the comparison table
+    assert page.locator('.st-key-seq_table [data-testid="stTable"]').count() == 1  # the comparison
     assert page.locator('[data-testid="stMetric"]').count() == 5 * 4
 
 

@@ -116,7 +116,8 @@ def test_internals_chunks_grow_and_tables_fill(app_page):
     press_slider(app_page, "int_max_tokens", "End", value="60")  # 60 tokens: enough to watch
     seen = run_watching(app_page, "int_run", {"text": ".st-key-int_output"}, grows=["text"])
     assert_grows(seen["text"], what="streamed chunks")
-    app_page.get_by_test_id("stDataFrame").nth(2).wait_for()  # counts, chunks, SSE lines
+    app_page.get_by_test_id("stTable").first.wait_for()  # the counts per kind (wrapped, whole)
+    app_page.get_by_test_id("stDataFrame").nth(1).wait_for()  # the chunks, the SSE lines
     plotly_traces(app_page, ".st-key-int_arrival")
     assert_no_exception(app_page)
 

@@ -64,7 +64,8 @@ def test_internals_server_layer_matches_the_wire_and_the_browser_comes_last(page
     assert sent["first"] <= wire[0] <= table[LANGCHAIN]["first"], (wire, table)
     # The report's rerun kept the answer, the chunk tables and the arrival chart.
     assert text and shown == table[LANGCHAIN]["chars"]
-    assert page.get_by_test_id("stDataFrame").count() >= 3
+    page.get_by_test_id("stDataFrame").nth(1).wait_for()  # the chunks, the SSE lines
+    assert page.locator('[data-testid="stTable"]').count() >= 3  # layers, wire row, counts per kind
     assert plotly_traces(page, ".st-key-int_arrival")["lines"] >= 2  # chunks and SSE lines
 
 
