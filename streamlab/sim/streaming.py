@@ -7,16 +7,15 @@ abandoned request costs nothing after it is abandoned, and the counters prove it
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi.responses import JSONResponse, Response
 
-from streamlab.sim.protocol import completion_object, stream_objects
+from streamlab.sim.protocol import completion_object, sse_event, stream_events
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -116,10 +115,6 @@ async def complete(
         stats.bump(active_requests=-1)
 
 
-def _sse_event(obj: dict[str, Any]) -> bytes:
-    return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
-
-
 async def sse(
     plan: CompletionPlan, stats: ServerStats, trace: SendTrace | None = None
 ) -> AsyncIterator[bytes]:
@@ -151,14 +146,14 @@ async def sse(
         start = time.perf_counter()
         drop_at = plan.fault.after if plan.fault and plan.fault.kind == "drop_after" else None
         error_at = plan.fault.after if plan.fault and plan.fault.kind == "error_after" else None
-        for sent, (due, obj) in enumerate(stream_objects(plan)):
+        for sent, (due, event, text) in enumerate(stream_events(plan)):
             if sent == drop_at:
                 if pending:
                     yield flush()
                 raise DroppedConnection(f"simulated drop after {sent} chunks")
             if sent == error_at:
                 # A real server that fails mid-answer sends one error event and ends the response.
-                pending.append(_sse_event(MID_STREAM_ERROR))
+                pending.append(sse_event(MID_STREAM_ERROR))
                 yield flush()
                 finished = True
                 return
@@ -168,8 +163,8 @@ async def sse(
                 if pending:
                     yield flush()
                 await asyncio.sleep(delay)
-            pending.append(_sse_event(obj))
-            if trace is not None and (text := _content_of(obj)):
+            pending.append(event)
+            if trace is not None and text:
                 pending_texts.append(text)
             if len(pending) >= MAX_BATCH:
                 yield flush()
@@ -183,8 +178,3 @@ async def sse(
         # Cancellation (client disconnect) lands here too: count it so "Stop" can be proven.
         ended = {"streams_completed": 1} if finished else {"streams_disconnected": 1}
         stats.bump(active_streams=-1, active_requests=-1, **ended)
-
-
-def _content_of(obj: dict[str, Any]) -> str:
-    choices = obj.get("choices") or [{}]
-    return choices[0].get("delta", {}).get("content") or ""

@@ -7,9 +7,14 @@ validated against OpenAI's published OpenAPI description.
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
+from streamlab.sim.plan import plan_completion
+from streamlab.sim.protocol import sse_event, stream_events, stream_objects
+from streamlab.sim.request import parse_request
 from tests.support.openapi import assert_valid
 from tests.support.simclient import AUTH, FAST, post_chat, sse_payloads
 
@@ -165,3 +170,11 @@ def test_models_when_listed_or_retrieved_then_valid_model_objects(sim_base_url):
     missing = httpx.get(sim_base_url + "/models/gpt-99", headers=AUTH, timeout=10)
     assert missing.status_code == 404
     assert_valid("ErrorResponse", missing.json())
+
+
+@pytest.mark.parametrize("case, fields", SHAPES, ids=[s[0] for s in SHAPES])
+def test_encoded_stream_when_fast_path_or_not_then_the_bytes_of_every_object(case, fields):
+    chat = parse_request(json.dumps(request_body(fields, stream=True)).encode())
+    plan = plan_completion(chat)
+    encoded = [(due, event) for due, event, _ in stream_events(plan)]
+    assert encoded == [(due, sse_event(obj)) for due, obj in stream_objects(plan)]
