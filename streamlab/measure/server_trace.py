@@ -33,12 +33,19 @@ class ServerTrace:
     end_ns: int | None = None
     complete: bool = False
     received_ns: int | None = None  # when the simulator accepted the request
+    summary_sent_ns: tuple[int, ...] = ()
+    """A reasoning model's summary deltas (Responses API), stamped apart from the answer's."""
+    summary_texts: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> ServerTrace:
         sent, texts = tuple(int(t) for t in body["sent_ns"]), tuple(str(t) for t in body["texts"])
         if len(sent) != len(texts):
             raise ValueError(f"trace has {len(sent)} times but {len(texts)} texts")
+        thought_ns = tuple(int(t) for t in body.get("summary_sent_ns", ()))
+        thoughts = tuple(str(t) for t in body.get("summary_texts", ()))
+        if len(thought_ns) != len(thoughts):
+            raise ValueError(f"trace has {len(thought_ns)} summary times but {len(thoughts)} texts")
         end, received = body.get("end_ns"), body.get("received_ns")
         return cls(
             sent,
@@ -46,6 +53,14 @@ class ServerTrace:
             None if end is None else int(end),
             bool(body.get("complete")),
             None if received is None else int(received),
+            thought_ns,
+            thoughts,
+        )
+
+    def summary(self) -> ServerTrace:
+        """The reasoning summary's deltas as a trace of their own (to time the thoughts in layers)."""
+        return ServerTrace(
+            self.summary_sent_ns, self.summary_texts, self.end_ns, self.complete, self.received_ns
         )
 
 

@@ -3,7 +3,9 @@
 A request whose `sim` body carries a `trace_id` gets a `SendTrace`; the server stamps the
 wall-clock time (`time.time_ns()`, so the browser's `Date.now()` on the same machine can be
 compared with it) right after each write of content chunks to the socket returned. Traces live
-in a small bounded store, served at `GET /v1/sim/traces/{trace_id}`.
+in a small bounded store, served at `GET /v1/sim/traces/{trace_id}`. A reasoning model's summary
+deltas (Responses API) are stamped by the same writes, in lists of their own (`summary_*`), so
+the answer's layer stays the answer's while a lesson can time the first thought too.
 """
 
 from __future__ import annotations
@@ -27,23 +29,32 @@ class SendTrace:
     received_ns: int = field(default_factory=time.time_ns)  # when the request was accepted
     sent_ns: list[int] = field(default_factory=list)  # one per content chunk, in order
     texts: list[str] = field(default_factory=list)
+    summary_sent_ns: list[int] = field(default_factory=list)  # one per reasoning summary delta
+    summary_texts: list[str] = field(default_factory=list)
     end_ns: int | None = None  # when the final `[DONE]` (or the whole JSON answer) was written
     complete: bool = False
     truncated: bool = False  # the store's byte budget ran out: later chunks were not recorded
     size_bytes: int = 0  # estimated memory held by sent_ns and texts
     _store: TraceStore | None = field(default=None, repr=False, compare=False)
 
-    def mark_sent(self, texts: list[str], at_ns: int | None = None) -> None:
-        """Stamp `texts` (content chunks written together in one socket write) as sent now."""
-        if not texts or self.truncated:
+    def mark_sent(
+        self, texts: list[str], at_ns: int | None = None, *, summary: list[str] | None = None
+    ) -> None:
+        """Stamp `texts` (content chunks written together in one socket write), and the reasoning
+        `summary` deltas of the same write, as sent now."""
+        summary = summary or []
+        if not (texts or summary) or self.truncated:
             return
-        grows = sum(len(t) for t in texts) + _CHUNK_BYTES * len(texts)
+        pieces = [*texts, *summary]
+        grows = sum(len(t) for t in pieces) + _CHUNK_BYTES * len(pieces)
         if self._store is not None and not self._store._make_room(self, grows):
             self.truncated = True
             return
         now = time.time_ns() if at_ns is None else at_ns
         self.sent_ns.extend([now] * len(texts))
         self.texts.extend(texts)
+        self.summary_sent_ns.extend([now] * len(summary))
+        self.summary_texts.extend(summary)
         self.size_bytes += grows
 
     def finish(self) -> None:
@@ -55,6 +66,8 @@ class SendTrace:
             "received_ns": self.received_ns,
             "sent_ns": list(self.sent_ns),
             "texts": list(self.texts),
+            "summary_sent_ns": list(self.summary_sent_ns),
+            "summary_texts": list(self.summary_texts),
             "end_ns": self.end_ns,
             "complete": self.complete,
             "truncated": self.truncated,

@@ -24,6 +24,17 @@ def test_server_trace_rejects_mismatched_lists():
         ServerTrace.from_json({"sent_ns": [1, 2], "texts": ["a"]})
 
 
+def test_server_trace_reads_summary_deltas_when_sent_and_none_from_an_older_trace():
+    body = {"sent_ns": [30], "texts": ["Hi"], "summary_sent_ns": [10, 20], "summary_texts": ["a", "b"]}
+    trace = ServerTrace.from_json({**body, "received_ns": 5, "end_ns": 40, "complete": True})
+    thoughts = trace.summary()
+    assert (thoughts.sent_ns, thoughts.texts) == ((10, 20), ("a", "b"))
+    assert (thoughts.received_ns, thoughts.end_ns, thoughts.complete) == (5, 40, True)
+    assert ServerTrace.from_json({"sent_ns": [1], "texts": ["x"]}).summary().texts == ()
+    with pytest.raises(ValueError, match="2 summary times but 1 texts"):
+        ServerTrace.from_json({**body, "summary_texts": ["a"]})
+
+
 def test_trace_ids_are_unique_and_css_safe():
     ids = {new_trace_id() for _ in range(100)}
     assert len(ids) == 100

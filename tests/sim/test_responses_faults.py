@@ -130,18 +130,24 @@ def test_trace_when_streamed_then_one_send_time_per_answer_delta(sim_base_url, c
     assert trace.received_ns is not None and trace.received_ns <= trace.sent_ns[0]
 
 
-def test_trace_when_reasoning_then_answer_deltas_only(sim_base_url, client):
+def test_trace_when_reasoning_then_summary_deltas_are_kept_apart_from_the_answers(sim_base_url, client):
     trace_id = new_trace_id()
     reply = client.responses.create(
         model="sim-reasoning",
         input="Explain RAG",
         reasoning={"summary": "auto"},
         stream=True,
-        extra_body={"sim": {**FAST, "trace_id": trace_id}},
+        extra_body={"sim": {"ttft_ms": 0, "tokens_per_s": 500, "think_ms": 100, "trace_id": trace_id}},
     )
-    final = next(e for e in reply if e.type == "response.completed").response
+    events = list(reply)
+    final = next(e for e in events if e.type == "response.completed").response
+    summary = [e.delta for e in events if e.type == "response.reasoning_summary_text.delta"]
     trace = fetch_server_trace(sim_base_url, trace_id)
-    assert trace is not None and "".join(trace.texts) == final.output_text
+    assert trace is not None and "".join(trace.texts) == final.output_text  # the answer's layer
+    assert list(trace.summary_texts) == summary and len(summary) > 5
+    assert list(trace.summary_sent_ns) == sorted(trace.summary_sent_ns)
+    assert trace.summary_sent_ns[-1] <= trace.sent_ns[0]  # the thoughts all left before the answer
+    assert trace.summary().texts == trace.summary_texts
 
 
 def test_trace_when_not_streamed_then_whole_text_once(sim_base_url, client):

@@ -36,6 +36,16 @@ def test_chunks_written_together_share_one_send_time():
     assert trace.to_json()["texts"] == ["a", "b", "c"]
 
 
+def test_summary_deltas_are_stamped_by_the_same_write_in_lists_of_their_own():
+    trace = SendTrace("t")
+    trace.mark_sent([], at_ns=10, summary=["Thinking", " about"])
+    trace.mark_sent(["Hi"], at_ns=20, summary=[" it"])
+    body = trace.to_json()
+    assert (body["sent_ns"], body["texts"]) == ([20], ["Hi"])  # the answer's layer is unchanged
+    assert body["summary_sent_ns"] == [10, 10, 20]
+    assert body["summary_texts"] == ["Thinking", " about", " it"]
+
+
 def post(base: str, **body) -> httpx.Response:
     payload = {"model": "sim-fast", "messages": MESSAGES, **body}
     return httpx.post(f"{base}/chat/completions", json=payload, headers=AUTH, timeout=10)

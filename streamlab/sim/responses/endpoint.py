@@ -2,7 +2,8 @@
 
 The same guards, counters, faults and send traces as the chat endpoint: a bad request gets an
 OpenAI-style 4xx, a stream stops the moment its client leaves (`ServerStats` proves it), and a
-traced request (`sim.trace_id`) records when each answer delta left, for three-layer timing.
+traced request (`sim.trace_id`) records when each answer delta left, for three-layer timing, and
+when each reasoning summary delta left (apart from the answer's, so a lesson can time both).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ __all__ = ["create_response"]
 OFFLOAD_BYTES = 64 << 10  # bodies larger than this are parsed in a worker thread
 log = logging.getLogger("streamlab.sim")
 _HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
+_TRACED = ("response.output_text.delta", "response.reasoning_summary_text.delta")
+"""The deltas a send trace stamps: the answer's text, and (in lists of their own) the summary's."""
 
 
 async def create_response(
@@ -139,14 +142,16 @@ async def _sse(plan: ResponsePlan, stats: ServerStats, trace: SendTrace | None) 
     finished = False
     pending: list[bytes] = []
     pending_texts: list[str] = []
+    pending_summary: list[str] = []
 
     def flush() -> bytes:
         stats.bump(chunks_sent=len(pending))
         data = b"".join(pending)
         pending.clear()
         if trace is not None:  # stamped as the bytes are handed to the socket (see sim.streaming)
-            trace.mark_sent(pending_texts)
+            trace.mark_sent(pending_texts, summary=pending_summary)
         pending_texts.clear()
+        pending_summary.clear()
         return data
 
     try:
@@ -170,8 +175,9 @@ async def _sse(plan: ResponsePlan, stats: ServerStats, trace: SendTrace | None) 
                     yield flush()
                 await asyncio.sleep(delay)
             pending.append(_frame(event))
-            if trace is not None and event["type"] == "response.output_text.delta" and event["delta"]:
-                pending_texts.append(event["delta"])
+            if trace is not None and event["type"] in _TRACED and event["delta"]:
+                answer = event["type"] == "response.output_text.delta"
+                (pending_texts if answer else pending_summary).append(event["delta"])
             if len(pending) >= MAX_BATCH:
                 yield flush()
         if pending:
