@@ -202,9 +202,11 @@ def compose_article(prompt: str, known: Sequence[str], seed: int) -> str:
         "This article walks through why it matters, how it works, a worked example, the usual pitfalls "
         "and how to measure it.",
     ]
-    parts = [f"# {topic[:1].upper() + topic[1:]}: a practical guide", " ".join(intro)]
+    # Bold titles rather than `#` headings: the words a reader sees are the words in the text,
+    # so a page counting the streamed words agrees with the rendered article.
+    parts = [f"**{topic[:1].upper() + topic[1:]}: a practical guide**", " ".join(intro)]
     for title, sentences in _sections():
         if title != "Conclusion":
             sentences = sentences[:2] + rng.sample(sentences[2:], k=len(sentences) - 2)
-        parts += [f"## {title}", " ".join(s.format(topic=topic) for s in sentences)]
+        parts += [f"**{title}**", " ".join(s.format(topic=topic) for s in sentences)]
     return "\n\n".join(parts)
