@@ -36,7 +36,7 @@ from langchain_openai import ChatOpenAI
 
 from components.run.last_run import LastRun
 from components.run.layered import LAYERS_INTRO, LayeredRun, Recorded
-from components.run.progress import mark_ran
+from components.run.progress import mark_ran, save_progress
 from components.sidebar import current_provider
 from streamlab.client.providers import ProviderConfig, build_chat_model
 from streamlab.client.validation import prompt_problem
@@ -131,6 +131,8 @@ class TimedRun:
             show_after(saved)
         if timed and clicked:
             self.layered.end()  # everything is drawn: the browser may report now (one rerun)
+        if clicked:
+            save_progress()  # kept in the browser; after the results, never before the first paint
         return saved
 
     def _replay_lanes(self, lanes: Mapping[str, str]) -> Callable[[Saved], None]:

@@ -8,8 +8,9 @@ where the learner left off: ids and right/wrong only, never a key, a prompt or a
 
 app.py calls `keep_progress_in_browser()` after every page, which saves; when the browser holds an
 earlier session's progress, it first sends it back (one rerun, once the run in progress is over)
-and it is merged in. `mark_ran` and `record_prediction` also save on the spot, because they
-usually run inside a Run panel's `st.fragment`, whose reruns never reach app.py.
+and it is merged in. A Run panel's click usually reruns only its `st.fragment`, which never
+reaches app.py: the panel calls `save_progress()` once everything is drawn (saving before the
+stream would put one more element in the way of its first paint).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "mark_ran",
     "predictions",
     "record_prediction",
+    "save_progress",
     "to_saved",
 ]
 
@@ -68,7 +70,7 @@ class SavedProgress(TypedDict):
 def mark_ran(lesson_id: str) -> None:
     """Count the lesson as run; an id missing from the catalog is a bug, so it raises."""
     st.session_state.setdefault(_KEY, set()).add(lesson(lesson_id).id)
-    _save_now()
+    _changed()
 
 
 def lessons_run() -> set[str]:
@@ -85,7 +87,7 @@ def record_prediction(lesson_id: str, prediction_id: str, correct: bool) -> None
     """
     by_lesson = st.session_state.setdefault(_PREDICTIONS_KEY, {})
     by_lesson.setdefault(lesson(lesson_id).id, {})[str(prediction_id)] = bool(correct)
-    _save_now()
+    _changed()
 
 
 def predictions() -> dict[str, dict[str, bool]]:
@@ -168,12 +170,18 @@ def _saved() -> SavedProgress:
     )
 
 
-def _save_now() -> None:
-    # A change: save it where it happened (maybe in a fragment). Until an earlier session's copy
-    # has been loaded, the browser keeps that copy: the merge after loading saves everything.
+def _changed() -> None:
+    st.session_state[_SEQ_KEY] = int(st.session_state.get(_SEQ_KEY, 0)) + 1
+
+
+def save_progress() -> None:
+    """Save the progress in the browser from where the page is now (e.g. at the end of a Run
+    panel's fragment run). Until an earlier session's copy has been loaded, the browser keeps
+    that copy: the merge after loading saves everything."""
     state = st.session_state
-    state[_SEQ_KEY] = int(state.get(_SEQ_KEY, 0)) + 1
-    key = f"{_STORE_KEY}_{_session()}_{state[_SEQ_KEY]}"
+    key = f"{_STORE_KEY}_{_session()}_{state.get(_SEQ_KEY, 0)}"
+    if key in state:  # this change was saved already (a key is one element per run)
+        return
     browser_store.mount(key, save=_saved(), loaded=bool(state.get(_RESTORED_KEY)))
 
 
