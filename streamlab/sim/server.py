@@ -169,14 +169,6 @@ def _key_error(request: Request) -> RequestError | None:
     return key_error(request.headers.get("authorization", ""))
 
 
-def _rejected_key(request: Request) -> bool:
-    return _key_error(request) is not None
-
-
-def _bad_key() -> RequestError:
-    return key_error(f"Bearer {BAD_KEY_PREFIX}") or RequestError(401, "Bad key.", code="invalid_api_key")
-
-
 def _http_fault(plan: CompletionPlan) -> JSONResponse | None:
     kind = plan.fault.kind if plan.fault else None
     if kind == "401":
