@@ -157,6 +157,12 @@ class StreamRecorder:
         self._claim()
         return self._aiterate(source)
 
+    def record(self, chunk: object, t_ns: int | None = None) -> None:
+        """Record one chunk that arrived now (or at `t_ns`, read on arrival with this recorder's
+        clock): for a stream read through callbacks rather than one iterator, such as an agent's
+        answer tokens picked out of its other parts. Set `start_ns` first to give it an origin."""
+        self._pending.append((self._clock() if t_ns is None else t_ns, chunk))
+
     def record_invoke(self, fn: Callable[[], T]) -> T:
         """Time `fn()` (e.g. `lambda: chain.invoke(x)`) as a stream of one chunk at the end."""
         self._claim()

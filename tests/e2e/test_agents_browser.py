@@ -29,6 +29,12 @@ pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}
 
 
+def lines(key: str) -> str:
+    """A lane's lines (its code block), not its constant header: after a repeated run (see
+    `run_watching`) the length starts from 0 again, as the previous run's block is stale."""
+    return f'.st-key-{key} [data-testid="stCode"]'
+
+
 def open_page(page, app_url: str, path: str) -> None:
     page.goto(lesson_url(app_url, path, **PROFILE))
     page.locator(".st-key-check_connection").wait_for(timeout=RUN_TIMEOUT_MS)  # the sidebar is drawn
@@ -50,12 +56,14 @@ def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]
 
 def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_three_layers(page, app_url):
     open_page(page, app_url, "agent_streaming")
-    lanes = {mode: f".st-key-agent_lane_{mode}" for mode in ("updates", "messages", "custom", "values")}
+    lanes = {mode: lines(f"agent_lane_{mode}") for mode in ("updates", "messages", "custom", "values")}
     seen = run_watching(page, "agent_run", {**lanes, "answer": ".st-key-agent_answer"}, grows=["answer"])
-    assert_grows(seen["messages"], what="messages lane")
+    assert_grows(seen["messages"], at_least=3, what="messages lane")  # tool-call chunks, two results
     assert_grows(seen["answer"], what="the answer's tokens")
-    assert_grows(seen["updates"], at_least=4, what="updates lane")  # model, tools, tools, model
-    assert_grows(seen["values"], at_least=4, what="values lane")
+    assert_grows(
+        seen["updates"], at_least=3, what="updates lane"
+    )  # four steps; a loaded machine may paint two at once
+    assert_grows(seen["values"], at_least=3, what="values lane")
     assert_grows(seen["custom"], at_least=3, what="custom lane")  # the tool's three reports
     # The slow tool's progress shows while it works, before the answer's first word.
     assert growth(seen["custom"])[0][0] < growth(seen["answer"])[0][0]
@@ -75,7 +83,7 @@ def test_agent_events_v3_projections_and_v2_list_fill_side_by_side_and_both_answ
     }
     texts = {"v3 answer": ".st-key-agent_ev_v3_text", "v2 answer": ".st-key-agent_ev_v2_text"}
     seen = run_watching(
-        page, "agent_ev_run", {**lanes, **texts, "v2": ".st-key-agent_ev_v2_v2"}, grows=list(texts)
+        page, "agent_ev_run", {**lanes, **texts, "v2": lines("agent_ev_v2_v2")}, grows=list(texts)
     )
     for name in texts:
         assert_grows(seen[name], what=name)
@@ -103,7 +111,7 @@ def test_seed_to_agents_sse_client_fills_step_and_token_lanes_and_the_pairs_tabl
     }
     seen = run_watching(page, "s2a_sse_run", lanes, grows=["text"])
     assert_grows(seen["text"], what="the answer's token events")
-    assert_grows(seen["step"], at_least=4, what="step events")  # model, tools, tools, model (and end)
+    assert_grows(seen["step"], at_least=3, what="step events")  # model, tools, tools, model, end
     assert growth(seen["step"])[0][0] < growth(seen["text"])[0][0]  # the steps before the answer
     table = layers_with_browser_row(page, "s2a_sse_layers")
     assert_layers_in_order(table, shown_chars(page, "s2a_sse_text"))

@@ -168,9 +168,12 @@ def test_timeline_stamps_parts_counts_them_per_lane_and_keeps_the_answer_tokens(
     counts = timeline.counts(["updates", "messages"]).set_index("lane")
     assert counts.loc["updates", "parts"] == 1 and counts.loc["messages", "answer token"] == 2
     assert timeline.step_order() == ["model", "tools"]
-    answer = timeline.answer("messages")
+    answer = timeline.answer("messages")  # a StreamRecorder on the timeline's clock and origin
     assert answer.start_ns == 0
-    assert answer.to_dataframe().to_dict("list") == {"t_ms": [2.0, 3.0], "text": ["Hi", " you"]}
+    assert answer.to_dataframe()[["t_ms", "text"]].to_dict("list") == {
+        "t_ms": [2.0, 3.0],
+        "text": ["Hi", " you"],
+    }
     assert timeline.total_ms == 4.0
 
 

@@ -601,3 +601,13 @@ def test_to_csv_when_text_has_commas_and_newlines_then_one_row_per_chunk(tmp_pat
     assert len(df) == 3
     assert df["text"].tolist() == ["Hello, world", "\n", "line two"]
     assert (tmp_path / "run.csv").read_text(encoding="utf-8") == text
+
+
+def test_record_when_chunks_come_through_a_callback_then_rows_are_timed_from_the_set_origin():
+    ticks = iter([5_000_000, 9_000_000])
+    recorder = StreamRecorder(label="answer", clock=lambda: next(ticks))
+    recorder.start_ns = 1_000_000  # the run began before the first chunk was picked out
+    recorder.record("Hi", 3_000_000)
+    recorder.record(" you")  # stamped now: 5 ms
+    frame = recorder.to_dataframe()
+    assert frame[["t_ms", "text"]].to_dict("list") == {"t_ms": [2.0, 4.0], "text": ["Hi", " you"]}

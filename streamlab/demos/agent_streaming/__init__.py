@@ -16,7 +16,7 @@ from streamlab.demos.agent_streaming.events import (
     reasoning_text,
     short,
 )
-from streamlab.demos.agent_streaming.timeline import FRAME_COLUMNS, AgentTimeline, AnswerTokens
+from streamlab.demos.agent_streaming.timeline import FRAME_COLUMNS, AgentTimeline
 
 __all__ = [
     "FRAME_COLUMNS",
@@ -24,7 +24,6 @@ __all__ = [
     "MODES",
     "AgentEvent",
     "AgentTimeline",
-    "AnswerTokens",
     "Described",
     "Kind",
     "describe_message",

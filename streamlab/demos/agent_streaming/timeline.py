@@ -3,7 +3,8 @@ counts per mode, and plots on one timeline.
 
 `AgentTimeline.wrap()` sits between `agent.stream()` and the page, like `StreamRecorder` does for a
 chain: the clock is read before the page draws anything, so slow drawing does not shift the times.
-`answer()` hands the answer tokens to the three-layer timing (the `Recorded` protocol).
+Answer tokens also go to a `StreamRecorder` per lane (`answer()`), sharing the timeline's clock and
+origin: what the three-layer timing reads as "received by LangChain".
 """
 
 from __future__ import annotations
@@ -16,21 +17,11 @@ from typing import Any
 import pandas as pd
 
 from streamlab.demos.agent_streaming.events import KINDS, AgentEvent, Kind, describe_part
+from streamlab.measure.recorder import StreamRecorder
 
-__all__ = ["FRAME_COLUMNS", "AgentTimeline", "AnswerTokens"]
+__all__ = ["FRAME_COLUMNS", "AgentTimeline"]
 
 FRAME_COLUMNS = ["t_ms", "lane", "kind", "label", "node"]
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTokens:
-    """The answer tokens of one lane, as the three-layer timing reads a recorder."""
-
-    start_ns: int | None
-    frame: pd.DataFrame
-
-    def to_dataframe(self) -> pd.DataFrame:
-        return self.frame
 
 
 @dataclass(slots=True)
@@ -43,6 +34,8 @@ class AgentTimeline:
     """Stream parts received per lane (an update of two nodes is one part, two events)."""
     start_ns: int | None = None
     end_ns: int | None = None
+    recorders: dict[str, StreamRecorder] = field(default_factory=dict)
+    """The answer tokens of each lane that carried some, as a `StreamRecorder` records them."""
 
     def start(self) -> None:
         """Start the clock now (only the first call counts)."""
@@ -78,9 +71,11 @@ class AgentTimeline:
         self.start()
         if new_part:
             self.parts[lane] = self.parts.get(lane, 0) + 1
-        t = self.ms(self.clock() if t_ns is None else t_ns)
-        event = AgentEvent(t, lane, kind, label, text, self.parts.get(lane, 1) - 1, node)
+        t_ns = self.clock() if t_ns is None else t_ns
+        event = AgentEvent(self.ms(t_ns), lane, kind, label, text, self.parts.get(lane, 1) - 1, node)
         self.events.append(event)
+        if kind == "answer token":
+            self.answer(lane).record(text, t_ns)  # the same stamp: both clocks agree
         return event
 
     def finish(self) -> None:
@@ -101,10 +96,13 @@ class AgentTimeline:
     def text(self, lane: str, kind: Kind = "answer token") -> str:
         return "".join(e.text for e in self.of(lane, kind))
 
-    def answer(self, lane: str, kind: Kind = "answer token") -> AnswerTokens:
-        """`lane`'s answer tokens for `RunContext.finish` (t_ms since the run started)."""
-        rows = [(e.t_ms, e.text) for e in self.of(lane, kind)]
-        return AnswerTokens(self.start_ns, pd.DataFrame(rows, columns=["t_ms", "text"]))
+    def answer(self, lane: str) -> StreamRecorder:
+        """`lane`'s answer tokens for `RunContext.finish`: a `StreamRecorder` from the run's start."""
+        if lane not in self.recorders:
+            recorder = StreamRecorder(label=f"{lane}: answer tokens", clock=self.clock)
+            recorder.start_ns = self.start_ns
+            self.recorders[lane] = recorder
+        return self.recorders[lane]
 
     def step_order(self, lane: str = "updates") -> list[str]:
         """The nodes in the order their updates arrived (`model`, `tools`, `tools`, `model`…)."""
