@@ -19,6 +19,7 @@ from langchain_core._api.beta_decorator import LangChainBetaWarning
 from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 from langgraph.stream import CustomTransformer, UpdatesTransformer
 
+from components.views.agent_events import REASONING
 from streamlab.client.async_bridge import run_sync
 from streamlab.demos.agent_events import describe_v2, describe_v3, installed_versions, v3_lane
 from streamlab.measure.layers import LANGCHAIN, SERVER
@@ -29,11 +30,6 @@ from tests.support.apptest import FAST_PROFILE, layer_tables, open_page
 
 PAGE = "lessons/17_agent_events.py"
 ROOT = Path(__file__).resolve().parents[2]
-REASONING = {
-    "model": "sim-reasoning",
-    "use_responses_api": True,
-    "reasoning": {"effort": "low", "summary": "auto"},
-}
 
 
 @pytest.fixture
@@ -57,7 +53,7 @@ def collect(work) -> tuple[dict[str, list], object]:
 # --- the recipe: v3 projections, read together ------------------------------------------------------
 
 
-def test_v3_when_four_readers_run_at_once_then_each_gets_all_of_its_items(agent):
+def test_v3_when_four_readers_run_at_once_then_each_gets_all_of_its_items_and_blocks_at_the_end(agent):
     seen, final = collect(lambda show: watch_agent(agent, QUESTION, show))
     answer = final["messages"][-1]
     assert "".join(seen["text"]) == answer.text and len(seen["text"]) > 5
@@ -69,6 +65,12 @@ def test_v3_when_four_readers_run_at_once_then_each_gets_all_of_its_items(agent)
     assert seen["custom"] == PROGRESS
     assert seen.get("reasoning", []) == []  # a chat-completions model sends no reasoning
     assert "tool output" not in seen  # these tools stream no output deltas of their own
+    # v3 assembles the final message as content blocks; stream_mode keeps the provider's string.
+    assert (
+        isinstance(seen["output"][-1].content, list) and seen["output"][-1].content[0]["type"] == "text"
+    )
+    streamed = list(agent.stream(ask(QUESTION), stream_mode="values"))[-1]["messages"][-1]
+    assert isinstance(streamed.content, str) and streamed.content == answer.text
 
 
 def test_v3_a_projection_read_alone_gets_the_same_items_as_read_among_others(agent):
@@ -82,15 +84,6 @@ def test_v3_a_projection_read_alone_gets_the_same_items_as_read_among_others(age
 async def _values_only(agent, show):
     run = await agent.astream_events(ask(QUESTION), version="v3")
     await read_values(run, show)
-
-
-def test_v3_final_message_content_is_a_list_of_content_blocks_while_stream_mode_keeps_a_string(agent):
-    seen, _ = collect(lambda show: watch_agent(agent, QUESTION, show))
-    final = seen["output"][-1]
-    assert isinstance(final, AIMessage) and isinstance(final.content, list)
-    assert final.content[0]["type"] == "text"
-    streamed = list(agent.stream(ask(QUESTION), stream_mode="values"))[-1]["messages"][-1]
-    assert isinstance(streamed.content, str) and streamed.content == final.text
 
 
 def test_v3_reasoning_fills_with_a_reasoning_model_on_the_responses_api(make_llm):
@@ -245,11 +238,8 @@ def test_describe_v2_names_each_event(event, kind, label):
 
 
 def test_installed_versions_are_the_pinned_ones():
-    assert installed_versions() == {
-        "langchain": "1.5.0",
-        "langgraph": "1.2.22",
-        "langchain-core": "1.8.3",
-    }
+    pinned = {"langchain": "1.5.0", "langgraph": "1.2.22", "langchain-core": "1.8.3"}
+    assert installed_versions() == pinned
 
 
 # --- the page -----------------------------------------------------------------------------------------
@@ -294,12 +284,9 @@ def test_page_runs_v3_and_v2_side_by_side_and_both_stream_the_same_answer_in_thr
     assert answers == [compare.loc["v3", "answer"]] * 2  # both answer lanes, as plain text
     tables = layer_tables(at)
     assert len(tables) == 2
+    tokens = v3.loc["messages", "answer token"]
     for table in tables:
-        assert (
-            table.loc[SERVER, "updates"]
-            == table.loc[LANGCHAIN, "updates"]
-            == v3.loc["messages", "answer token"]
-        )
+        assert table.loc[SERVER, "updates"] == table.loc[LANGCHAIN, "updates"] == tokens
         assert table.loc[SERVER, "chars"] == table.loc[LANGCHAIN, "chars"] == len(answers[0])
     assert "agent_events" in at.session_state["lessons_run"]
 
