@@ -45,7 +45,12 @@ AGENT_KIND_COLORS = {
     "interrupt": BLACK,
     "empty chunk": NEUTRAL,
 }
-_SYMBOLS = {"empty chunk": "circle-open", "model step": "diamond", "step": "diamond", "state": "square"}
+_SYMBOLS = {
+    "empty chunk": "circle-open",
+    "model step": "diamond",
+    "step": "diamond-open",
+    "state": "square",
+}
 
 
 def agent_timeline_figure(frame: pd.DataFrame, lanes: Sequence[str]) -> go.Figure:

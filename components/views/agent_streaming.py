@@ -83,7 +83,7 @@ class LaneBoard:
             if event.kind == "model step" and self.texts.get(thought := (event.lane, "reasoning token")):
                 self.texts[thought] += "\n\n"  # the next model call thinks in a paragraph of its own
             if event.kind != "empty chunk":
-                self.lines[event.lane].append(f"{event.t_ms:7,.0f} ms  {event.label}")
+                self.lines[event.lane].append(f"{event.t_ms:,.0f} ms · {event.label}")
                 changed_lines.add(event.lane)
         for lane in changed_lines:
             self.line_slots[lane].code("\n".join(self.lines[lane]), language=None, wrap_lines=True)

@@ -203,7 +203,7 @@ def tables(at) -> dict[str, pd.DataFrame]:
 
 
 def lane_lines(at) -> list[str]:
-    return [c.value for c in at.code if " ms  " in c.value]
+    return [c.value for c in at.code if " ms · " in c.value]
 
 
 def answer_text(at) -> str:
