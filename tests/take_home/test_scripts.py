@@ -47,6 +47,8 @@ INPUTS: dict[str, dict[str, object]] = {  # a typical run of each lesson, kept q
     "agent_streaming": {"QUESTION": "What is the weather in Paris?", "MODES": ["updates", "custom"]},
     "agent_events": {"QUESTION": "What is the weather in Paris?", "REASONING": True},
     "seed_to_agents": {"QUESTION": "What is the weather in Paris?"},
+    "reasoning": {"QUESTION": "Explain RAG", "REASONING_MODEL": "sim-reasoning", "EFFORT": "low"},
+    "human_in_the_loop": {"QUESTION": "What is the weather in Paris? Book a table there for 4 guests."},
 }
 EXPECTED = {  # what the output must show: the lesson's point, from the script's own measurement
     "overview": r"(\d+) chunks for (\d+) tokens",
@@ -67,6 +69,8 @@ EXPECTED = {  # what the output must show: the lesson's point, from the script's
     "agent_streaming": r"\[custom\] Looking up Paris[\s\S]*\[updates\] step done: tools",
     "agent_events": r"\[reasoning\][\s\S]*\[tool started\][\s\S]*on_tool_start\s+get_weather",
     "seed_to_agents": r"step done: tools[\s\S]*token [\s\S]*step .*'node': 'model'[\s\S]*end\s+done",
+    "reasoning": r"--- thoughts ---[\s\S]*--- answers ---[\s\S]*high\s+first thought",
+    "human_in_the_loop": r"Paused: 1 call\(s\) wait for a person: \[\{'name': 'book_table'[\s\S]*Booked",
 }
 
 
