@@ -57,6 +57,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("takeaways", 15, "Takeaways & quiz", "school", "Wrap-up", timed=False),
     Lesson("agent_streaming", 16, "Streaming an agent", "smart_toy", "Agents (LangChain 1.x)"),
     Lesson("agent_events", 17, "Event streaming v3", "dynamic_feed", "Agents (LangChain 1.x)"),
+    Lesson("reasoning", 18, "Reasoning tokens", "psychology", "Agents (LangChain 1.x)"),
     Lesson("seed_to_agents", 21, "From the seed to LangChain 1.x", "upgrade", "Agents (LangChain 1.x)"),
 )
 

@@ -1,0 +1,72 @@
+"""Lesson "Reasoning tokens" in chromium: the thoughts fill the folded status (its label naming the
+summary's heading) before the first answer word, then the answer grows; both texts are timed in
+three layers, the thoughts first."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import (
+    BROWSER,
+    LANGCHAIN,
+    LAYER_ROWS_JS,
+    RUN_TIMEOUT_MS,
+    SERVER,
+    assert_grows,
+    assert_layers_in_order,
+    assert_no_exception,
+    click_run,
+    growth,
+    layer_table,
+    samples,
+    shown_chars,
+    texts,
+    wait_idle,
+)
+from tools.browser import WATCH_JS, lesson_url
+
+pytestmark = pytest.mark.browser
+PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}
+LABEL = ".st-key-reasoning_status summary"
+
+
+def test_reasoning_thoughts_fill_the_folded_status_before_the_answer_and_both_are_timed(page, app_url):
+    page.goto(lesson_url(app_url, "reasoning", **PROFILE))
+    page.locator(".st-key-reasoning_run").wait_for(timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    lengths = {"thoughts": ".st-key-reasoning_thoughts", "answer": ".st-key-reasoning_answer"}
+    page.evaluate(WATCH_JS, {"lengths": lengths, "texts": {"label": LABEL}})
+    click_run(page, "reasoning_run")
+    seen, labels = samples(page), texts(page)["label"]
+    assert_grows(seen["thoughts"], what="the thoughts")
+    assert_grows(seen["answer"], what="the answer")
+    # Every thought was on screen before the first answer word.
+    assert growth(seen["thoughts"])[-1][0] <= growth(seen["answer"])[0][0], seen
+    # The folded line reads like a chat UI's: the summary's heading while it thinks, then how long.
+    thinking = [i for i, label in enumerate(labels) if "Thinking: Understanding the question" in label]
+    thought = [i for i, label in enumerate(labels) if "Thought for " in label]
+    assert thinking and thought and thinking[0] < thought[0], labels
+    assert page.locator(".st-key-reasoning_status details").get_attribute("open") is None  # folded
+    wait_idle(page)
+    assert "Thought for " in page.locator(LABEL).inner_text()  # also after the probe's rerun
+    tables = []
+    for index, key in enumerate(("reasoning_thoughts", "reasoning_answer")):
+        table = layers_with_browser_row(page, f"reasoning_layers_{index}")
+        assert_layers_in_order(table, shown_chars(page, key))
+        tables.append(table)
+    thoughts, answer = tables
+    for layer in (SERVER, LANGCHAIN, BROWSER):
+        assert thoughts[layer]["first"] < answer[layer]["first"], tables
+    assert_no_exception(page)
+
+
+def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
+    """The layer table in `.st-key-<key>` once the probe's report filled its browser row."""
+    page.wait_for_function(
+        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
+                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
+        arg=key,
+        timeout=RUN_TIMEOUT_MS,
+    )
+    wait_idle(page)
+    return layer_table(page, key)
