@@ -58,6 +58,13 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("agent_streaming", 16, "Streaming an agent", "smart_toy", "Agents (LangChain 1.x)"),
     Lesson("agent_events", 17, "Event streaming v3", "dynamic_feed", "Agents (LangChain 1.x)"),
     Lesson("reasoning", 18, "Reasoning tokens", "psychology", "Agents (LangChain 1.x)"),
+    Lesson(
+        "human_in_the_loop",
+        19,
+        "Human in the loop while streaming",
+        "front_hand",
+        "Agents (LangChain 1.x)",
+    ),
     Lesson("seed_to_agents", 21, "From the seed to LangChain 1.x", "upgrade", "Agents (LangChain 1.x)"),
 )
 

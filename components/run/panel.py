@@ -129,7 +129,7 @@ class TimedRun:
             self.layered.render(key=f"{self.key}_layers", intro=layers_intro, titles=layers_titles)
         if show_after:
             show_after(saved)
-        if timed and clicked:
+        if lanes and clicked:  # a run that never reached its lanes ends its probe too (none pends)
             self.layered.end()  # everything is drawn: the browser may report now (one rerun)
         if clicked:
             save_progress()  # kept in the browser; after the results, never before the first paint

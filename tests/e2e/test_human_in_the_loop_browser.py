@@ -1,0 +1,69 @@
+"""Lesson "Human in the loop while streaming" in chromium: the question streams until the pause (the
+model's call grows in the messages lane, the interrupt ends the updates lane), the review appears;
+resumed, the same run streams on (progress, then the answer) and the answer is timed in three layers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import (
+    BROWSER,
+    LAYER_ROWS_JS,
+    RUN_TIMEOUT_MS,
+    assert_grows,
+    assert_layers_in_order,
+    assert_no_exception,
+    growth,
+    layer_table,
+    run_watching,
+    shown_chars,
+    wait_idle,
+)
+from tools.browser import lesson_url
+
+pytestmark = pytest.mark.browser
+PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}
+
+
+def lanes(prefix: str) -> dict[str, str]:
+    return {mode: f".st-key-{prefix}_lane_{mode}" for mode in ("updates", "messages", "custom")}
+
+
+def test_human_in_the_loop_pauses_on_the_interrupt_then_the_resumed_run_streams_on(page, app_url):
+    page.goto(lesson_url(app_url, "human_in_the_loop", **PROFILE))
+    page.locator(".st-key-hitl_run").wait_for(timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+
+    asked = run_watching(page, "hitl_run", lanes("hitl_ask"), grows=["messages"])
+    assert_grows(asked["messages"], what="the model's call, chunk by chunk")
+    assert_grows(asked["updates"], at_least=2, what="updates lane")  # the model step, the interrupt
+    assert "Looking up" not in page.locator(".st-key-hitl_ask_lane_custom").inner_text()  # no tool ran
+    assert "'__interrupt__'" in page.locator(".st-key-hitl_pause").inner_text()
+    page.locator(".st-key-hitl_review_0").wait_for()
+
+    seen = run_watching(
+        page,
+        "hitl_resume_run",
+        {**lanes("hitl_resume"), "answer": ".st-key-hitl_resume_answer"},
+        grows=["answer"],
+    )
+    assert_grows(seen["custom"], at_least=3, what="the weather tool's progress")
+    assert_grows(seen["answer"], what="the resumed run's answer")
+    assert growth(seen["custom"])[0][0] < growth(seen["answer"])[0][0]
+    table = layers_with_browser_row(page, "hitl_resume_layers")
+    assert_layers_in_order(table, shown_chars(page, "hitl_resume_answer"))
+    assert page.locator(".st-key-hitl_review_0").count() == 0  # finished: nothing waits
+    assert_no_exception(page)
+
+
+def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
+    """The layer table in `.st-key-<key>` once the probe's report filled its browser row."""
+    page.wait_for_function(
+        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
+                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
+        arg=key,
+        timeout=RUN_TIMEOUT_MS,
+    )
+    wait_idle(page)
+    return layer_table(page, key)
