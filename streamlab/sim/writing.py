@@ -24,17 +24,22 @@ _ASK = re.compile(
     re.IGNORECASE,
 )
 _TAIL = re.compile(r"\s+(?:briefly|in detail|in one sentence|in a few words|for me|please)$", re.I)
+_MAX_TOPIC = 60  # characters of the question a reply repeats
 _ARTICLE = re.compile(r"\b(?:article|essay|blog post|long-form|in depth|in-depth)\b", re.I)
 
 
 def topic_phrase(prompt: str) -> str:
     """What a question is about, in its own words: "What is the capital of France?" → "the capital
     of France"."""
-    first = re.split(r"(?<=[.?!])\s", prompt.strip(), maxsplit=1)[0]
+    # "Explain this concept briefly:\n{topic}" (the seed's prompt): the subject follows the colon.
+    _, colon, rest = prompt.strip().partition(":\n")
+    text = rest.strip() if colon and rest.strip() else prompt.strip()
+    first = re.split(r"(?<=[.?!])\s", text, maxsplit=1)[0]
     phrase = _ASK.sub("", first).strip().rstrip(".?!:; ")
     phrase = _TAIL.sub("", phrase)
-    words = phrase.split()
-    return " ".join(words[:8]) if words else "this topic"
+    words = " ".join(phrase.split()[:8]) or "this topic"
+    # A model names a topic, it doesn't recite a pasted page (2,000 CJK characters are one "word").
+    return words if len(words) <= _MAX_TOPIC else words[:_MAX_TOPIC].rsplit(" ", 1)[0][:_MAX_TOPIC]
 
 
 def wants_article(prompt: str) -> bool:

@@ -190,6 +190,9 @@ def test_article_when_streamed_by_the_lesson_recipe_then_over_600_words(make_llm
         ("Explain photosynthesis briefly.", "photosynthesis"),
         ("Write a detailed, multi-paragraph article about streaming runnables.", "streaming runnables"),
         ("Tell me about Ada Lovelace", "Ada Lovelace"),
+        ("Explain this concept briefly:\nRunnable streaming", "Runnable streaming"),  # the seed's
+        ("質" * 2000, "質" * 60),  # a pasted page is not repeated whole
+        ("?", "this topic"),
     ],
 )
 def test_topic_phrase_when_question_then_its_subject_in_its_own_words(prompt, topic):
