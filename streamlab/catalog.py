@@ -65,6 +65,7 @@ LESSONS: tuple[Lesson, ...] = (
         "front_hand",
         "Agents (LangChain 1.x)",
     ),
+    Lesson("subagents", 20, "Subgraphs and subagents", "account_tree", "Agents (LangChain 1.x)"),
     Lesson("seed_to_agents", 21, "From the seed to LangChain 1.x", "upgrade", "Agents (LangChain 1.x)"),
 )
 
