@@ -180,6 +180,49 @@ QUESTIONS: tuple[Question, ...] = (
         "own update, the faster tool's first. It is the agent-era `RunnableParallel`.",
         "seed_to_agents",
     ),
+    Question(
+        "reasoning_first",
+        'A reasoning model with `use_responses_api=True, reasoning={"summary": "auto"}` is '
+        "streamed with `llm.stream(q)`. What comes first?",
+        (
+            "The answer's first word; the summary comes at the end",
+            "The whole answer at once, when the thinking is done",
+            "The summary's pieces (`reasoning` content blocks), then the answer's text",
+        ),
+        2,
+        "The summary streams first, in the same `AIMessageChunk`s as `reasoning` content blocks; the "
+        "answer's first word waits until the thinking is done. Two first-token times to measure.",
+        "reasoning",
+    ),
+    Question(
+        "interrupt_stream",
+        "An agent with `HumanInTheLoopMiddleware` and a checkpointer is streamed with "
+        '`stream_mode="updates"` and asks for a gated tool. What does the stream do?',
+        (
+            "It yields `{'__interrupt__': (Interrupt(...),)}` and ends; `Command(resume=...)` on "
+            "the same thread streams on",
+            "It raises `GraphInterrupt`: the run is lost and must start again",
+            "It blocks inside the loop until a decision arrives",
+        ),
+        0,
+        "The interrupt is the stream's last part; then `agent.stream()` simply returns. The paused "
+        "run waits in the checkpointer under its `thread_id` until `Command(resume=...)` continues it.",
+        "human_in_the_loop",
+    ),
+    Question(
+        "subgraph_tokens",
+        "Two agents are nodes of a parent graph. What does `graph.stream(x, "
+        'stream_mode=["messages", "custom"])` show of them, without `subgraphs=True`?',
+        (
+            "Every token, each part tagged with its namespace",
+            "Each agent's messages whole once it has finished: no tokens, no `custom` progress",
+            "Nothing at all from inside the agents",
+        ),
+        1,
+        "Without `subgraphs=True` you see the parent graph only: a subagent's messages arrive whole "
+        "when its node ends. With it, every part is `(namespace, mode, data)`, tokens included.",
+        "subagents",
+    ),
 )
 
 

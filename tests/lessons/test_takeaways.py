@@ -20,14 +20,25 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.outputs import GenerationChunk
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda, RunnableParallel
+from langgraph.checkpoint.memory import InMemorySaver
 
 from components.views.takeaways import TIMED
 from streamlab.client.async_bridge import catch_error, run_sync
+from streamlab.demos.human_in_the_loop import QUESTION as BOOKING
 from streamlab.demos.takeaways import QUESTIONS, Question, Score, is_correct, score
 from streamlab.recipes import common_mistakes as mistakes
 from streamlab.recipes.agent_events import read_messages, read_values
 from streamlab.recipes.agent_streaming import ask, stream_agent
+from streamlab.recipes.human_in_the_loop import (
+    approve,
+    ask_agent,
+    build_careful_agent,
+    resume_agent,
+    waiting_for,
+)
+from streamlab.recipes.reasoning import stream_thinking, thinking
 from streamlab.recipes.seed_to_agents import stream_steps
+from streamlab.recipes.subagents import build_team, stream_team, stream_team_flat
 from streamlab.recipes.takeaways import CHAINS, build_with_plain_function, count_text_chunks
 from streamlab.recipes.tool_calls import add_up, bind_weather_tool, stream_tool_call
 from streamlab.sim.answers import LatencyProfile
@@ -115,6 +126,34 @@ def test_claim_parallel_tools(make_llm):
     steps = list(stream_steps(agent_on(make_llm), QUESTION))
     tools = [s["tools"]["messages"][-1].name for s in steps if "tools" in s]
     assert tools == ["get_local_time", "get_weather"]  # asked second, finished first
+
+
+def test_claim_reasoning_first(make_llm):
+    assert right("reasoning_first").startswith("The summary's pieces")
+    llm = make_llm(model="sim-reasoning", **thinking("low"))
+    kinds = [kind for kind, _ in stream_thinking(llm, "Explain RAG")]
+    first_answer = kinds.index("answer")
+    assert first_answer > 0 and set(kinds[:first_answer]) == {"thought"}
+    assert set(kinds[first_answer:]) == {"answer"}
+
+
+def test_claim_interrupt_stream(make_llm):
+    assert right("interrupt_stream").startswith("It yields `{'__interrupt__'")
+    agent = build_careful_agent(make_llm(), InMemorySaver())
+    parts = list(ask_agent(agent, BOOKING, "quiz"))  # returned normally: no exception
+    assert list(parts[-1][1]) == ["__interrupt__"] and len(waiting_for(agent, "quiz")) == 1
+    resumed = list(resume_agent(agent, [approve()], "quiz"))
+    assert resumed and waiting_for(agent, "quiz") == ()
+
+
+def test_claim_subgraph_tokens(make_llm):
+    assert right("subgraph_tokens").startswith("Each agent's messages whole")
+    team = build_team(make_llm(), make_llm())
+    flat = list(stream_team_flat(team, QUESTION))
+    assert "custom" not in {mode for mode, _ in flat}
+    assert not any(isinstance(data[0], AIMessageChunk) for mode, data in flat if mode == "messages")
+    nested = list(stream_team(team, QUESTION))
+    assert any(ns and mode == "messages" and data[0].text for ns, mode, data in nested)
 
 
 # --- checking and scoring
