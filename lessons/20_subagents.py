@@ -2,6 +2,7 @@ import streamlit as st
 
 from components.code_panel import show_source
 from components.run.panel import TimedRun
+from components.run.take_home import render_take_home
 from components.views.subagents import TEXT_KEYS, reached_answers, replay_team, run_team, show_team
 from streamlab.recipes.subagents import build_team, stream_team, stream_team_flat
 
@@ -42,3 +43,4 @@ def run_panel(question: str, subgraphs: bool) -> None:
 
 
 run_panel(question, subgraphs)
+render_take_home("subagents", {"QUESTION": question, "SUBGRAPHS": subgraphs})

@@ -49,6 +49,7 @@ INPUTS: dict[str, dict[str, object]] = {  # a typical run of each lesson, kept q
     "seed_to_agents": {"QUESTION": "What is the weather in Paris?"},
     "reasoning": {"QUESTION": "Explain RAG", "REASONING_MODEL": "sim-reasoning", "EFFORT": "low"},
     "human_in_the_loop": {"QUESTION": "What is the weather in Paris? Book a table there for 4 guests."},
+    "subagents": {"QUESTION": "What is the weather and local time in Paris?", "SUBGRAPHS": True},
 }
 EXPECTED = {  # what the output must show: the lesson's point, from the script's own measurement
     "overview": r"(\d+) chunks for (\d+) tokens",
@@ -71,6 +72,8 @@ EXPECTED = {  # what the output must show: the lesson's point, from the script's
     "seed_to_agents": r"step done: tools[\s\S]*token [\s\S]*step .*'node': 'model'[\s\S]*end\s+done",
     "reasoning": r"--- thoughts ---[\s\S]*--- answers ---[\s\S]*high\s+first thought",
     "human_in_the_loop": r"Paused: 1 call\(s\) wait for a person: \[\{'name': 'book_table'[\s\S]*Booked",
+    "subagents": r"weather +\[custom\] Looking up Paris[\s\S]*team +\[updates\] (weather|clock)"
+    r"[\s\S]*per subagent: \{'(clock|weather)': (1\d|[2-9]\d)",
 }
 
 
