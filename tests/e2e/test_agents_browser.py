@@ -57,7 +57,12 @@ def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]
 def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_three_layers(page, app_url):
     open_page(page, app_url, "agent_streaming")
     lanes = {mode: lines(f"agent_lane_{mode}") for mode in ("updates", "messages", "custom", "values")}
-    seen = run_watching(page, "agent_run", {**lanes, "answer": ".st-key-agent_answer"}, grows=["answer"])
+    seen = run_watching(
+        page,
+        "agent_run",
+        {**lanes, "answer": ".st-key-agent_answer"},
+        grows={"answer": 5, "messages": 3, "updates": 3, "values": 3, "custom": 3},
+    )
     assert_grows(seen["messages"], at_least=3, what="messages lane")  # tool-call chunks, two results
     assert_grows(seen["answer"], what="the answer's tokens")
     assert_grows(
@@ -83,7 +88,10 @@ def test_agent_events_v3_projections_and_v2_list_fill_side_by_side_and_both_answ
     }
     texts = {"v3 answer": ".st-key-agent_ev_v3_text", "v2 answer": ".st-key-agent_ev_v2_text"}
     seen = run_watching(
-        page, "agent_ev_run", {**lanes, **texts, "v2": lines("agent_ev_v2_v2")}, grows=list(texts)
+        page,
+        "agent_ev_run",
+        {**lanes, **texts, "v2": lines("agent_ev_v2_v2")},
+        grows={**dict.fromkeys([*texts, "v2", "messages"], 5), "custom": 3, "tool_calls": 3},
     )
     for name in texts:
         assert_grows(seen[name], what=name)
@@ -109,7 +117,7 @@ def test_seed_to_agents_sse_client_fills_step_and_token_lanes_and_the_pairs_tabl
         "token": ".st-key-s2a_sse_token",
         "text": ".st-key-s2a_sse_text",
     }
-    seen = run_watching(page, "s2a_sse_run", lanes, grows=["text"])
+    seen = run_watching(page, "s2a_sse_run", lanes, grows={"text": 5, "step": 3})
     assert_grows(seen["text"], what="the answer's token events")
     assert_grows(seen["step"], at_least=3, what="step events")  # model, tools, tools, model, end
     assert growth(seen["step"])[0][0] < growth(seen["text"])[0][0]  # the steps before the answer

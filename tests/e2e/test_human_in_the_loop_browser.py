@@ -35,7 +35,7 @@ def test_human_in_the_loop_pauses_on_the_interrupt_then_the_resumed_run_streams_
     page.locator(".st-key-hitl_run").wait_for(timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
 
-    asked = run_watching(page, "hitl_run", lanes("hitl_ask"), grows=["messages"])
+    asked = run_watching(page, "hitl_run", lanes("hitl_ask"), grows={"messages": 5, "updates": 2})
     assert_grows(asked["messages"], what="the model's call, chunk by chunk")
     assert_grows(asked["updates"], at_least=2, what="updates lane")  # the model step, the interrupt
     assert "Looking up" not in page.locator(".st-key-hitl_ask_lane_custom").inner_text()  # no tool ran
@@ -46,7 +46,7 @@ def test_human_in_the_loop_pauses_on_the_interrupt_then_the_resumed_run_streams_
         page,
         "hitl_resume_run",
         {**lanes("hitl_resume"), "answer": ".st-key-hitl_resume_answer"},
-        grows=["answer"],
+        grows={"answer": 5, "custom": 3},
     )
     assert_grows(seen["custom"], at_least=3, what="the weather tool's progress")
     assert_grows(seen["answer"], what="the resumed run's answer")

@@ -16,6 +16,7 @@ from PIL import Image
 
 from streamlab.catalog import LESSONS as CATALOG
 from tests.support.browser import (
+    RUN_TIMEOUT_MS,
     assert_appears_at_once,
     assert_grows,
     assert_no_exception,
@@ -35,6 +36,7 @@ from tests.support.browser import (
     start_app,
     start_run,
     texts,
+    wait_idle,
     wait_run,
     warn_rerun,
     watch,
@@ -307,6 +309,11 @@ def test_fastapi_response_body_arrives_in_pieces(app_page):
     plotly_traces(app_page, ".st-key-fa_timeline")
     # The paint probe's report (waited for by run_watching) fills "On your screen": after the
     # client got the first text, since the page shows what the client read.
+    # The report arrives by its own rerun: on a loaded machine it can still be on its way.
+    app_page.get_by_test_id("stMetric").filter(has_text="First shown").filter(has_not_text="—").wait_for(
+        timeout=RUN_TIMEOUT_MS
+    )
+    wait_idle(app_page)
     cards = {
         m.split("\n")[0]: m.split("\n")[-1]
         for m in app_page.get_by_test_id("stMetric").all_inner_texts()

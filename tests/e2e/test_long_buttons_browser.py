@@ -13,10 +13,12 @@ from tools.browser import lesson_url
 
 pytestmark = pytest.mark.browser
 
-PROFILE = {"ttft": "0", "tps": "0", "jitter": "0", "seed": "1"}
+# Each request takes ≥ 150 ms, so every state of the bar stays on screen long enough to be seen
+# even on a loaded machine (with 0 ms a whole step can fall between two paints).
+PROFILE = {"ttft": "150", "tps": "0", "jitter": "0", "seed": "1"}
 
-# Every 50 ms while on: the progress bar's text and how many tables of this run are on screen
-# inside `scope` (the visible tab panel, or the main area).
+# At every change of the page (and every 50 ms while on): the progress bar's text and how many
+# tables of this run are on screen inside `scope` (the visible tab panel, or the main area).
 SAMPLE_JS = """
 (scope) => {
   const w = (window.__long = { rows: [], on: true });
@@ -26,9 +28,11 @@ SAMPLE_JS = """
     const tables = root ? [...root.querySelectorAll('[data-testid="stDataFrame"]')]
       .filter((el) => el.closest('[data-stale="true"]') === null).length : 0;
     w.rows.push([bar ? bar.innerText.trim() : null, tables]);
-    if (w.on) setTimeout(sample, 50);
   };
-  sample();
+  const observer = new MutationObserver(() => w.on && sample());
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  const tick = () => { if (w.on) { sample(); setTimeout(tick, 50); } else observer.disconnect(); };
+  tick();
 }
 """
 

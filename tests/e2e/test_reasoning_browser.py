@@ -15,15 +15,14 @@ from tests.support.browser import (
     assert_grows,
     assert_layers_in_order,
     assert_no_exception,
-    click_run,
     growth,
     layer_table,
-    samples,
+    run_watching,
     shown_chars,
     texts,
     wait_idle,
 )
-from tools.browser import WATCH_JS, lesson_url
+from tools.browser import lesson_url
 
 pytestmark = pytest.mark.browser
 PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}
@@ -35,9 +34,8 @@ def test_reasoning_thoughts_fill_the_folded_status_before_the_answer_and_both_ar
     page.locator(".st-key-reasoning_run").wait_for(timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
     lengths = {"thoughts": ".st-key-reasoning_thoughts", "answer": ".st-key-reasoning_answer"}
-    page.evaluate(WATCH_JS, {"lengths": lengths, "texts": {"label": LABEL}})
-    click_run(page, "reasoning_run")
-    seen, labels = samples(page), texts(page)["label"]
+    seen = run_watching(page, "reasoning_run", lengths, grows=list(lengths), texts={"label": LABEL})
+    labels = texts(page)["label"]
     assert_grows(seen["thoughts"], what="the thoughts")
     assert_grows(seen["answer"], what="the answer")
     # Every thought was on screen before the first answer word.

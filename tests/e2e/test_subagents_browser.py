@@ -37,7 +37,8 @@ def test_subagents_lanes_fill_side_by_side_and_both_answers_are_timed(page, app_
         "weather answer": ".st-key-sub_weather_text",
         "clock answer": ".st-key-sub_clock_text",
     }
-    seen = run_watching(page, "sub_run", watched, grows=["weather answer", "clock answer"])
+    grows = {**dict.fromkeys(["weather", "clock", "weather answer", "clock answer"], 5), "team": 2}
+    seen = run_watching(page, "sub_run", watched, grows=grows)
     for name in ("weather", "clock", "weather answer", "clock answer"):
         assert_grows(seen[name], what=name)
     assert_grows(seen["team"], at_least=2, what="the parent's lane")  # one line per finished subagent

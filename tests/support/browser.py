@@ -30,6 +30,7 @@ __all__ = [
     "growth",
     "growth_steps",
     "layer_table",
+    "not_grown",
     "open_lesson",
     "plotly_data",
     "plotly_traces",
@@ -98,9 +99,10 @@ def wait_idle(page: Page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     page.wait_for_function(SCRIPT_IDLE_JS, timeout=timeout_ms)
 
 
-def watch(page: Page, selectors: Mapping[str, str]) -> None:
-    """Start sampling the text length of each `{name: css selector}` (tools/browser.py WATCH_JS)."""
-    page.evaluate(WATCH_JS, {"lengths": dict(selectors)})
+def watch(page: Page, selectors: Mapping[str, str], texts: Mapping[str, str] | None = None) -> None:
+    """Start sampling the text length of each `{name: css selector}`, and the distinct texts of
+    each of `texts` (tools/browser.py WATCH_JS)."""
+    page.evaluate(WATCH_JS, {"lengths": dict(selectors), "texts": dict(texts or {})})
 
 
 def samples(page: Page) -> dict[str, list[tuple[float, int]]]:
@@ -182,21 +184,27 @@ def run_watching(
     button_key: str,
     selectors: Mapping[str, str],
     *,
-    grows: Sequence[str] = (),
+    grows: Sequence[str] | Mapping[str, int] = (),
     done: Locator | None = None,
     at_least: int = 5,
+    attempts: int = 3,
+    texts: Mapping[str, str] | None = None,
 ) -> dict[str, list[tuple[float, int]]]:
     """Click Run while sampling `selectors`; the text lengths seen, per name.
 
-    If an output in `grows` did not visibly grow, the run is repeated once: on a busy 2-core
-    machine a stalled process can deliver a whole answer in one websocket message. A page that
-    does not stream fails both times.
+    `grows` names the outputs that must visibly grow (`assert_grows`), each with `at_least`
+    steps or its own count (`{name: steps}`). If one did not, the run is repeated, up to
+    `attempts` runs in all: on a busy 2-core machine a stalled process can deliver a whole
+    answer in one websocket message. A page that does not stream fails every time. `texts`
+    are watched too (`texts(page)` reads them, for the last run).
     """
-    for attempt in range(2):
-        watch(page, selectors)
+    wanted = dict(grows) if isinstance(grows, Mapping) else dict.fromkeys(grows, at_least)
+    for attempt in range(1, attempts + 1):
+        watch(page, selectors, texts)
         click_run(page, button_key, done=done)
         seen = samples(page)
-        if not (flat := stalled(seen, grows, at_least=at_least)) or attempt:
+        flat = [name for name, steps in wanted.items() if stalled(seen, [name], at_least=steps)]
+        if not flat or attempt == attempts:
             return seen
         warn_rerun(button_key, flat)
     return seen
@@ -205,15 +213,14 @@ def run_watching(
 def stalled(
     seen: Mapping[str, Sequence[tuple[float, int]]], names: Sequence[str], *, at_least: int = 5
 ) -> list[str]:
-    """The outputs among `names` that grew in fewer than `at_least` steps."""
-    return [name for name in names if len(growth_steps(seen[name])) < at_least]
+    """The outputs among `names` that did not visibly grow (`not_grown`)."""
+    return [name for name in names if not_grown(seen[name], at_least=at_least)]
 
 
 def warn_rerun(what: str, flat: Sequence[str]) -> None:
     """Say (in pytest's warnings summary) that a run was repeated because it looked stalled."""
     warnings.warn(
-        f"{what}: {', '.join(flat)} did not grow visibly on the first run (a stalled "
-        "machine?); ran it once more",
+        f"{what}: {', '.join(flat)} did not grow visibly (a stalled machine?); ran it once more",
         stacklevel=3,
     )
 
@@ -271,15 +278,20 @@ def growth_steps(rows: Sequence[tuple[float, int]]) -> list[int]:
     return [n for _, n in growth(rows)]
 
 
-def assert_grows(rows: Sequence[tuple[float, int]], *, at_least: int = 5, what: str = "output") -> None:
-    """Streamed: the text length rose through several distinct values before the final one."""
+def not_grown(rows: Sequence[tuple[float, int]], *, at_least: int = 5) -> str | None:
+    """Why `rows` do not show a streamed text, or None if they do: its length must rise through
+    `at_least` distinct values, and the last clearly (≥ 100 ms) after the first visible text."""
     steps = growth(rows)
-    assert len(steps) >= at_least, (
-        f"{what} grew in {len(steps)} steps {[n for _, n in steps]}, expected ≥ {at_least}: {rows}"
-    )
-    # ...over time: the final length comes clearly after the first visible text.
+    if len(steps) < at_least:
+        return f"grew in {len(steps)} steps {[n for _, n in steps]}, expected ≥ {at_least}: {rows}"
     spread = steps[-1][0] - steps[0][0]
-    assert spread >= 100, f"{what} grew within {spread:.0f} ms: {rows}"
+    return None if spread >= 100 else f"grew within {spread:.0f} ms: {rows}"
+
+
+def assert_grows(rows: Sequence[tuple[float, int]], *, at_least: int = 5, what: str = "output") -> None:
+    """Streamed: the text length rose through several distinct values, over time."""
+    problem = not_grown(rows, at_least=at_least)
+    assert problem is None, f"{what} {problem}"
 
 
 def assert_appears_at_once(rows: Sequence[tuple[float, int]], *, what: str = "output") -> None:
