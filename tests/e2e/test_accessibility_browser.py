@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from components.figures.render import ALT_TEXT_LABEL
 from streamlab.catalog import LESSONS, Lesson
@@ -23,8 +23,10 @@ from tests.support.browser import (
     assert_no_exception,
     click_run,
     go_to_lesson,
+    lesson_address,
     press_slider,
     rerun_after,
+    set_number,
     start_app,
     wait_idle,
 )
@@ -61,6 +63,11 @@ def chat(page: Page) -> None:
     rerun_after(page, lambda: box.press("Enter"))
 
 
+def lab_few_trials(page: Page) -> None:
+    set_number(page, "lab_trials", 3)  # per variant: enough for every table and chart
+    click_run(page, "lab_run")
+
+
 def few_trials(page: Page) -> None:
     press_slider(page, "cmp_trials", "Home", "ArrowRight", value="2")  # 2 per mode
     click_run(page, "cmp_run")
@@ -82,7 +89,7 @@ RUNS: dict[str, Callable[[Page], None]] = {
     "common_mistakes": press("mist_print_run"),
     "tool_calls": press("tools_run"),
     "fastapi": press("fa_run"),
-    "latency_lab": press("lab_run"),
+    "latency_lab": lab_few_trials,
     "takeaways": press("takeaways_run"),
 }
 
@@ -107,6 +114,20 @@ def small_page(browser, app_url):
     context.close()
 
 
+def neighbours(lesson: Lesson) -> list[str]:
+    """The labels of `lesson`'s previous/next links: the catalog's lessons before and after it."""
+    at = LESSONS.index(lesson)
+    before = [f"Previous: {LESSONS[at - 1].title}"] if at > 0 else []
+    return before + ([f"Next: {LESSONS[at + 1].title}"] if at + 1 < len(LESSONS) else [])
+
+
+def neighbour_links(page: Page, lesson: Lesson) -> list[str]:
+    """The labels of the previous/next links at the end of the page."""
+    labels = page.locator(".st-key-lesson_nav a p")  # the link's text, without its icon
+    expect(labels).to_have_count(len(neighbours(lesson)), timeout=RUN_TIMEOUT_MS)
+    return labels.all_inner_texts()
+
+
 def blocking_violations(page: Page) -> list[str]:
     """`rule (impact): n nodes, e.g. <first target>` for each serious or critical violation."""
     wait_idle(page)
@@ -124,9 +145,14 @@ def test_runs_when_listed_then_each_names_a_lesson_of_the_catalog():
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
-def test_lesson_after_a_run_when_checked_then_no_serious_or_critical_violation(small_page, lesson):
+def test_lesson_after_a_run_when_checked_then_no_serious_or_critical_violation(
+    small_page, app_url, lesson
+):
     # In catalog order on the module's one page: each test is the next lesson of a single pass.
+    # Opened from the sidebar, it is at its own address and ends with its neighbours' links.
     go_to_lesson(small_page, lesson.title)
+    assert small_page.url.split("?")[0].rstrip("/") == lesson_address(app_url, lesson)
+    assert neighbour_links(small_page, lesson) == neighbours(lesson)
     run_lesson(small_page, lesson)
     assert_no_exception(small_page)
 

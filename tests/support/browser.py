@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from playwright.sync_api import Locator, Page
 
+from streamlab.catalog import LESSONS, Lesson
 from tools.browser import WATCH_JS, lesson_url
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "growth",
     "growth_steps",
     "layer_table",
+    "lesson_address",
     "not_grown",
     "open_lesson",
     "plotly_data",
@@ -84,6 +86,11 @@ def start_app(page: Page, app_url: str, **profile: object) -> None:
     wait_idle(page)
     expected = [f"{float(profile[name]):.2f}" for name in ("ttft", "tps", "jitter") if name in profile]
     page.wait_for_function(SIDEBAR_SLIDERS_JS, arg=expected, timeout=RUN_TIMEOUT_MS)
+
+
+def lesson_address(app_url: str, lesson: Lesson) -> str:
+    """Where a lesson lives: the first one is the app's home page."""
+    return app_url if lesson is LESSONS[0] else f"{app_url}/{lesson.url_path}"
 
 
 def go_to_lesson(page: Page, title: str) -> None:
