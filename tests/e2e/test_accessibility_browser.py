@@ -10,11 +10,13 @@ and the chart template.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from components.figures.render import ALT_TEXT_LABEL
 from streamlab.catalog import LESSONS, Lesson
@@ -140,6 +142,17 @@ def blocking_violations(page: Page) -> list[str]:
     ]
 
 
+def charts_drawn(page: Page) -> dict[str, int]:
+    """How many charts and text alternatives the page shows, once every chart is drawn (or the
+    wait is over: then the counts tell what is missing)."""
+    drawn = (
+        f"() => {{ const n = ({CHARTS_JS})('{ALT_TEXT_LABEL}'); return n.charts >= n.alternatives; }}"
+    )
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(drawn, timeout=15_000)
+    return page.evaluate(CHARTS_JS, ALT_TEXT_LABEL)
+
+
 def test_runs_when_listed_then_each_names_a_lesson_of_the_catalog():
     assert set(RUNS) <= {lesson.id for lesson in LESSONS}
 
@@ -156,8 +169,8 @@ def test_lesson_after_a_run_when_checked_then_no_serious_or_critical_violation(
     run_lesson(small_page, lesson)
     assert_no_exception(small_page)
 
+    charts = charts_drawn(small_page)  # plotly draws a moment after its element arrives
     problems = blocking_violations(small_page)
-    charts = small_page.evaluate(CHARTS_JS, ALT_TEXT_LABEL)
     if charts["charts"] != charts["alternatives"]:
         problems.append(f"{charts['charts']} charts but {charts['alternatives']} text alternatives")
     if emoji := emoji_in_text(small_page.locator("body").inner_text()):
