@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
     BROWSER,
     LANGCHAIN,
@@ -77,6 +78,7 @@ def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_thre
     assert table[SERVER]["updates"] == table[LANGCHAIN]["updates"], table
     plotly_traces(page, ".st-key-agent_timeline")
     assert_no_exception(page)
+    assert_accessible(page, "agent_streaming")
 
 
 def test_agent_events_v3_projections_and_v2_list_fill_side_by_side_and_both_answers_are_timed(
@@ -106,6 +108,7 @@ def test_agent_events_v3_projections_and_v2_list_fill_side_by_side_and_both_answ
         assert_layers_in_order(table, shown_chars(page, key))
     plotly_traces(page, ".st-key-agent_ev_timeline")
     assert_no_exception(page)
+    assert_accessible(page, "agent_events")
 
 
 def test_seed_to_agents_sse_client_fills_step_and_token_lanes_and_the_pairs_table_is_drawn(
@@ -125,3 +128,4 @@ def test_seed_to_agents_sse_client_fills_step_and_token_lanes_and_the_pairs_tabl
     assert_layers_in_order(table, shown_chars(page, "s2a_sse_text"))
     click_run(page, "s2a_run", done=page.get_by_test_id("stDataFrame"))  # the pairs, counted
     assert_no_exception(page)
+    assert_accessible(page, "seed_to_agents")

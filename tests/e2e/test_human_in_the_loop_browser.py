@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
     BROWSER,
     LAYER_ROWS_JS,
@@ -55,6 +56,7 @@ def test_human_in_the_loop_pauses_on_the_interrupt_then_the_resumed_run_streams_
     assert_layers_in_order(table, shown_chars(page, "hitl_resume_answer"))
     assert page.locator(".st-key-hitl_review_0").count() == 0  # finished: nothing waits
     assert_no_exception(page)
+    assert_accessible(page, "human_in_the_loop")
 
 
 def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:

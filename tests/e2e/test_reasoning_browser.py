@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
     BROWSER,
     LANGCHAIN,
@@ -56,6 +57,7 @@ def test_reasoning_thoughts_fill_the_folded_status_before_the_answer_and_both_ar
     for layer in (SERVER, LANGCHAIN, BROWSER):
         assert thoughts[layer]["first"] < answer[layer]["first"], tables
     assert_no_exception(page)
+    assert_accessible(page, "reasoning")
 
 
 def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:

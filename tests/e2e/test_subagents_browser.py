@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
     BROWSER,
     LAYER_ROWS_JS,
@@ -52,6 +53,7 @@ def test_subagents_lanes_fill_side_by_side_and_both_answers_are_timed(page, app_
         assert_layers_in_order(table, shown_chars(page, key))
     plotly_traces(page, ".st-key-sub_timeline")
     assert_no_exception(page)
+    assert_accessible(page, "subagents")
 
 
 def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
