@@ -3,13 +3,48 @@
 Playwright's own browser download does not work on these machines, so the tests launch
 the system chromium through `executable_path` (launch code shared with the benches:
 tools/browser.py). A missing browser is a failure, never a skip: `make test` installs it.
+
+At most BROWSER_SLOTS browser tests (default 2) run at once across pytest-xdist's workers: each
+drives a chromium and a Streamlit server, and a third one on a 2-core machine only starves the
+other two (streams then arrive in lumps, and "does it grow?" checks must retry). A worker
+without a slot waits; the other workers' tests go on.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import tempfile
+import time
+from pathlib import Path
+
 import pytest
 
 from tools.browser import CHROMIUM_ARGS, chromium_path, streamlit_app
+
+SLOTS = int(os.environ.get("BROWSER_SLOTS", "2"))
+SLOT_DIR = Path(tempfile.gettempdir()) / f"streamlab-browser-slots-{os.getuid()}"
+
+
+@pytest.fixture(autouse=True)
+def browser_slot():
+    """Hold one of SLOTS lock files for the test's duration (released if the worker dies)."""
+    SLOT_DIR.mkdir(exist_ok=True)
+    while True:
+        for index in range(SLOTS):
+            handle = (SLOT_DIR / f"slot-{index}.lock").open("w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,9 @@ from tests.support.browser import (
     layer_table,
     run_watching,
     shown_chars,
+    stalled,
     wait_idle,
+    warn_rerun,
 )
 from tools.browser import lesson_url
 
@@ -36,19 +38,23 @@ def test_human_in_the_loop_pauses_on_the_interrupt_then_the_resumed_run_streams_
     page.locator(".st-key-hitl_run").wait_for(timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
 
-    asked = run_watching(page, "hitl_run", lanes("hitl_ask"), grows={"messages": 5, "updates": 2})
-    assert_grows(asked["messages"], what="the model's call, chunk by chunk")
-    assert_grows(asked["updates"], at_least=2, what="updates lane")  # the model step, the interrupt
-    assert "Looking up" not in page.locator(".st-key-hitl_ask_lane_custom").inner_text()  # no tool ran
-    assert "'__interrupt__'" in page.locator(".st-key-hitl_pause").inner_text()
-    page.locator(".st-key-hitl_review_0").wait_for()
-
-    seen = run_watching(
-        page,
-        "hitl_resume_run",
-        {**lanes("hitl_resume"), "answer": ".st-key-hitl_resume_answer"},
-        grows={"answer": 5, "custom": 3},
-    )
+    # Ask, then resume: the resume button exists only while a call waits, so if a loaded machine
+    # delivered the resumed run in lumps, the whole ask-and-resume is done again (three at most).
+    for attempt in range(1, 4):
+        asked = run_watching(page, "hitl_run", lanes("hitl_ask"), grows={"messages": 5, "updates": 2})
+        assert_grows(asked["messages"], what="the model's call, chunk by chunk")
+        assert_grows(asked["updates"], at_least=2, what="updates lane")  # the model step, the interrupt
+        assert "Looking up" not in page.locator(".st-key-hitl_ask_lane_custom").inner_text()  # no tool
+        assert "'__interrupt__'" in page.locator(".st-key-hitl_pause").inner_text()
+        page.locator(".st-key-hitl_review_0").wait_for()
+        resumed = {**lanes("hitl_resume"), "answer": ".st-key-hitl_resume_answer"}
+        seen = run_watching(
+            page, "hitl_resume_run", resumed, grows={"answer": 5, "custom": 3}, attempts=1
+        )
+        if not (flat := stalled(seen, ["answer"]) + stalled(seen, ["custom"], at_least=3)):
+            break
+        if attempt < 3:
+            warn_rerun("hitl_resume_run", flat)
     assert_grows(seen["custom"], at_least=3, what="the weather tool's progress")
     assert_grows(seen["answer"], what="the resumed run's answer")
     assert growth(seen["custom"])[0][0] < growth(seen["answer"])[0][0]
