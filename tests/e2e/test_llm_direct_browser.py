@@ -54,9 +54,9 @@ def test_three_layers_show_sent_received_and_painted_in_order(page, app_url):
         assert 200 <= sent["first"] <= 200 + 300, table  # configured TTFT 200 ms, plus request setup
         # Same machine, one socket: a few ms when quiet (bench/README), under 150 on a loaded CI box.
         assert received["first"] - sent["first"] <= 150, table
-        assert shown["first"] - received["first"] <= 300, table
+        assert shown["first"] - received["first"] <= 600, table  # quiet: ~20-50 ms (bench/README)
         assert sent["last"] <= received["last"] <= shown["last"], table
-        assert shown["last"] - received["last"] <= 500, table
+        assert shown["last"] - received["last"] <= 1000, table
 
 
 def test_browser_reports_once_and_its_rerun_keeps_the_whole_answer(page, app_url):
