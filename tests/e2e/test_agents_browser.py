@@ -8,9 +8,7 @@ import pytest
 
 from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
-    BROWSER,
     LANGCHAIN,
-    LAYER_ROWS_JS,
     RUN_TIMEOUT_MS,
     SERVER,
     assert_grows,
@@ -18,7 +16,7 @@ from tests.support.browser import (
     assert_no_exception,
     click_run,
     growth,
-    layer_table,
+    layers_with_browser_row,
     plotly_traces,
     run_watching,
     shown_chars,
@@ -40,19 +38,6 @@ def open_page(page, app_url: str, path: str) -> None:
     page.goto(lesson_url(app_url, path, **PROFILE))
     page.locator(".st-key-check_connection").wait_for(timeout=RUN_TIMEOUT_MS)  # the sidebar is drawn
     wait_idle(page)
-
-
-def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
-    """The three-layer table in `.st-key-<key>` once its browser row has numbers (the probe's
-    report arrives as one more rerun, possibly after the run looked finished)."""
-    page.wait_for_function(
-        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
-                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
-        arg=key,
-        timeout=RUN_TIMEOUT_MS,
-    )
-    wait_idle(page)
-    return layer_table(page, key)
 
 
 def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_three_layers(page, app_url):

@@ -9,14 +9,12 @@ import pytest
 
 from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
-    BROWSER,
-    LAYER_ROWS_JS,
     RUN_TIMEOUT_MS,
     assert_grows,
     assert_layers_in_order,
     assert_no_exception,
     growth,
-    layer_table,
+    layers_with_browser_row,
     run_watching,
     shown_chars,
     stalled,
@@ -63,15 +61,3 @@ def test_human_in_the_loop_pauses_on_the_interrupt_then_the_resumed_run_streams_
     assert page.locator(".st-key-hitl_review_0").count() == 0  # finished: nothing waits
     assert_no_exception(page)
     assert_accessible(page, "human_in_the_loop")
-
-
-def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
-    """The layer table in `.st-key-<key>` once the probe's report filled its browser row."""
-    page.wait_for_function(
-        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
-                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
-        arg=key,
-        timeout=RUN_TIMEOUT_MS,
-    )
-    wait_idle(page)
-    return layer_table(page, key)

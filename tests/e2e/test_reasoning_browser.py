@@ -10,14 +10,13 @@ from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
     BROWSER,
     LANGCHAIN,
-    LAYER_ROWS_JS,
     RUN_TIMEOUT_MS,
     SERVER,
     assert_grows,
     assert_layers_in_order,
     assert_no_exception,
     growth,
-    layer_table,
+    layers_with_browser_row,
     run_watching,
     shown_chars,
     texts,
@@ -58,15 +57,3 @@ def test_reasoning_thoughts_fill_the_folded_status_before_the_answer_and_both_ar
         assert thoughts[layer]["first"] < answer[layer]["first"], tables
     assert_no_exception(page)
     assert_accessible(page, "reasoning")
-
-
-def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
-    """The layer table in `.st-key-<key>` once the probe's report filled its browser row."""
-    page.wait_for_function(
-        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
-                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
-        arg=key,
-        timeout=RUN_TIMEOUT_MS,
-    )
-    wait_idle(page)
-    return layer_table(page, key)

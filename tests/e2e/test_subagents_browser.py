@@ -8,14 +8,12 @@ import pytest
 
 from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
-    BROWSER,
-    LAYER_ROWS_JS,
     RUN_TIMEOUT_MS,
     assert_grows,
     assert_layers_in_order,
     assert_no_exception,
     growth,
-    layer_table,
+    layers_with_browser_row,
     plotly_traces,
     run_watching,
     shown_chars,
@@ -54,15 +52,3 @@ def test_subagents_lanes_fill_side_by_side_and_both_answers_are_timed(page, app_
     plotly_traces(page, ".st-key-sub_timeline")
     assert_no_exception(page)
     assert_accessible(page, "subagents")
-
-
-def layers_with_browser_row(page, key: str) -> dict[str, dict[str, float | None]]:
-    """The layer table in `.st-key-<key>` once the probe's report filled its browser row."""
-    page.wait_for_function(
-        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
-                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
-        arg=key,
-        timeout=RUN_TIMEOUT_MS,
-    )
-    wait_idle(page)
-    return layer_table(page, key)

@@ -31,6 +31,7 @@ __all__ = [
     "growth",
     "growth_steps",
     "layer_table",
+    "layers_with_browser_row",
     "lesson_address",
     "not_grown",
     "open_lesson",
@@ -392,6 +393,19 @@ def run_until_layers(page: Page, button_key: str, keys: Sequence[str]) -> list[d
     )
     wait_idle(page)
     return [layer_table(page, key) for key in keys]
+
+
+def layers_with_browser_row(page: Page, key: str) -> dict[str, dict[str, float | None]]:
+    """The layer table in `.st-key-<key>` once the probe's report filled its browser row (for a
+    run already started: `run_until_layers` clicks Run itself)."""
+    page.wait_for_function(
+        f"""(key) => {{ const rows = ({LAYER_ROWS_JS})(key);
+                         return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
+        arg=key,
+        timeout=RUN_TIMEOUT_MS,
+    )
+    wait_idle(page)
+    return layer_table(page, key)
 
 
 def shown_chars(page: Page, key: str) -> int:

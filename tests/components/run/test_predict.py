@@ -11,6 +11,32 @@ import pytest
 
 from components.run import predictions as p
 from components.run.predict import Graded, Outcome, Prediction, grade
+from components.run.predictions.chains import (
+    BLOCKED,
+    LAMBDA_GENERATOR,
+    NO_COLLAPSED,
+    PARALLEL,
+    TOGETHER,
+    YES_LAST_STEP,
+)
+from components.run.predictions.first_steps import (
+    BOTH,
+    DONE_ONLY,
+    FEWER,
+    FIRST_ONLY,
+    FOUR_OR_MORE,
+    LLM_DIRECT,
+    MORE,
+    NEITHER,
+    NO_EMPTY,
+    ONE_EMPTY,
+    ONE_MESSAGE,
+    ONE_PER_TOKEN,
+    OVERVIEW,
+    STILL_STREAMS,
+    TWO_OR_THREE,
+)
+from components.run.predictions.measured import LONGER, NONE_OF_THEM, SAME, SHORTER, TAKEAWAY_CHAINS
 from streamlab.catalog import LESSONS
 from streamlab.demos.llm_direct import FlagRow, to_flag_table
 from streamlab.measure.events import CapturedEvents, TimedEvent
@@ -83,7 +109,7 @@ def _flags(off_chunks):
 
 def _sequence(verdict, with_text):
     row = {
-        "run": p.BLOCKED, "with text": with_text, "first text (ms)": 900.0, "LLM done (ms)": 880.0,
+        "run": BLOCKED, "with text": with_text, "first text (ms)": 900.0, "LLM done (ms)": 880.0,
         "verdict": verdict,
     }  # fmt: skip
     return {"table": pd.DataFrame([row])}
@@ -112,7 +138,7 @@ def _events(model_stream_event, version="v2"):
 
 
 def _lambda_row(verdict):
-    case = SimpleNamespace(component=p.LAMBDA_GENERATOR)
+    case = SimpleNamespace(component=LAMBDA_GENERATOR)
     m = SimpleNamespace(
         verdict=verdict, error=None, content_chunks=7, ttft_ms=900.0, last_ms=901.0, llm_end_ms=899.0
     )
@@ -137,33 +163,33 @@ CONTENT = ["content"] * 5
 @pytest.mark.parametrize(
     "lesson, saved, answer",
     [
-        ("overview", _overview(chunks=9, content=5, tokens=5), p.MORE),
-        ("overview", _overview(chunks=5, content=5, tokens=5), p.ONE_PER_TOKEN),
-        ("overview", _overview(chunks=3, content=3, tokens=9), p.FEWER),
-        ("why_streaming", _race(150, 1500, 1490, 1500), p.FIRST_ONLY),
-        ("why_streaming", _race(150, 1000, 1490, 1500), p.BOTH),
-        ("why_streaming", _race(1400, 1500, 1490, 1500), p.NEITHER),
-        ("why_streaming", _race(1400, 1000, 1490, 1500), p.DONE_ONLY),
-        ("internals", _internals(["role", *CONTENT, "finish", "usage", "last"]), p.FOUR_OR_MORE),
-        ("internals", _internals(["role", *CONTENT, "finish", "last"]), p.TWO_OR_THREE),
-        ("internals", _internals(["role", *CONTENT]), p.ONE_EMPTY),
-        ("internals", _internals(CONTENT), p.NO_EMPTY),
-        ("llm_direct", _flags(1), p.ONE_MESSAGE),
-        ("llm_direct", _flags(9), p.STILL_STREAMS),
-        ("sequence", _sequence("doesn't stream: one chunk", 1), p.NO_COLLAPSED),
-        ("sequence", _sequence("streams", 12), p.YES_LAST_STEP),
+        ("overview", _overview(chunks=9, content=5, tokens=5), MORE),
+        ("overview", _overview(chunks=5, content=5, tokens=5), ONE_PER_TOKEN),
+        ("overview", _overview(chunks=3, content=3, tokens=9), FEWER),
+        ("why_streaming", _race(150, 1500, 1490, 1500), FIRST_ONLY),
+        ("why_streaming", _race(150, 1000, 1490, 1500), BOTH),
+        ("why_streaming", _race(1400, 1500, 1490, 1500), NEITHER),
+        ("why_streaming", _race(1400, 1000, 1490, 1500), DONE_ONLY),
+        ("internals", _internals(["role", *CONTENT, "finish", "usage", "last"]), FOUR_OR_MORE),
+        ("internals", _internals(["role", *CONTENT, "finish", "last"]), TWO_OR_THREE),
+        ("internals", _internals(["role", *CONTENT]), ONE_EMPTY),
+        ("internals", _internals(CONTENT), NO_EMPTY),
+        ("llm_direct", _flags(1), ONE_MESSAGE),
+        ("llm_direct", _flags(9), STILL_STREAMS),
+        ("sequence", _sequence("doesn't stream: one chunk", 1), NO_COLLAPSED),
+        ("sequence", _sequence("streams", 12), YES_LAST_STEP),
         ("parallel", _parallel(1000.0, 4000.0), "`short`"),
         ("parallel", _parallel(4000.0, 1000.0), "`detailed`"),
-        ("parallel", _parallel(4000.0, 3900.0), p.TOGETHER),
+        ("parallel", _parallel(4000.0, 3900.0), TOGETHER),
         ("astream_events", _events("on_chat_model_stream"), "on_chat_model_stream"),
         ("astream_events", _events("on_llm_stream"), "on_llm_stream"),
         ("can_cannot_stream", _lambda_row("partial"), "partial: several chunks, all at the end"),
         ("can_cannot_stream", _lambda_row("streams"), "streams"),
-        ("streaming_vs_not", _trials(1500.0, 1490.0), p.SAME),
-        ("streaming_vs_not", _trials(900.0, 1500.0), p.SHORTER),
-        ("streaming_vs_not", _trials(2000.0, 1500.0), p.LONGER),
-        ("takeaways", {"counts": {"prompt | llm": 9, "llm | plain function": 1}}, p.TAKEAWAY_CHAINS[3]),
-        ("takeaways", {"counts": {"llm (streaming unset)": 9, "prompt | llm": 9}}, p.NONE_OF_THEM),
+        ("streaming_vs_not", _trials(1500.0, 1490.0), SAME),
+        ("streaming_vs_not", _trials(900.0, 1500.0), SHORTER),
+        ("streaming_vs_not", _trials(2000.0, 1500.0), LONGER),
+        ("takeaways", {"counts": {"prompt | llm": 9, "llm | plain function": 1}}, TAKEAWAY_CHAINS[3]),
+        ("takeaways", {"counts": {"llm (streaming unset)": 9, "prompt | llm": 9}}, NONE_OF_THEM),
     ],
 )  # fmt: skip
 def test_when_run_measured_these_numbers_then_its_answer_follows_them(lesson, saved, answer):
@@ -192,7 +218,7 @@ def test_prediction_rows_list_graded_predictions_in_lesson_order():
     )
     assert rows["lesson"].tolist() == ["Overview & mental model", "RunnableParallel"]
     assert rows["result"].tolist() == ["right", "wrong"]
-    assert rows["prediction"].tolist() == [p.OVERVIEW.question, p.PARALLEL.question]
+    assert rows["prediction"].tolist() == [OVERVIEW.question, PARALLEL.question]
 
 
 # --- the pages: a real run grades the prediction committed at Run ---------------------------------
@@ -201,7 +227,9 @@ PAGE = "lessons/04_llm_direct.py"
 
 
 @pytest.mark.parametrize(
-    "choice, correct", [(p.ONE_MESSAGE, True), (p.STILL_STREAMS, False)], ids=["right", "wrong"]
+    "choice, correct",
+    [(ONE_MESSAGE, True), (STILL_STREAMS, False)],
+    ids=["right", "wrong"],
 )
 def test_when_prediction_committed_then_the_run_grades_and_records_it(choice, correct):
     at = open_page(PAGE)
@@ -224,7 +252,7 @@ def test_when_no_prediction_then_run_shows_its_answer_and_records_nothing():
 
 def test_when_prediction_made_then_takeaways_show_it_next_to_the_quiz_score():
     at = open_page(PAGE)
-    at.radio(key="direct_table_predict").set_value(p.STILL_STREAMS).run()
+    at.radio(key="direct_table_predict").set_value(STILL_STREAMS).run()
     at.button(key="direct_table_run").click().run()
     at.switch_page("lessons/15_takeaways.py").run()
     assert not at.exception
@@ -232,7 +260,11 @@ def test_when_prediction_made_then_takeaways_show_it_next_to_the_quiz_score():
     assert metrics["Predictions right"] == "0/1" and "Quiz score" in metrics
     table = table_with(at, "prediction")
     assert table.to_dict("records") == [
-        {"lesson": "Streaming an LLM directly", "prediction": p.LLM_DIRECT.question, "result": "wrong"}
+        {
+            "lesson": "Streaming an LLM directly",
+            "prediction": LLM_DIRECT.question,
+            "result": "wrong",
+        }
     ]
 
 
