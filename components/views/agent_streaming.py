@@ -16,6 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components.figures.agent_timeline import render_agent_timeline
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
+from components.words import ms
 from streamlab.demos.agent_streaming import AgentEvent, AgentTimeline
 from streamlab.recipes.agent_streaming import build_agent, stream_agent
 
@@ -125,10 +126,6 @@ def reached_answer(saved: Saved) -> bool:
     return bool(saved["timeline"].of("messages", "answer token"))
 
 
-def _ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} ms"
-
-
 def show_agent(saved: Saved) -> None:
     """First times per mode, what each mode carried, the steps `updates` reported, the timeline."""
     timeline: AgentTimeline = saved["timeline"]
@@ -141,7 +138,7 @@ def show_agent(saved: Saved) -> None:
         ("Done", timeline.total_ms),
     ]
     for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
-        column.metric(label, _ms(value))
+        column.metric(label, ms(value))
     st.markdown("**What each mode carried** (parts received, and what was in them)")
     st.dataframe(timeline.counts(modes), hide_index=True, key="agent_counts")
     if "updates" in modes:

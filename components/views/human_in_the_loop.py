@@ -20,6 +20,7 @@ from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from components.sidebar import current_provider
 from components.views.agent_streaming import LANE_HINTS, LaneBoard
+from components.words import ms
 from streamlab.client.providers import build_chat_model
 from streamlab.demos.agent_streaming import AgentTimeline
 from streamlab.demos.human_in_the_loop import (
@@ -130,10 +131,6 @@ def reached_answer(saved: Saved) -> bool:
     return bool(saved["timeline"].of("messages", "answer token"))
 
 
-def _ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} ms"
-
-
 def show_pause(saved: Saved) -> None:
     """When the pause came, the part the stream ended on, and where the run now waits."""
     timeline: AgentTimeline = saved["timeline"]
@@ -143,7 +140,7 @@ def show_pause(saved: Saved) -> None:
         ("Stream ended", timeline.total_ms),
     ]
     for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
-        column.metric(label, _ms(value))
+        column.metric(label, ms(value))
     if not saved["interrupts"]:
         if saved["error"] is None:
             st.success("The agent answered without a gated call: nothing to review.")
@@ -222,7 +219,7 @@ def show_resume(saved: Saved) -> None:
         ("Done", timeline.total_ms),
     ]
     for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
-        column.metric(label, _ms(value))
+        column.metric(label, ms(value))
     st.markdown('**Sent back** with `Command(resume={"decisions": [...]})`')
     st.json(saved["decisions"])
     st.markdown(

@@ -14,6 +14,7 @@ from langchain_core.callbacks import get_usage_metadata_callback
 from components.figures.arrival import render_arrival
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
+from components.words import ms
 from streamlab.demos.agent_streaming import AgentEvent, AgentTimeline
 from streamlab.demos.reasoning import (
     ANSWER,
@@ -128,10 +129,6 @@ def reached_answer(saved: Saved) -> bool:
     return bool(saved["timeline"].events)
 
 
-def _ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} ms"
-
-
 def show_thinking(saved: Saved) -> None:
     """Both first-token times, the gap between them, the hidden tokens, and the arrival curves."""
     timeline: AgentTimeline = saved["timeline"]
@@ -140,10 +137,10 @@ def show_thinking(saved: Saved) -> None:
     gap = None if thought is None or answer is None else answer - thought
     hidden = saved["reasoning_tokens"]
     cards = [
-        ("First thought", _ms(thought)),
-        ("First answer word", _ms(answer)),
-        ("Thinking after the first thought", _ms(gap)),
-        ("Done", _ms(timeline.total_ms)),
+        ("First thought", ms(thought)),
+        ("First answer word", ms(answer)),
+        ("Thinking after the first thought", ms(gap)),
+        ("Done", ms(timeline.total_ms)),
         ("Reasoning tokens (hidden, billed)", "—" if hidden is None else f"{hidden:,}"),
     ]
     for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):

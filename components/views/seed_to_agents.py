@@ -16,6 +16,7 @@ from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from components.servers import chat_server
 from components.views.agent_streaming import LaneBoard
+from components.words import ms
 from streamlab.demos.agent_streaming import AgentTimeline
 from streamlab.demos.fastapi.client import curl_command
 from streamlab.demos.fastapi.routes import AGENT_PATH
@@ -117,16 +118,12 @@ def reached_tokens(saved: Saved) -> bool:
     return bool(saved["timeline"].of("token", "answer token"))
 
 
-def _ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} ms"
-
-
 def show_sse(saved: Saved) -> None:
     timeline: AgentTimeline = saved["timeline"]
     cards = [
-        ("First step event", _ms(timeline.first_ms("step"))),
-        ("First token event", _ms(timeline.first_ms("token", "answer token"))),
-        ("Done", _ms(timeline.total_ms)),
+        ("First step event", ms(timeline.first_ms("step"))),
+        ("First token event", ms(timeline.first_ms("token", "answer token"))),
+        ("Done", ms(timeline.total_ms)),
         ("Events", f"{len(timeline.events):,}"),
     ]
     for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):

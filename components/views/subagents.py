@@ -14,6 +14,7 @@ from components.figures.agent_timeline import render_agent_timeline
 from components.run.live_output import render_run_error
 from components.run.panel import RunContext, Saved
 from components.views.agent_streaming import LaneBoard
+from components.words import ms
 from streamlab.demos.subagents import LANES, PARENT, SUBAGENTS, TeamRun
 from streamlab.recipes.subagents import build_team, stream_team, stream_team_flat
 
@@ -62,10 +63,6 @@ def reached_answers(saved: Saved) -> bool:
     return any(timeline.of(lane, "answer token") for lane in SUBAGENTS)
 
 
-def _ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} ms"
-
-
 def show_team(saved: Saved) -> None:
     """When each subagent answered, the namespaces, what the first part of each looked like."""
     run: TeamRun = saved["run"]
@@ -74,8 +71,8 @@ def show_team(saved: Saved) -> None:
     for lane in SUBAGENTS:
         answers = timeline.of(lane, "answer token")
         cards += [
-            (f"{lane}: first answer text", _ms(answers[0].t_ms if answers else None)),
-            (f"{lane}: answer done", _ms(answers[-1].t_ms if answers else None)),
+            (f"{lane}: first answer text", ms(answers[0].t_ms if answers else None)),
+            (f"{lane}: answer done", ms(answers[-1].t_ms if answers else None)),
         ]
     for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
         column.metric(label, value)

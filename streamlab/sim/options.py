@@ -25,6 +25,7 @@ __all__ = [
     "LatencyProfile",
     "Limit",
     "SimOptions",
+    "fault_after",
     "fault_problem",
 ]
 
@@ -124,6 +125,11 @@ class Fault:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.after}" if self.kind in COUNTED_FAULTS else self.kind
+
+
+def fault_after(fault: Fault | None, kind: FaultKind) -> int | None:
+    """How many chunks go out before `fault` strikes, if it is of this counted `kind`; else None."""
+    return fault.after if fault is not None and fault.kind == kind else None
 
 
 def fault_problem(value: str, allowed: tuple[FaultKind, ...] = FAULT_KINDS) -> str | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from fastapi.responses import JSONResponse, Response
 
+from streamlab.sim.options import fault_after
 from streamlab.sim.protocol import completion_object, sse_event, stream_events
 
 if TYPE_CHECKING:
@@ -144,8 +145,8 @@ async def sse(
             await asyncio.sleep(TIMEOUT_FAULT_MAX_S)  # cancelled when the client gives up
             return
         start = time.perf_counter()
-        drop_at = plan.fault.after if plan.fault and plan.fault.kind == "drop_after" else None
-        error_at = plan.fault.after if plan.fault and plan.fault.kind == "error_after" else None
+        drop_at = fault_after(plan.fault, "drop_after")
+        error_at = fault_after(plan.fault, "error_after")
         for sent, (due, event, text) in enumerate(stream_events(plan)):
             if sent == drop_at:
                 if pending:

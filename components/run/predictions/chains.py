@@ -9,7 +9,7 @@ import pandas as pd
 
 from components.run.panel import Saved
 from components.run.predict import Outcome, Prediction
-from components.run.predictions.words import count, ms
+from components.words import count, ms
 from streamlab.measure.streamability import VERDICT_LABELS
 
 SAME_FINISH_PCT = 5.0

@@ -10,7 +10,7 @@ import pandas as pd
 
 from components.run.panel import Saved
 from components.run.predict import Outcome, Prediction
-from components.run.predictions.words import count, ms
+from components.words import count, ms
 from streamlab.measure.trials import EQUAL_WITHIN_PCT, MIN_SPEEDUP
 
 # --- overview: chunks are not tokens ------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from components.run.panel import Saved
 from components.run.predict import Outcome, Prediction
-from components.run.predictions.words import ms
+from components.words import ms
 from streamlab.measure.trials import EQUAL_WITHIN_PCT, medians, mode_row
 from streamlab.recipes.takeaways import CHAINS
 

@@ -19,6 +19,7 @@ from components.figures.wire import wire_timeline_figure
 from components.run.panel import RunContext, Saved
 from components.run.probe import PaintProbe
 from components.views.fastapi.request import ChatRequest
+from components.words import ms
 from streamlab.demos.fastapi.client import chain_frame, fetch_run
 from streamlab.measure import wire
 from streamlab.measure.layers import EpochAnchor
@@ -86,10 +87,6 @@ def _chain_numbers(run: Mapping[str, Any] | None, start_ns: int) -> dict[str, An
     }
 
 
-def _ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} ms"
-
-
 def render_wire_result(
     rec: wire.WireRecording, run: Mapping[str, Any] | None, screen: ScreenTimes | None = None
 ) -> None:
@@ -97,24 +94,24 @@ def render_wire_result(
     chain = _chain_numbers(run, rec.start_ns)
     st.markdown("**On the wire** (what the client saw)")
     cols = st.columns(6)
-    cols[0].metric("Headers", _ms(rec.headers_ms), help="Request sent → status line and headers read.")
-    cols[1].metric("First text", _ms(rec.first_text_ms), help="First chunk with non-blank decoded text.")
-    cols[2].metric("Done", _ms(rec.end_ms), help="Request sent → body complete (or broken).")
+    cols[0].metric("Headers", ms(rec.headers_ms), help="Request sent → status line and headers read.")
+    cols[1].metric("First text", ms(rec.first_text_ms), help="First chunk with non-blank decoded text.")
+    cols[2].metric("Done", ms(rec.end_ms), help="Request sent → body complete (or broken).")
     cols[3].metric("HTTP chunks", len(rec.chunks), help="Reads that returned data: one per body send().")
     cols[4].metric("Bytes on the wire", f"{rec.wire_bytes:,}", help="Before gzip decoding.")
     cols[5].metric("Bytes decoded", f"{rec.body_bytes:,}")
     st.markdown("**In the chain** (what LangChain produced on the server, same clock)")
     cols = st.columns(6)
-    cols[0].metric("First chunk", _ms(chain["first"]), help="Usually the empty role chunk.")
-    cols[1].metric("First text chunk", _ms(chain["first_text"]))
-    cols[2].metric("Last chunk", _ms(chain["last"]))
+    cols[0].metric("First chunk", ms(chain["first"]), help="Usually the empty role chunk.")
+    cols[1].metric("First text chunk", ms(chain["first_text"]))
+    cols[2].metric("Last chunk", ms(chain["last"]))
     cols[3].metric("Chain chunks", chain["chunks"])
     added = (
         None
         if rec.first_text_ms is None or chain["first_text"] is None
         else (rec.first_text_ms - chain["first_text"])
     )
-    cols[4].metric("Added by HTTP", _ms(added), help="Client's first text − chain's first text chunk.")
+    cols[4].metric("Added by HTTP", ms(added), help="Client's first text − chain's first text chunk.")
     threads = ", ".join(run.get("threads", [])) if run else "—"
     cols[5].metric("Chain ran on", _where(threads), help=f"Thread name: {threads}")
     _render_screen_row(rec, screen)
@@ -150,9 +147,9 @@ def _render_screen_row(rec: wire.WireRecording, screen: ScreenTimes | None) -> N
     last = screen.ms(paint.get("last_paint_ms"), rec.start_ns) if screen and paint else None
     added = None if first is None or rec.first_text_ms is None else first - rec.first_text_ms
     cols = st.columns(6)
-    cols[0].metric("First shown", _ms(first), help="Request sent → first body text painted here.")
-    cols[1].metric("Last shown", _ms(last), help="Request sent → the last change to the body painted.")
-    cols[2].metric("Added by the page", _ms(added), help="First shown − the client's first text.")
+    cols[0].metric("First shown", ms(first), help="Request sent → first body text painted here.")
+    cols[1].metric("Last shown", ms(last), help="Request sent → the last change to the body painted.")
+    cols[2].metric("Added by the page", ms(added), help="First shown − the client's first text.")
     if paint is None:
         st.caption(
             "*On your screen* arrives from your browser right after the run (it needs a "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 
@@ -38,18 +38,7 @@ Kind = Literal[
     "step",
     "empty chunk",
 ]
-KINDS: tuple[Kind, ...] = (
-    "model step",
-    "tool-call chunk",
-    "tool result",
-    "reasoning token",
-    "answer token",
-    "progress",
-    "state",
-    "interrupt",
-    "step",
-    "empty chunk",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)  # in the order they are drawn
 MODES = ("updates", "messages", "custom", "values")
 """The stream modes the lesson compares, in the order it draws their lanes."""
 LABEL_CHARS = 90

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from streamlab.sim.body import BodyLimits, read_json_body
 from streamlab.sim.errors import RequestError
+from streamlab.sim.options import fault_after
 from streamlab.sim.responses.events import FAILURE_MESSAGE, stream_events
 from streamlab.sim.responses.objects import Status, item_object, response_object
 from streamlab.sim.responses.plan import ResponsePlan, plan_response
@@ -159,8 +160,8 @@ async def _sse(plan: ResponsePlan, stats: ServerStats, trace: SendTrace | None) 
             await asyncio.sleep(TIMEOUT_FAULT_MAX_S)  # cancelled when the client gives up
             return
         start = time.perf_counter()
-        drop_at = plan.fault.after if plan.fault and plan.fault.kind == "drop_after" else None
-        fail_at = plan.fault.after if plan.fault and plan.fault.kind == "error_after" else None
+        drop_at = fault_after(plan.fault, "drop_after")
+        fail_at = fault_after(plan.fault, "error_after")
         deltas = 0
         for due, event in stream_events(plan, fail_after=fail_at):
             is_delta = event["type"].endswith(".delta")
