@@ -60,18 +60,24 @@ class ThinkingView:
         self.heading: str | None = None
 
     def draw(self, events: list[AgentEvent], *, live: bool = True) -> None:
+        """Add `events` and redraw what they changed, once per call: a replay (all events in
+        one call) sends each text once, so the browser never sees it grow a second time."""
+        thoughts, answer = self.thoughts, self.answer
         for event in events:
             if event.kind == "reasoning token":
                 self.thoughts += event.text
-                self.thought_slot.text(self.thoughts, width="stretch")
-                if live and (heading := latest_heading(self.thoughts)) and heading != self.heading:
-                    self.heading = heading
-                    self.status.update(label=f"Thinking: {heading}…")
             elif event.kind == "answer token":
                 if live and not self.answer:  # the first answer word: the thinking is over
                     self.status.update(label=thought_for(event.t_ms), state="complete")
                 self.answer += event.text
-                self.answer_slot.text(self.answer, width="stretch")
+        if self.thoughts != thoughts:
+            self.thought_slot.text(self.thoughts, width="stretch")
+            heading = latest_heading(self.thoughts)
+            if live and not self.answer and heading and heading != self.heading:
+                self.heading = heading
+                self.status.update(label=f"Thinking: {heading}…")
+        if self.answer != answer:
+            self.answer_slot.text(self.answer, width="stretch")
 
     def stopped(self, error: BaseException, *, partial: bool) -> None:
         self.status.update(label="Stopped", state="error")

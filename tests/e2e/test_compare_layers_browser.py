@@ -10,6 +10,7 @@ the streamed lane is painted long before that.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import (
     REPORTS_JS,
@@ -82,7 +83,7 @@ def test_race_lanes_show_three_layers_twice_in_a_row(page, app_url):
         assert_layers_in_order(streamed, shown_chars(page, "why_text_stream"))
         assert_layers_in_order(invoked, shown_chars(page, "why_text_invoke"))
         assert_invoke_vs_stream(invoked, streamed)
-        assert "sooner" in page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+        expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("sooner")
         assert page.get_by_text("User sees text at").count() == 2
     assert page.evaluate(REPORTS_JS) == 2  # one report (one rerun) per run
 
@@ -94,5 +95,5 @@ def test_trials_then_one_shown_request_per_mode_in_three_layers(page, app_url):
     assert_layers_in_order(streamed, shown_chars(page, "cmp_text_stream"))
     assert_layers_in_order(invoked, shown_chars(page, "cmp_text_invoke"))
     assert_invoke_vs_stream(invoked, streamed)
-    assert "medians of 1 trials" in page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("medians of 1 trials")
     assert page.locator(".st-key-cmp_chart").count() == 1

@@ -6,6 +6,7 @@ import http.server
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import assert_no_exception, click_run, open_lesson, rerun_after
 
@@ -30,7 +31,7 @@ def test_injected_html_in_the_answer_does_not_execute(page, app_url):
     assert_no_exception(page)
     assert page.evaluate("window.__xss") is None
     assert output.locator("img, script, b[onmouseover]").count() == 0
-    assert "Hello" in output.inner_text()
+    expect(output).to_contain_text("Hello")
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_when_the_answer_holds_a_markdown_image_then_the_browser_fetches_nothing
     output.get_by_text("done").wait_for(timeout=30_000)
     assert_no_exception(page)
     assert output.locator("img").count() == 0
-    assert "pixel" in output.inner_text()  # the image's text is still there, as text
+    expect(output).to_contain_text("pixel")  # the image's text is still there, as text
     assert hits == []
     local = (app_url, f"blob:{app_url}", "data:")  # the app, and what the page made itself
     assert [u for u in requested if not u.startswith(local)] == []  # nothing leaves the app

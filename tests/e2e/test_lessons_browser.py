@@ -13,6 +13,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
@@ -95,7 +96,7 @@ def test_why_streaming_race_streamed_lane_grows_invoked_lane_jumps(app_page):
     seen = run_watching(app_page, "why_run", lanes, grows=["stream"])
     assert_appears_at_once(seen["invoke"], what="llm.invoke() lane")
     assert_grows(seen["stream"], what="llm.stream() lane")
-    assert "sooner" in app_page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    expect(app_page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("sooner")
     plotly_traces(app_page, ".st-key-why_arrival")
     assert_no_exception(app_page)
     assert_accessible(app_page, "why_streaming")
@@ -222,7 +223,7 @@ def test_streaming_vs_not_trials_progress_to_a_verdict(app_page):
     click_run(app_page, "cmp_run", done=app_page.locator(".st-key-cmp_chart"))
     steps = [t for t in texts(app_page)["progress"] if t.startswith("trial")]
     assert len(steps) >= 5, steps  # 6 trials, one progress step each
-    assert "sooner" in app_page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    expect(app_page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("sooner")
     assert plotly_traces(app_page, ".st-key-cmp_chart")["traces"] >= 2
     assert_no_exception(app_page)
     assert_accessible(app_page, "streaming_vs_not")
@@ -270,7 +271,7 @@ def test_common_mistakes_plain_step_blocks_the_stream_and_the_fix_streams(app_pa
     )
     assert_appears_at_once(seen["mistake"], what="plain function after the model")
     assert_grows(seen["fix"], what="generator step after the model")
-    assert "1 chunk" in app_page.locator(".st-key-mist_plain_step_mistake").inner_text()
+    expect(app_page.locator(".st-key-mist_plain_step_mistake")).to_contain_text("1 chunk")
     assert plotly_traces(app_page, ".st-key-mist_plain_step_arrival")["lines"] >= 2
     assert_no_exception(app_page)
     assert_accessible(app_page, "common_mistakes")

@@ -5,6 +5,7 @@ three layers, the thoughts first."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
@@ -46,7 +47,7 @@ def test_reasoning_thoughts_fill_the_folded_status_before_the_answer_and_both_ar
     assert thinking and thought and thinking[0] < thought[0], labels
     assert page.locator(".st-key-reasoning_status details").get_attribute("open") is None  # folded
     wait_idle(page)
-    assert "Thought for " in page.locator(LABEL).inner_text()  # also after the probe's rerun
+    expect(page.locator(LABEL)).to_contain_text("Thought for ")  # also after the probe's rerun
     tables = []
     for index, key in enumerate(("reasoning_thoughts", "reasoning_answer")):
         table = layers_with_browser_row(page, f"reasoning_layers_{index}")
