@@ -1,7 +1,8 @@
 # Two commands do it all on a fresh machine:
 #   make run    install the app's dependencies and start it (embedded simulator, no API key)
 #               on http://127.0.0.1:8501; for a room: make run ADDRESS=0.0.0.0 PORT=8501
-#   make test   install test dependencies (and Debian's chromium if missing) and run every test
+#   make test   install test dependencies (and Debian's chromium and postgresql if missing) and run
+#               every test
 # For the inner loop: make test-fast (everything but the browser tests), make lint.
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +13,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint browser bench
+.PHONY: run test test-fast lint browser postgres bench
 
 # Serving a room: the terminal says so, names this machine's addresses, and Streamlit is told the
 # address to print (else it asks checkip.amazonaws.com for it: the app fetches nothing online).
@@ -33,7 +34,7 @@ run: $(VENV)/.runtime
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
 JOBS ?= 3
 
-test: lint browser
+test: lint browser postgres
 	$(PY) -m pytest -n $(JOBS)
 
 test-fast: lint
@@ -63,6 +64,14 @@ browser:
 	  echo "Installing Debian's chromium-headless-shell for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium-headless-shell fonts-dejavu-core >/dev/null; }
+
+# The class board's store is tested against a real PostgreSQL too (tests/support/postgres.py starts
+# one on loopback per test session): Debian's server binaries, in /usr/lib/postgresql/N/bin.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the class board's tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
 # Every benchmark except helpers (bench/_*.py) and the README screenshot generator.
 bench: $(VENV)/.dev
