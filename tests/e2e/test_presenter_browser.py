@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import (
+    POLL_MS,
     RUN_TIMEOUT_MS,
     assert_no_exception,
     plotly_traces,
@@ -69,7 +70,7 @@ def font_px(page: Page, selector: str) -> float:
 def wait_body_font(page: Page, large: bool) -> None:
     """Wait until body text is (`large`) or is not presenter-sized (the stylesheet comes with a run)."""
     check = f"(s) => ({FONT_PX_JS})(s) {'>=' if large else '<'} 20"
-    page.wait_for_function(check, arg=BODY_TEXT, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(check, arg=BODY_TEXT, timeout=RUN_TIMEOUT_MS, polling=POLL_MS)
 
 
 # The sidebar is out of the way: its right edge at or left of the window's left edge.
@@ -85,7 +86,7 @@ def sidebar_folded(page: Page) -> bool:
 def test_presenter_link_when_run_is_clicked_then_the_streaming_text_stays_on_screen(presenter_page):
     page = presenter_page
     wait_body_font(page, large=True)
-    page.wait_for_function(SIDEBAR_FOLDED_JS, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(SIDEBAR_FOLDED_JS, timeout=RUN_TIMEOUT_MS, polling=POLL_MS)
     # Put Run at the bottom edge, as a presenter scrolling down to it would see it: the answer
     # then starts below the window, and only presenter mode brings it up.
     run_button(page, "direct_run").evaluate("(el) => el.scrollIntoView({block: 'end'})")
@@ -124,14 +125,16 @@ def test_presenter_mode_when_switching_lesson_then_the_address_keeps_it_and_the_
     nav.get_by_role("link", name=re.compile("Next: RunnableSequence")).click()
     page.locator("h1", has_text="RunnableSequence").first.wait_for(timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
-    page.wait_for_function("() => new URL(location.href).searchParams.get('present') === '1'")
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('present') === '1'", polling=POLL_MS
+    )
     assert sidebar_folded(page)
     wait_body_font(page, large=True)
     # The presenter opens the sidebar and turns the mode off: normal text, and the address drops it.
     page.get_by_test_id("stExpandSidebarButton").click()
-    page.wait_for_function(f"() => !({SIDEBAR_FOLDED_JS})()")
+    page.wait_for_function(f"() => !({SIDEBAR_FOLDED_JS})()", polling=POLL_MS)
     rerun_after(page, page.locator(".st-key-present_mode label").click)
-    page.wait_for_function("() => !new URL(location.href).searchParams.has('present')")
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('present')", polling=POLL_MS)
     wait_body_font(page, large=False)
     assert page.locator(CLOCK).count() == 0
     assert not sidebar_folded(page)  # turning it off leaves the sidebar open

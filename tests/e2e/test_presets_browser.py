@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.browser import (
+    POLL_MS,
     RUN_TIMEOUT_MS,
     SERVER,
     assert_no_exception,
@@ -78,7 +79,9 @@ def landed(page: Page, title: str) -> bool:
 def assert_sidebar_shows_preset(page: Page, *, seed: str = "3") -> None:
     expect(page.locator(".st-key-sim_model input")).to_have_value("sim-detailed", timeout=RUN_TIMEOUT_MS)
     expect(page.locator(".st-key-sim_seed input")).to_have_value(seed, timeout=RUN_TIMEOUT_MS)
-    page.wait_for_function("(s) => document.querySelectorAll(s).length >= 3", arg=SLIDERS)
+    page.wait_for_function(
+        "(s) => document.querySelectorAll(s).length >= 3", arg=SLIDERS, polling=POLL_MS
+    )
     assert page.locator(SLIDERS).all_inner_texts()[:3] == SLIDERS_SHOWN
 
 

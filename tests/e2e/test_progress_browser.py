@@ -13,6 +13,7 @@ from components.run.browser_store import STORAGE_KEY
 from streamlab.catalog import lesson
 from streamlab.demos.takeaways import QUESTIONS
 from tests.support.browser import (
+    POLL_MS,
     RUN_TIMEOUT_MS,
     assert_no_exception,
     click_run,
@@ -59,6 +60,7 @@ def test_progress_when_the_page_is_reloaded_then_the_takeaways_page_still_shows_
         "(k) => (JSON.parse(localStorage.getItem(k) || '{}').lessons_run || []).includes('sequence')",
         arg=STORAGE_KEY,
         timeout=RUN_TIMEOUT_MS,
+        polling=POLL_MS,
     )
     go_to_lesson(page, lesson("takeaways").title)
     page.locator(f".st-key-quiz_{QUESTION.id}").get_by_text(RIGHT_ANSWER).click()

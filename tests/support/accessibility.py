@@ -20,7 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from components.figures.render import ALT_TEXT_LABEL
 from streamlab.catalog import LESSONS, Lesson, lesson
-from tests.support.browser import RUN_TIMEOUT_MS, wait_idle
+from tests.support.browser import POLL_MS, RUN_TIMEOUT_MS, wait_idle
 from tests.support.glyphs import emoji_in_text
 
 __all__ = ["VIEWPORT", "assert_accessible", "neighbours"]
@@ -84,14 +84,14 @@ def charts_drawn(page: Page) -> dict[str, int]:
     wait is over: then the counts tell what is missing)."""
     drawn = f"(label) => {{ const n = ({CHARTS_JS})(label); return n.charts >= n.alternatives; }}"
     with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(drawn, arg=ALT_TEXT_LABEL, timeout=15_000)
+        page.wait_for_function(drawn, arg=ALT_TEXT_LABEL, timeout=15_000, polling=POLL_MS)
     return page.evaluate(CHARTS_JS, ALT_TEXT_LABEL)
 
 
 def blocking_violations(page: Page) -> list[str]:
     """`rule (impact): n nodes, e.g. <first target>` for each serious or critical violation."""
     wait_idle(page)
-    page.wait_for_function(FIXES_DONE_JS, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(FIXES_DONE_JS, timeout=RUN_TIMEOUT_MS, polling=POLL_MS)
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     return [
         f"{v['id']} ({v['impact']}): {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']}"

@@ -57,6 +57,11 @@ __all__ = [
 ]
 
 RUN_TIMEOUT_MS = 60_000
+# `wait_for_function` checks its condition every POLL_MS instead of Playwright's default, every
+# animation frame: a frame loop costs chromium ~0.07 CPU-s per second of waiting, and browser
+# tests spend most of their time waiting on two busy cores. Timing is measured in the page
+# (MutationObserver), never by these waits, so 50 ms later changes no result.
+POLL_MS = 50
 # Streamlit's nav can hide lessons behind a "View N more" button; the app lists every lesson
 # (st.navigation(expanded=True)), and the navigation tests check that no such button appears.
 VIEW_MORE = re.compile(r"^View \d+ more$")
@@ -86,7 +91,7 @@ def start_app(page: Page, app_url: str, **profile: object) -> None:
     page.locator(".st-key-check_connection").wait_for(timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
     expected = [f"{float(profile[name]):.2f}" for name in ("ttft", "tps", "jitter") if name in profile]
-    page.wait_for_function(SIDEBAR_SLIDERS_JS, arg=expected, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(SIDEBAR_SLIDERS_JS, arg=expected, timeout=RUN_TIMEOUT_MS, polling=POLL_MS)
 
 
 def lesson_address(app_url: str, lesson: Lesson) -> str:
@@ -104,7 +109,7 @@ def go_to_lesson(page: Page, title: str) -> None:
 
 def wait_idle(page: Page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     """Wait until the script run is over (Streamlit marks the app `notRunning`)."""
-    page.wait_for_function(SCRIPT_IDLE_JS, timeout=timeout_ms)
+    page.wait_for_function(SCRIPT_IDLE_JS, timeout=timeout_ms, polling=POLL_MS)
 
 
 def watch(page: Page, selectors: Mapping[str, str], texts: Mapping[str, str] | None = None) -> None:
@@ -165,11 +170,17 @@ def wait_run(page: Page, *, done: Locator | None = None) -> None:
     if done is not None:
         done.first.wait_for(timeout=RUN_TIMEOUT_MS)
     seen = f"(window.__runSeen || performance.now() - window.__runStart > {RUN_GRACE_MS})"
-    page.wait_for_function(f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS, polling=POLL_MS
+    )
     if page.evaluate(PROBES_PENDING_JS):
         page.evaluate(RUN_SEEN_JS)
-        page.wait_for_function(f"() => ({PROBES_PENDING_JS.strip()})() === 0", timeout=RUN_TIMEOUT_MS)
-        page.wait_for_function(f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function(
+            f"() => ({PROBES_PENDING_JS.strip()})() === 0", timeout=RUN_TIMEOUT_MS, polling=POLL_MS
+        )
+        page.wait_for_function(
+            f"{seen} && ({SCRIPT_IDLE_JS.strip()})()", timeout=RUN_TIMEOUT_MS, polling=POLL_MS
+        )
 
 
 def rerun_after(page: Page, action: Callable[[], object], *, done: Locator | None = None) -> None:
@@ -262,6 +273,7 @@ def press_slider(page: Page, key: str, *keys: str, value: str) -> None:
         "([el, value]) => el.innerText.trim() === value",
         arg=[shown.element_handle(), value],
         timeout=RUN_TIMEOUT_MS,
+        polling=POLL_MS,
     )
     wait_run(page)
 
@@ -342,6 +354,7 @@ def plotly_traces(page: Page, selector: str, *, timeout_ms: int = 30_000) -> dic
         f"(s) => {{ const r = ({PLOTLY_JS})(s); return r && r.traces > 0; }}",
         arg=selector,
         timeout=timeout_ms,
+        polling=POLL_MS,
     )
     return page.evaluate(PLOTLY_JS, selector)
 
@@ -381,7 +394,9 @@ def run_until_layers(page: Page, button_key: str, keys: Sequence[str]) -> list[d
     reports = page.evaluate(REPORTS_JS)
     start_run(page, run_button(page, button_key).click)
     # This run's report first: until then the last run's tables (filled) can still be on screen.
-    page.wait_for_function(f"() => ({REPORTS_JS})() > {reports}", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => ({REPORTS_JS})() > {reports}", timeout=RUN_TIMEOUT_MS, polling=POLL_MS
+    )
     page.wait_for_function(
         f"""(keys) => (window.__runSeen || performance.now() - window.__runStart > {RUN_GRACE_MS})
               && keys.every((key) => {{
@@ -390,6 +405,7 @@ def run_until_layers(page: Page, button_key: str, keys: Sequence[str]) -> list[d
               }})""",
         arg=list(keys),
         timeout=RUN_TIMEOUT_MS,
+        polling=POLL_MS,
     )
     wait_idle(page)
     return [layer_table(page, key) for key in keys]
@@ -403,6 +419,7 @@ def layers_with_browser_row(page: Page, key: str) -> dict[str, dict[str, float |
                          return rows && rows.some((r) => r[0] === '{BROWSER}' && r[1] !== '—'); }}""",
         arg=key,
         timeout=RUN_TIMEOUT_MS,
+        polling=POLL_MS,
     )
     wait_idle(page)
     return layer_table(page, key)
