@@ -1,8 +1,8 @@
 # Two commands do it all on a fresh machine:
 #   make run    install the app's dependencies and start it (embedded simulator, no API key)
 #               on http://127.0.0.1:8501; for a room: make run ADDRESS=0.0.0.0 PORT=8501
-#   make test   install test dependencies (and Debian's chromium and postgresql if missing) and run
-#               every test
+#   make test   install test dependencies (and Debian's chromium, postgresql and haproxy if missing)
+#               and run every test
 # For the inner loop: make test-fast (everything but the browser tests), make lint.
 PYTHON ?= python3
 VENV ?= .venv
@@ -13,7 +13,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint browser postgres bench
+.PHONY: run test test-fast lint browser postgres haproxy bench
 
 # Serving a room: the terminal says so, names this machine's addresses, and Streamlit is told the
 # address to print (else it asks checkip.amazonaws.com for it: the app fetches nothing online).
@@ -34,10 +34,10 @@ run: $(VENV)/.runtime
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
 JOBS ?= 3
 
-test: lint browser postgres
+test: lint browser postgres haproxy
 	$(PY) -m pytest -n $(JOBS)
 
-test-fast: lint
+test-fast: lint haproxy
 	$(PY) -m pytest -n $(JOBS) -m "not browser"
 
 lint: $(VENV)/.dev
@@ -72,6 +72,14 @@ postgres:
 	  echo "Installing Debian's postgresql for the class board's tests..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+# tests/deploy runs the app's replicas behind Debian's HAProxy with deploy/haproxy.cfg, the same
+# load balancer and config deploy/compose.yaml runs (Debian keeps it in /usr/sbin).
+haproxy:
+	@[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || { \
+	  echo "Installing Debian's haproxy for the replica tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy >/dev/null; }
 
 # Every benchmark except helpers (bench/_*.py) and the README screenshot generator.
 bench: $(VENV)/.dev
