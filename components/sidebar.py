@@ -14,6 +14,7 @@ import streamlit as st
 from pydantic import SecretStr
 
 from components.presenter import apply_presenter_mode, presenter_toggle
+from components.room import keep_room
 from components.servers import embedded_server
 from streamlab.client.presets import parse_profile_params, to_profile_params
 from streamlab.client.providers import (
@@ -205,6 +206,7 @@ def render_provider_sidebar() -> ProviderConfig:
     _apply_url_preset()
     with st.sidebar:
         presenter_toggle(link_params())
+        keep_room(link_params())  # ?room= of a workshop link: the class board's room
         st.header("Model provider")
         for problem in st.session_state.get("_preset_problems", []):
             # The value came from a link: plain text, so no image, link or HTML can render from it.

@@ -1,11 +1,12 @@
 import streamlit as st
 
 from components.code_panel import show_source
+from components.room import ShareWithRoom
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
 from components.run.take_home import render_take_home
-from components.views.why_streaming import LANES, replay_race, run_race, show_race
+from components.views.why_streaming import LANES, race_result, replay_race, run_race, show_race
 from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
 
 st.title("Why streaming matters")
@@ -35,17 +36,19 @@ NOTICE = (
 )
 race = TimedRun("why_streaming", key="why")
 predict = PredictThenRun("why_streaming", PREDICTIONS["why_streaming"], key="why")
+sharing = ShareWithRoom("why_streaming", key="why")
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
 def run_panel(prompt: str) -> None:
     predict.ask()
+    sharing.ask()
     race.panel(
         prompt=prompt,
         lanes=LANES,
-        run=predict.run(lambda ctx: run_race(ctx, prompt)),
+        run=sharing.run(predict.run(lambda ctx: run_race(ctx, prompt)), race_result),
         replay=replay_race,
-        show=predict.show(show_race),
+        show=sharing.show(predict.show(show_race)),
         layers_intro=NOTICE,
     )
 

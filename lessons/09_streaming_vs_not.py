@@ -1,11 +1,18 @@
 import streamlit as st
 
 from components.code_panel import show_source
+from components.room import ShareWithRoom
 from components.run.panel import TimedRun
 from components.run.predict import PredictThenRun
 from components.run.predictions import PREDICTIONS
 from components.run.take_home import render_take_home
-from components.views.streaming_vs_not import LANES, NOTICE, replay_comparison, run_comparison
+from components.views.streaming_vs_not import (
+    LANES,
+    NOTICE,
+    comparison_result,
+    replay_comparison,
+    run_comparison,
+)
 from streamlab.catalog import lesson
 from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
 
@@ -27,17 +34,19 @@ n = st.slider("Trials per mode", 1, 20, 5, key="cmp_trials")
 show_source(measure_stream, measure_invoke)
 comparison = TimedRun("streaming_vs_not", key="cmp")
 predict = PredictThenRun("streaming_vs_not", PREDICTIONS["streaming_vs_not"], key="cmp")
+sharing = ShareWithRoom("streaming_vs_not", key="cmp")
 
 
 @st.fragment  # Run reruns only this panel; the browser's report (a rerun) then redraws the last run
 def run_panel(prompt: str, n: int) -> None:
     predict.ask()
+    sharing.ask()
     comparison.panel(
         prompt=prompt,
         lanes=LANES,
-        run=predict.run(lambda ctx: run_comparison(ctx, prompt, n)),
+        run=sharing.run(predict.run(lambda ctx: run_comparison(ctx, prompt, n)), comparison_result),
         replay=replay_comparison,
-        show=predict.show(),
+        show=sharing.show(predict.show()),
         layers_intro=NOTICE,
     )
 

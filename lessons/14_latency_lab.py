@@ -1,6 +1,7 @@
 import streamlit as st
 
 from components.code_panel import show_source
+from components.room import ShareWithRoom
 from components.run.take_home import render_take_home
 from components.views.latency_lab.controls import experiment_form, lab_source, share_link
 from components.views.latency_lab.history import pick_store, render_current, render_history
@@ -36,7 +37,7 @@ with main:
         caption="`llm` is built per configuration (provider, model, latency profile); every "
         "trial gets a fresh `StreamRecorder`. This is the code that runs.",
     )
-    run_panel(config, store)
+    run_panel(config, store, ShareWithRoom("latency_lab", key="lab"))
     render_take_home("latency_lab", inputs_for(config))
     render_current(key="lab_res")
 

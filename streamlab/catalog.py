@@ -3,7 +3,8 @@
 app.py builds its navigation from it, the progress tracker and the quiz link to its ids, and the
 tests open every lesson through it. Adding a lesson means one line here plus its files, all named
 by its stem: `lessons/NN_<stem>.py`, `streamlab/recipes/<stem>.py`, `components/views/<stem>.py`,
-`tests/lessons/test_<stem>.py`.
+`tests/lessons/test_<stem>.py`. A workshop page that teaches nothing itself (the class board) has
+no recipe and no take-home script: `teaches=False`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Lesson:
     """The navigation section it is listed under."""
     timed: bool = True
     """Whether it has a Run that counts towards lesson progress."""
+    teaches: bool = True
+    """False for a workshop page (the class board): it is listed and linked like a lesson and has
+    its page, view and test, but no recipe, demo or take-home script of its own."""
 
     @property
     def file(self) -> str:
@@ -67,6 +71,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson("subagents", 20, "Subgraphs and subagents", "account_tree", "Agents (LangChain 1.x)"),
     Lesson("seed_to_agents", 21, "From the seed to LangChain 1.x", "upgrade", "Agents (LangChain 1.x)"),
+    Lesson("class_board", 22, "Class board", "groups", "Workshop", timed=False, teaches=False),
 )
 
 SECTIONS: dict[str, tuple[Lesson, ...]] = {}

@@ -16,6 +16,7 @@ from components.run.live_output import render_text_stream
 from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
 from components.run.tables import render_evidence_table
+from streamlab.lab.shares import Numbers, trials_numbers
 from streamlab.measure.recorder import StreamRecorder
 from streamlab.measure.trials import (
     MEDIAN_LABELS,
@@ -29,7 +30,14 @@ from streamlab.measure.trials import (
 from streamlab.recipes.streaming_vs_not import measure_invoke, measure_stream
 from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
 
-__all__ = ["LANES", "NOTICE", "render_trial_results", "replay_comparison", "run_comparison"]
+__all__ = [
+    "LANES",
+    "NOTICE",
+    "comparison_result",
+    "render_trial_results",
+    "replay_comparison",
+    "run_comparison",
+]
 
 LANES = {"llm.stream()": "cmp_text_stream", "llm.invoke()": "cmp_text_invoke"}  # lane: its text's key
 NOTICE = (
@@ -66,6 +74,11 @@ def run_comparison(ctx: RunContext, prompt: str, n: int) -> Saved:
     with results:  # drawn last, so its charts load while no text is on its way
         render_trial_results(frame)
     return {"frame": frame, **texts}
+
+
+def comparison_result(saved: Saved) -> Numbers | None:
+    """What the trials put on the class board (their medians), if the learner shares them."""
+    return trials_numbers(saved["frame"])
 
 
 def replay_comparison(saved: Saved) -> None:

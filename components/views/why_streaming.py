@@ -22,12 +22,14 @@ from components.run.metric_cards import render_metric_cards
 from components.run.panel import RunContext, Saved
 from streamlab.client.untrusted import without_remote_images
 from streamlab.demos.why_streaming import Race, RaceEvent
+from streamlab.lab.shares import Numbers, race_numbers
 from streamlab.measure.trials import verdict
 from streamlab.recipes.why_streaming import invoked_lane, streamed_lane
 
 __all__ = [
     "LANES",
     "LaneView",
+    "race_result",
     "render_lane_result",
     "render_race",
     "replay_race",
@@ -193,6 +195,12 @@ def _metric_cards(columns: Mapping[str, DeltaGenerator], saved: Saved) -> None:
     for name, summary, other in (("llm.stream()", stream, invoke), ("llm.invoke()", invoke, stream)):
         with columns[name]:
             render_metric_cards(summary, columns=("ttft_ms", "total_ms", "chunks"), delta_from=other)
+
+
+def race_result(saved: Saved) -> Numbers | None:
+    """What the race puts on the class board, if the learner shares it."""
+    stream, invoke = saved["summaries"].values()
+    return race_numbers(stream, invoke)
 
 
 def show_race(saved: Saved) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components.room import Shared, ShareWithRoom, render_shared
 from components.run.progress import mark_ran
 from components.views.latency_lab.controls import lab_endpoints
 from components.views.latency_lab.history import keeper
@@ -21,8 +22,9 @@ from streamlab.client.untrusted import as_text
 from streamlab.client.validation import prompt_problem
 from streamlab.lab.background import progress_text, start_experiment
 from streamlab.lab.endpoints import Endpoints, key_notices, unusable
-from streamlab.lab.experiments import ExperimentConfig
+from streamlab.lab.experiments import ExperimentConfig, Variant
 from streamlab.lab.results import Experiment, trials_frame
+from streamlab.lab.shares import lab_numbers
 from streamlab.lab.stats import live_table
 from streamlab.lab.store import ExperimentStore
 
@@ -36,11 +38,16 @@ def _prompt_problem(prompts: tuple[str, ...]) -> str | None:
     return next(filter(None, map(prompt_problem, prompts or ("",))), None)
 
 
-def run_panel(config: ExperimentConfig, store: ExperimentStore | None) -> None:
-    """Run and Stop; on Run, check the prompts, the settings and the endpoints, then run live.
+def run_panel(
+    config: ExperimentConfig, store: ExperimentStore | None, sharing: ShareWithRoom | None = None
+) -> None:
+    """Run and Stop; on Run, check the prompts, the settings and the endpoints, then run live,
+    and share the result with the room if the learner opted in (`sharing`).
 
     Above the buttons: which configurations will run without the key typed in the sidebar."""
     endpoints = lab_endpoints()
+    if sharing is not None:
+        sharing.ask()
     for notice in key_notices(config, endpoints):  # before Run: the learner sees where it goes
         st.warning(as_text(notice), icon=":material/key_off:")
     run_col, stop_col, _ = st.columns([1, 1, 6])
@@ -55,7 +62,19 @@ def run_panel(config: ExperimentConfig, store: ExperimentStore | None) -> None:
     if problems:
         return
     mark_ran("latency_lab")
-    run_live(config, endpoints, store=store, keep=keeper(store))
+    experiment = run_live(config, endpoints, store=store, keep=keeper(store))
+    if sharing is not None and (shared := _share(sharing, experiment)) is not None:
+        render_shared(shared)
+
+
+def _share(sharing: ShareWithRoom, experiment: Experiment) -> Shared | None:
+    """The experiment's first streaming configuration (against invoke on the same model), shared
+    under that configuration's provider kind and model: not the sidebar's, which it may not use."""
+    if (found := lab_numbers(experiment)) is None:
+        first = experiment.config.variants[0] if experiment.config.variants else Variant("-")
+        return sharing.share(first.provider, first.model, None)
+    variant, numbers = found
+    return sharing.share(variant.provider, variant.model, numbers)
 
 
 def run_live(
