@@ -63,15 +63,19 @@ class Replica:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def stop(self) -> None:
-        """Stop it as a crashed or drained replica stops: its sessions are gone with it."""
+    def stop(self, grace_s: float = 3) -> None:
+        """Stop it as a drained replica stops (SIGTERM), killed if it takes longer than grace_s."""
         if self.process.poll() is None:
             self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        try:
+            self.process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """Stop it as a crashed replica stops: at once, its sessions gone with it."""
+        self.process.kill()
+        self.process.wait()
 
 
 @contextmanager
@@ -108,15 +112,16 @@ def _stop_all(started: list[Replica]) -> None:
         replica.stop()
 
 
-def haproxy_config(servers: Sequence[Replica], *, source: Path = HAPROXY_CFG) -> str:
-    """deploy/haproxy.cfg with its compose `server-template` line replaced by these servers."""
+def haproxy_config(servers: Mapping[str, int], *, source: Path = HAPROXY_CFG) -> str:
+    """deploy/haproxy.cfg with its compose `server-template` line replaced by one `server` line
+    per loopback replica (`servers`: HAProxy server name -> port on 127.0.0.1)."""
     lines = source.read_text().splitlines()
     marks = [i for i, line in enumerate(lines) if line.strip().startswith(SERVERS_MARK)]
     if len(marks) != 1 or not lines[marks[0] + 1].strip().startswith("server-template "):
         raise ValueError(f"{source}: expected one '{SERVERS_MARK}' line before the server-template")
     at = marks[0] + 1
     indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-    ours = [f"{indent}server {s.name} 127.0.0.1:{s.port}" for s in servers]
+    ours = [f"{indent}server {name} 127.0.0.1:{port}" for name, port in servers.items()]
     return "\n".join([*lines[:at], *ours, *lines[at + 1 :]]) + "\n"
 
 
@@ -135,7 +140,7 @@ def haproxy(servers: Sequence[Replica], *, timeout_s: float = 15) -> Iterator[st
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="streamlab-haproxy-")))
         config = folder / "haproxy.cfg"
-        config.write_text(haproxy_config(servers))
+        config.write_text(haproxy_config({s.name: s.port for s in servers}))
         log = folder / "haproxy.log"
         env = {
             **os.environ,
