@@ -48,15 +48,15 @@ REFRESH_S = 3.0
 KEY_NAME = "STREAMLAB_BOARD_KEY"
 IDLE_S = 24 * 3600.0
 """A room with no new result for this long counts as old."""
-TABLE_COLUMNS = [
+TABLE_COLUMNS = [  # what the room compares first on the left: a narrow screen scrolls the rest
     "time",
     "nickname",
-    "lesson",
-    "provider",
-    "model",
+    "N× sooner",
     "TTFT streamed (ms)",
     "TTFT not streamed (ms)",
-    "N× sooner",
+    "provider",
+    "model",
+    "lesson",
     "total streamed (ms)",
     "total not streamed (ms)",
     "tokens/s",
@@ -120,7 +120,16 @@ def pick_room() -> str | None:
             "This session is in no room yet. Start one, then share its link: every learner who "
             "opens it can put their runs on this board."
         )
-    with st.container(horizontal=True, vertical_alignment="bottom"):
+    # Folded once a room is open: the board, not these controls, is what the room looks at.
+    around = (
+        st.expander("Start or open another room", icon=":material/meeting_room:")
+        if room is not None
+        else st.container()
+    )
+    with (
+        around,
+        st.container(horizontal=True, vertical_alignment="bottom"),
+    ):
         st.button("Start a new room", key="board_new_room", on_click=_start_room)
         st.text_input("Or open a room by its code", key="board_open_code", max_chars=32)
         st.button("Open", key="board_open", on_click=_open_room)
@@ -139,12 +148,12 @@ def results_table(results: Sequence[BoardResult]) -> pd.DataFrame:
         [
             datetime.fromtimestamp(r.created_at).strftime("%H:%M:%S"),
             r.nickname,
-            SHARED_LESSONS.get(r.lesson, r.lesson),
-            r.provider_kind,
-            r.model,
+            None if r.sooner is None else round(r.sooner, 1),
             ms(r.ttft_stream_ms),
             ms(r.ttft_invoke_ms),
-            None if r.sooner is None else round(r.sooner, 1),
+            r.provider_kind,
+            r.model,
+            SHARED_LESSONS.get(r.lesson, r.lesson),
             ms(r.total_stream_ms),
             ms(r.total_invoke_ms),
             None if r.tokens_per_s is None else round(r.tokens_per_s, 1),
@@ -190,7 +199,8 @@ def render_board(store: BoardStore, room: str) -> None:
         "Every learner's own run, on their own provider and settings: streaming brings the first "
         "text forward by how long the whole answer takes to write; the total time stays the same."
     )
-    st.dataframe(results_table(results), hide_index=True, key="board_table")
+    with st.container(key="board_table"):  # the key names the table for the browser tests
+        st.dataframe(results_table(results), hide_index=True)
 
 
 def render_clear(store: BoardStore, room: str | None) -> None:

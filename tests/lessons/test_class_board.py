@@ -183,10 +183,10 @@ def test_clearing_needs_the_presenter_key_and_a_confirmation(board, monkeypatch)
 def test_sooner_bins_count_whole_number_bands_with_empty_ones_between_and_a_capped_last():
     results = [result("A", ttft_invoke_ms=ms) for ms in (450.0, 500.0, 1_000.0, 9_000.0)]
     results.append(result("B", ttft_invoke_ms=None))  # not compared: not counted
-    assert sooner_bins(results) == {"3–4×": 2, "4–5×": 0, "5–6×": 0, "6–7×": 1, "7–8×": 0,
-                                    "8–9×": 0, "9–10×": 0, "10–11×": 0, "11–12×": 0, "12–13×": 0,
-                                    "13–14×": 0, "14–15×": 0, "15–16×": 0, "16–17×": 0,
-                                    "17–18×": 0, "18–19×": 0, "19–20×": 0, "20× or more": 1}  # fmt: skip
+    assert sooner_bins(results) == {"3×": 2, "4×": 0, "5×": 0, "6×": 1, "7×": 0, "8×": 0, "9×": 0,
+                                    "10×": 0, "11×": 0, "12×": 0, "13×": 0, "14×": 0, "15×": 0,
+                                    "16×": 0, "17×": 0, "18×": 0, "19×": 0, "20×+": 1}  # fmt: skip
+    assert sooner_bins([result("D", ttft_invoke_ms=100.0)]) == {"<1×": 1}  # invoke won: it shows
     assert sooner_bins([result("C", ttft_invoke_ms=None)]) == {}
     assert sooner_figure([]).layout.annotations[0].text.startswith("No shared result compares")
 
@@ -194,7 +194,7 @@ def test_sooner_bins_count_whole_number_bands_with_empty_ones_between_and_a_capp
 def test_model_names_reach_the_charts_escaped():
     summary = ModelSummary("compatible", "<img src=x>", 1, 100.0, 800.0, 8.0, 8.0, 8.0, None)
     fig = ttft_figure([summary, dataclasses.replace(summary, model="llama3.2")])
-    assert list(fig.data[0].x) == ["&lt;img src=x&gt; (compatible)", "llama3.2 (compatible)"]
+    assert list(fig.data[0].x) == ["&lt;img src=x&gt;<br>(compatible)", "llama3.2<br>(compatible)"]
     assert [t.name for t in fig.data] == ["streamed", "not streamed"]
 
 
