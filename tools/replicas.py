@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -190,8 +191,8 @@ class ReplicaSession(StreamlitSession):
     every value it took on HTTP responses and upgrades; `session_id` comes from the server's
     `new_session` message (the same id after a reconnect means the session was resumed)."""
 
-    def __init__(self, base_url: str, **kwargs: object) -> None:
-        super().__init__(base_url, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        super().__init__(base_url, **kwargs)
         self.session_id = ""
         self.session_ids: list[str] = []
         """Every session id the server announced, one per script run, in order."""
@@ -207,9 +208,9 @@ class ReplicaSession(StreamlitSession):
         self._note_upgrade()
 
     async def reconnect(self) -> None:
-        """What the frontend does when its websocket drops: ping the server until it answers,
-        then open a new websocket naming the session it had (the third subprotocol), so the
-        server resumes that session if it still holds it, or starts a new one."""
+        """What the frontend does when its websocket drops: check the server answers (health,
+        host-config), then open a new websocket naming the session it had (the third
+        subprotocol), so the server resumes that session if it still holds it, or starts a new one."""
         assert self._ws is not None and self._reader is not None
         await self._ws.close()
         with suppress(BaseException):
