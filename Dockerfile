@@ -57,6 +57,7 @@ EXPOSE 8501
 
 # Streamlit's own health endpoint, the one HAProxy and Kubernetes probe too. The slim image has no
 # curl: Python is there already. start-period covers importing langchain, langgraph and pandas.
+# (podman/buildah keep it only with `--format docker`: the OCI image format has no HEALTHCHECK.)
 HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=2)"]
 
