@@ -5,6 +5,10 @@ one or two (a placeholder, then the answer); parallel branches both grow; charts
 traces; no page shows a Streamlit exception. Text lengths are sampled in the page on every DOM
 paint (tools/browser.py WATCH_JS). Three tests also take the README screenshots (into a
 temporary folder here; `python -m tools.screenshots` writes docs/screenshots/).
+
+Each lesson's page is tested here once, by one run: the same run is then read in three layers
+(sent by server → received by LangChain → shown in browser). The browser's row arrives with the
+paint probe's report, a rerun that must keep the lesson's results on the page.
 """
 
 from __future__ import annotations
@@ -17,22 +21,31 @@ from playwright.sync_api import expect
 
 from tests.support.accessibility import assert_accessible
 from tests.support.browser import (
+    BROWSER,
+    LANGCHAIN,
+    LAYER_ROWS_JS,
+    REPORTS_JS,
     RUN_TIMEOUT_MS,
+    SERVER,
     assert_appears_at_once,
     assert_grows,
+    assert_layers_in_order,
     assert_no_exception,
     click_run,
     go_to_lesson,
     growth,
     growth_steps,
+    layers_with_browser_row,
     plotly_data,
     plotly_traces,
     press_slider,
     rerun_after,
     run_button,
+    run_until_layers,
     run_watching,
     samples,
     set_number,
+    shown_chars,
     stalled,
     start_app,
     start_run,
@@ -73,6 +86,58 @@ def open_from_sidebar(page, title: str) -> None:
     assert_no_exception(page)
 
 
+def layer_tables(page, prefix: str, lanes: int) -> list[dict[str, dict[str, float | None]]]:
+    """The three-layer table of each lane (`<prefix>_0` …) of the run that just ended."""
+    return [layers_with_browser_row(page, f"{prefix}_{i}") for i in range(lanes)]
+
+
+def painted_live(page, button_key: str, prefix: str, lanes: int, streaming: int) -> list[dict]:
+    """`layer_tables`, from a run whose streaming lane was on screen before LangChain had all of
+    it: if a stalled browser painted it only afterwards, the run is done once more (the lesson's
+    orders need a live paint; a page that does not stream fails both times)."""
+    tables = layer_tables(page, prefix, lanes)
+    if tables[streaming][BROWSER]["first"] >= tables[streaming][LANGCHAIN]["last"]:
+        warn_rerun(button_key, [f"{prefix}_{streaming}"])
+        tables = run_until_layers(page, button_key, [f"{prefix}_{i}" for i in range(lanes)])
+    return tables
+
+
+def assert_invoke_vs_stream(invoked: dict, streamed: dict) -> None:
+    """Invoke: one update in every layer, at the end; the stream is on screen while it streams.
+
+    No absolute bounds on the browser's lag: on a busy 2-core machine it ranged from tens of ms
+    to over a second (the lesson's point holds either way: these orders).
+    """
+    for layer in invoked.values():
+        assert layer["updates"] == 1 and layer["first"] == layer["last"], invoked
+    assert streamed[SERVER]["updates"] > 20, streamed
+    assert streamed[BROWSER]["updates"] >= 3, streamed  # painted piece by piece
+    assert streamed[BROWSER]["first"] < streamed[LANGCHAIN]["last"], streamed
+    assert streamed[BROWSER]["first"] < invoked[BROWSER]["first"], invoked
+
+
+def assert_one_lane_in_order(table: dict, shown: int) -> None:
+    """The shared order checks, plus: the server and LangChain saw the same pieces."""
+    assert_layers_in_order(table, shown)
+    assert table[SERVER]["updates"] == table[LANGCHAIN]["updates"], table
+    assert table[SERVER]["chars"] == table[LANGCHAIN]["chars"], table
+
+
+def painted_late(lanes: dict, names: list[str], *, within_ms: float | None = None) -> list[str]:
+    """Streaming lanes whose browser showed nothing before their server's last chunk (or, with
+    `within_ms`, not within that long after the server's first chunk)."""
+    late = []
+    for name in names:
+        sent, shown = lanes[name][SERVER], lanes[name][BROWSER]["first"]
+        if shown >= sent["last"] if within_ms is None else shown - sent["first"] >= within_ms:
+            late.append(name)
+    return late
+
+
+def text_of(page, key: str) -> str:
+    return page.locator(f".st-key-{key}").inner_text().strip()
+
+
 def assert_png(path, *, min_height: int = 200) -> None:
     assert path.stat().st_size < screenshots.MAX_BYTES, path.stat().st_size
     width, height = Image.open(path).size
@@ -86,6 +151,14 @@ def test_overview_invoke_appears_at_once_while_stream_grows(app_page):
     assert_appears_at_once(seen["invoke"], what="invoke() lane")
     assert_grows(seen["stream"], what="stream() lane")
     assert growth_steps(seen["invoke"])[-1] == growth_steps(seen["stream"])[-1]  # same answer
+    invoked, streamed = painted_live(app_page, "ov_run", "ov_layers", 2, streaming=1)
+    assert_layers_in_order(invoked, shown_chars(app_page, "ov_text_invoke"))
+    assert_layers_in_order(streamed, shown_chars(app_page, "ov_text_stream"))
+    assert_invoke_vs_stream(invoked, streamed)
+    # After the report's rerun: both answers (the same text), both diagrams, six metric cards.
+    assert text_of(app_page, "ov_text_invoke") == text_of(app_page, "ov_text_stream")
+    assert app_page.locator('[data-testid="stMetric"]').count() == 6
+    assert app_page.get_by_text("The mental model, filled in by this run").count() == 1
     assert_no_exception(app_page)
     assert_accessible(app_page, "overview")
 
@@ -96,7 +169,19 @@ def test_why_streaming_race_streamed_lane_grows_invoked_lane_jumps(app_page):
     seen = run_watching(app_page, "why_run", lanes, grows=["stream"])
     assert_appears_at_once(seen["invoke"], what="llm.invoke() lane")
     assert_grows(seen["stream"], what="llm.stream() lane")
-    expect(app_page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("sooner")
+    # Both lanes in three layers, twice in a row: the second run must not count the first run's
+    # (stale) text as painted.
+    for again in (False, True):
+        if again:
+            reports = app_page.evaluate(REPORTS_JS)
+            run_until_layers(app_page, "why_run", ["why_layers_0", "why_layers_1"])
+            assert app_page.evaluate(REPORTS_JS) == reports + 1  # one report (one rerun) per run
+        streamed, invoked = painted_live(app_page, "why_run", "why_layers", 2, streaming=0)
+        assert_layers_in_order(streamed, shown_chars(app_page, "why_text_stream"))
+        assert_layers_in_order(invoked, shown_chars(app_page, "why_text_invoke"))
+        assert_invoke_vs_stream(invoked, streamed)
+        expect(app_page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("sooner")
+        assert app_page.get_by_text("User sees text at").count() == 2
     plotly_traces(app_page, ".st-key-why_arrival")
     assert_no_exception(app_page)
     assert_accessible(app_page, "why_streaming")
@@ -107,9 +192,20 @@ def test_internals_chunks_grow_and_tables_fill(app_page):
     press_slider(app_page, "int_max_tokens", "End", value="60")  # 60 tokens: enough to watch
     seen = run_watching(app_page, "int_run", {"text": ".st-key-int_output"}, grows=["text"])
     assert_grows(seen["text"], what="streamed chunks")
-    app_page.get_by_test_id("stTable").first.wait_for()  # the counts per kind (wrapped, whole)
+    table = layers_with_browser_row(app_page, "int_layers")
+    assert_one_lane_in_order(table, shown_chars(app_page, "int_output"))
+    assert table[SERVER]["updates"] == 60  # max_tokens: one SSE line per token
+    (wire_row,) = app_page.evaluate(LAYER_ROWS_JS, "int_wire")  # layer, first, last, updates, chars
+    assert wire_row[0] == "on the wire (SSE tap)", wire_row
+    wire = [float(cell.replace(",", "")) for cell in wire_row[1:5]]  # first, last, updates, chars
+    sent = table[SERVER]
+    assert wire[2:4] == [sent["updates"], sent["chars"]], (wire, table)  # the same pieces
+    assert sent["first"] <= wire[0] <= table[LANGCHAIN]["first"], (wire, table)
+    # The report's rerun kept the answer, the chunk tables and the arrival chart.
+    assert text_of(app_page, "int_output")
     app_page.get_by_test_id("stDataFrame").nth(1).wait_for()  # the chunks, the SSE lines
-    plotly_traces(app_page, ".st-key-int_arrival")
+    assert app_page.locator('[data-testid="stTable"]').count() >= 3  # layers, wire row, kinds
+    assert plotly_traces(app_page, ".st-key-int_arrival")["lines"] >= 2  # chunks and SSE lines
     assert_no_exception(app_page)
     assert_accessible(app_page, "internals")
 
@@ -117,8 +213,27 @@ def test_internals_chunks_grow_and_tables_fill(app_page):
 def test_llm_direct_streams_with_the_toggle_on_and_not_with_it_off(app_page):
     open_from_sidebar(app_page, "Streaming an LLM directly")
     output = {"text": ".st-key-direct_output"}
-    streamed = run_watching(app_page, "direct_run", output, grows=["text"])
-    assert_grows(streamed["text"], what="llm.stream() output")
+    streamed = run_watching(app_page, "direct_run", output, grows={"text": 8})
+    assert_grows(streamed["text"], at_least=8, what="llm.stream() output")
+    # Three layers, twice in a row: the second run must not count the first's (stale) text.
+    for again in (False, True):
+        reports = app_page.evaluate(REPORTS_JS)
+        if again:
+            (table,) = run_until_layers(app_page, "direct_run", ["direct_layers"])
+        else:
+            table = layers_with_browser_row(app_page, "direct_layers")
+        sent, received, shown = table[SERVER], table[LANGCHAIN], table[BROWSER]
+        assert_layers_in_order(table, shown_chars(app_page, "direct_output"))
+        assert sent["chars"] == received["chars"], table
+        assert 100 <= sent["first"] <= 100 + 300, table  # configured TTFT, plus request setup
+        # Same machine, one socket: a few ms when quiet (bench/README), under 150 on a loaded CI box.
+        assert received["first"] - sent["first"] <= 150, table
+        assert shown["first"] - received["first"] <= 600, table  # quiet: ~20-50 ms (bench/README)
+        assert shown["last"] - received["last"] <= 1000, table
+        assert app_page.locator('[data-testid="stMetric"]').count() == 4
+    # The report is one rerun: no further report follows it.
+    app_page.wait_for_timeout(1000)  # nothing to wait for: proving that no further report arrives
+    assert app_page.evaluate(REPORTS_JS) == reports + 1
     rerun_after(app_page, app_page.locator(".st-key-direct_stream label").click)  # toggle off: invoke()
     watch(app_page, output)
     click_run(app_page, "direct_run")
@@ -150,6 +265,28 @@ def test_sequence_streams_until_a_plain_function_blocks_it(app_page):
     assert_appears_at_once(seen["plain"], what="+ plain function")
     chart = plotly_traces(app_page, ".st-key-seq_timeline_chart")
     assert chart["bars"] >= 4 and chart["markers"] >= 5, chart  # one bar per step, stream ticks
+    # Each variant's lane in three layers. Default variants, in recipes.VARIANTS order: 0 seed
+    # chain, 1 + plain function, 2 + RunnableLambda(generator), 3 + RunnableGenerator,
+    # 6 + plain function + StrOutputParser().
+    keys = [f"seq_layers_{i}" for i in range(5)]
+    streaming = ["seq_layers_0", "seq_layers_3"]
+    lanes = dict(zip(keys, layer_tables(app_page, "seq_layers", 5), strict=True))
+    if late := painted_late(lanes, streaming):  # a stalled browser painted everything at the end
+        warn_rerun("seq_run", late)
+        lanes = dict(zip(keys, run_until_layers(app_page, "seq_run", keys), strict=True))
+    outputs = dict(zip(keys, (0, 1, 2, 3, 6), strict=True))
+    shown = {key: shown_chars(app_page, f"seq_out_{out}") for key, out in outputs.items()}
+    assert all(n > 100 for n in shown.values()), shown  # the report's rerun kept every answer
+    for key, table in lanes.items():
+        assert_layers_in_order(table, shown[key])
+    # Streaming variants: the browser shows text while the server still sends; after a plain
+    # function (or a generator inside RunnableLambda) only after the server's last chunk.
+    assert not painted_late(lanes, streaming), lanes
+    for blocking in ("seq_layers_1", "seq_layers_2", "seq_layers_4"):
+        times = lanes[blocking]
+        assert times[BROWSER]["first"] >= times[SERVER]["last"], (blocking, times)
+    assert app_page.locator('.st-key-seq_table [data-testid="stTable"]').count() == 1
+    assert app_page.locator('[data-testid="stMetric"]').count() == 5 * 4
     assert_no_exception(app_page)
     assert_accessible(app_page, "sequence")
 
@@ -176,6 +313,17 @@ def test_parallel_branches_both_grow_side_by_side(app_page, tmp_path):
     checks = app_page.get_by_test_id("stMarkdownContainer")
     for claim in ("Every chunk is a one-key dict", "Chunks from both branches interleave"):
         assert "Holds:" in checks.filter(has_text=claim).first.inner_text(), claim
+    # Both branch lanes in three layers. Concurrent: `detailed` starts only its own longer TTFT
+    # later (4 × 100 ms), not after `short`'s whole answer; the browser paints it right after.
+    short, detailed = layer_tables(app_page, "par_layers", 2)
+    assert_layers_in_order(short, shown_chars(app_page, "par_text_short"))
+    assert_layers_in_order(detailed, shown_chars(app_page, "par_text_detailed"))
+    assert detailed[SERVER]["first"] < short[SERVER]["first"] + 3 * 100 + 250, (short, detailed)
+    lanes = {"detailed": detailed}
+    if painted_late(lanes, ["detailed"], within_ms=300):  # a stalled browser; see the sequence test
+        warn_rerun("par_run", ["detailed"])
+        _, detailed = run_until_layers(app_page, "par_run", ["par_layers_0", "par_layers_1"])
+        assert not painted_late({"detailed": detailed}, ["detailed"], within_ms=300), detailed
     assert_png(shot)
     assert_no_exception(app_page)
     assert_accessible(app_page, "parallel")
@@ -224,7 +372,13 @@ def test_streaming_vs_not_trials_progress_to_a_verdict(app_page):
     steps = [t for t in texts(app_page)["progress"] if t.startswith("trial")]
     assert len(steps) >= 5, steps  # 6 trials, one progress step each
     expect(app_page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("sooner")
+    expect(app_page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("medians of 3 trials")
     assert plotly_traces(app_page, ".st-key-cmp_chart")["traces"] >= 2
+    # Then one request per mode is shown, each in three layers.
+    streamed, invoked = painted_live(app_page, "cmp_run", "cmp_layers", 2, streaming=0)
+    assert_layers_in_order(streamed, shown_chars(app_page, "cmp_text_stream"))
+    assert_layers_in_order(invoked, shown_chars(app_page, "cmp_text_invoke"))
+    assert_invoke_vs_stream(invoked, streamed)
     assert_no_exception(app_page)
     assert_accessible(app_page, "streaming_vs_not")
 
@@ -250,6 +404,20 @@ def test_use_cases_chat_reply_streams_and_agent_steps_move_on(app_page):
     click_run(app_page, "uc_agent_run")
     labels = texts(app_page)["status"]
     assert len(labels) >= 4 and "Answered" in labels[-1], labels  # search → tool → answer
+
+    # The long-form article, in three layers: its last token lags (one Markdown render at the end).
+    app_page.get_by_role("tab", name=re.compile("Long-form")).click()
+    press_slider(app_page, "uc_long_max_tokens", "Home", "ArrowRight", "ArrowRight", value="60")
+    (table,) = run_until_layers(app_page, "uc_long_run", ["uc_long_layers"])
+    text = text_of(app_page, "uc_long_text")
+    assert_one_lane_in_order(table, shown_chars(app_page, "uc_long_text"))
+    assert table[LANGCHAIN]["updates"] == 60  # max_tokens
+    assert table[BROWSER]["last"] > table[LANGCHAIN]["last"], table
+    words = app_page.get_by_test_id("stMetric").filter(has_text="Words").first.inner_text()
+    assert f"{len(text.split())}" in words.split(), (words, text)  # the counters survived the rerun
+    expect(app_page.locator("body")).to_contain_text(
+        f"finish_reason = length · {len(text.split())} words"
+    )
     assert_no_exception(app_page)
     assert_accessible(app_page, "use_cases")
 
@@ -273,8 +441,29 @@ def test_common_mistakes_plain_step_blocks_the_stream_and_the_fix_streams(app_pa
     assert_grows(seen["fix"], what="generator step after the model")
     expect(app_page.locator(".st-key-mist_plain_step_mistake")).to_contain_text("1 chunk")
     assert plotly_traces(app_page, ".st-key-mist_plain_step_arrival")["lines"] >= 2
+    assert_mistake_then_fix_in_layers(app_page, "plain_step")
+    # `streaming=True` (the seed's advice), in three layers too: `streaming=False` is the mistake.
+    rerun_after(app_page, app_page.get_by_role("tab", name="streaming=True").click)
+    run_until_layers(
+        app_page, "mist_streaming_flag_run", [f"mist_streaming_flag_layers_{i}" for i in (0, 1)]
+    )
+    assert_mistake_then_fix_in_layers(app_page, "streaming_flag")
     assert_no_exception(app_page)
     assert_accessible(app_page, "common_mistakes")
+
+
+def assert_mistake_then_fix_in_layers(page, name: str) -> None:
+    """After the mistake the browser shows the text in one update, after the server finished;
+    the fix is painted while the server still sends. The report's rerun keeps both sides."""
+    mistake, fix = painted_live(page, f"mist_{name}_run", f"mist_{name}_layers", 2, streaming=1)
+    assert_layers_in_order(mistake, shown_chars(page, f"mist_{name}_mistake_text"))
+    assert_layers_in_order(fix, shown_chars(page, f"mist_{name}_fix_text"))
+    assert mistake[LANGCHAIN]["updates"] == mistake[BROWSER]["updates"] == 1, mistake
+    assert mistake[BROWSER]["first"] >= mistake[SERVER]["last"], mistake
+    assert fix[BROWSER]["updates"] >= 3, fix  # painted piece by piece
+    assert fix[BROWSER]["first"] < fix[LANGCHAIN]["last"], fix
+    verdicts = page.get_by_test_id("stAlertContentSuccess").all_inner_texts()
+    assert any("chunks with text" in v for v in verdicts), verdicts
 
 
 def test_tool_call_arguments_and_final_answer_grow(app_page):
@@ -293,7 +482,13 @@ def test_tool_call_arguments_and_final_answer_grow(app_page):
     assert_grows(seen["args"], at_least=2, what="tool-call arguments")
     assert_grows(seen["answer"], at_least=3, what="final answer")
     args = app_page.locator('.st-key-tools_args [data-testid="stCode"]').first.inner_text()
-    assert '"city"' in args and "San Francisco" in args, args
+    assert '"city": "San Francisco"' in args and '"days": 3' in args, args
+    # The final answer in three layers; the report's rerun keeps the run on the page.
+    table = layers_with_browser_row(app_page, "tools_layers")
+    assert_one_lane_in_order(table, shown_chars(app_page, "tools_answer"))
+    assert text_of(app_page, "tools_answer").startswith("I checked get_weather. San Francisco")
+    call = "get_weather.invoke({'city': 'San Francisco', 'days': 3})"
+    expect(app_page.locator("body")).to_contain_text(call)
     assert_no_exception(app_page)
     assert_accessible(app_page, "tool_calls")
 

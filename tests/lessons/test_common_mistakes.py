@@ -4,7 +4,7 @@
 The wrong and the right version are run the same way; the tests pin the concrete difference the
 page teaches, so a library upgrade that changes it turns a test red. The demos about *when* text
 arrives measure both sides in three layers; AppTest runs no JavaScript, so the browser layer
-stays empty here (tests/e2e/test_mistakes_layers_browser.py covers it in chromium).
+stays empty here (tests/e2e/test_lessons_browser.py covers it in chromium).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ does (recipes and demo, against the embedded simulator), then the page under App
 per scenario): the SSE tap's row matches "sent by server", and the run survives reruns.
 
 AppTest runs no JavaScript, so "shown in browser" stays empty here; the browser test
-(tests/e2e/test_single_layers_browser.py) covers it in chromium.
+(tests/e2e/test_lessons_browser.py) covers it in chromium.
 """
 
 from __future__ import annotations

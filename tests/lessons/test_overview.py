@@ -2,7 +2,7 @@
 embedded simulator, then the page under AppTest (one page run per scenario).
 
 AppTest runs no JavaScript, so the browser layer stays empty here; the browser tests
-(tests/e2e/test_compare_layers_browser.py) cover it in chromium.
+(tests/e2e/test_lessons_browser.py) cover it in chromium.
 """
 
 from __future__ import annotations

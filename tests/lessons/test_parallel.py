@@ -3,7 +3,7 @@ and demo, against the embedded simulator), then the page under AppTest (one page
 
 Each branch is its own request, so on the page its own lane (a tab) with its own server trace.
 AppTest runs no JavaScript: the browser layer stays empty here; the browser test
-(tests/e2e/test_chains_layers_browser.py) covers it in chromium.
+(tests/e2e/test_lessons_browser.py) covers it in chromium.
 """
 
 from __future__ import annotations

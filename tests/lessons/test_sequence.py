@@ -4,7 +4,7 @@ the page under AppTest (one page run per scenario).
 Every variant runs against the real ChatOpenAI → embedded simulator with a small latency, so "first
 text before / after the model finished" is a real, measurable difference. Each variant makes its
 own request, so on the page each has its own lane (a tab) of layers. AppTest runs no JavaScript:
-the browser layer stays empty here; tests/e2e/test_chains_layers_browser.py covers it in chromium.
+the browser layer stays empty here; tests/e2e/test_lessons_browser.py covers it in chromium.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ table (recipe and demo); the page, whose trials are followed by one request per 
 and measured in three layers, one tab per lane.
 
 AppTest runs no JavaScript, so the browser layer stays empty here; the browser tests
-(tests/e2e/test_compare_layers_browser.py) cover it in chromium.
+(tests/e2e/test_lessons_browser.py) cover it in chromium.
 """
 
 from __future__ import annotations

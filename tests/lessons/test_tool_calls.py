@@ -3,7 +3,7 @@ installed langchain-core / langchain-openai via the simulator (recipe and demo);
 steps, whose final answer alone is measured in three layers, and their redraw on a rerun.
 
 AppTest runs no JavaScript, so "shown in browser" stays empty here; the browser test
-(tests/e2e/test_single_layers_browser.py) covers it in chromium.
+(tests/e2e/test_lessons_browser.py) covers it in chromium.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ and demo); the page's three tabs: the chat, the agent's status box, and the long
 measured in three layers.
 
 AppTest runs no JavaScript, so "shown in browser" stays empty here; the browser test
-(tests/e2e/test_single_layers_browser.py) covers it in chromium.
+(tests/e2e/test_lessons_browser.py) covers it in chromium.
 """
 
 from __future__ import annotations
