@@ -19,6 +19,7 @@ from streamlab.lab.board import (
     board_url,
     default_board_path,
 )
+from tests.support import postgres
 
 
 def result(room="abc123", nickname="Brave Otter", **overrides) -> BoardResult:
@@ -187,3 +188,12 @@ def test_the_variable_alone_points_the_board_at_postgresql(monkeypatch, postgres
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version()")).scalar_one().startswith("PostgreSQL")
     store.close()
+
+
+def test_without_postgresql_binaries_the_server_fixture_fails_naming_make_test(monkeypatch):
+    monkeypatch.setenv("PG_BINDIR", "/nonexistent")
+    monkeypatch.setattr(postgres.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(postgres.shutil, "which", lambda name: None)
+    with pytest.raises(postgres.PostgresMissing) as raised:
+        postgres.pg_bindir()
+    assert "run `make test` (it installs Debian's postgresql with apt)" in str(raised.value)
