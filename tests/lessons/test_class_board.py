@@ -266,6 +266,10 @@ def test_a_rerolled_or_typed_nickname_is_used_and_a_bad_one_shares_nothing(board
     at.text_input(key="board_nickname").input("  Table   4 ").run()
     at.button(key="why_run").click().run()
     assert [r.nickname for r in board.results(ROOM)] == ["Table 4"]
+    at.switch_page("lessons/09_streaming_vs_not.py").run()  # the next lesson that shares
+    assert at.toggle(key="cmp_share").value is False  # each run is opted in on its own
+    at.toggle(key="cmp_share").set_value(True).run()
+    assert at.text_input(key="board_nickname").value == "  Table   4 "  # the same nickname
 
 
 def test_a_shared_result_never_holds_the_prompt_the_key_or_the_base_url(board, sim_base_url):
