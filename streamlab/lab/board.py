@@ -1,11 +1,10 @@
 """The class board's store: the results learners chose to share with their room.
 
 One machine keeps them in an SQLite file next to the lab's history; an app run as several
-replicas points them all at one PostgreSQL database instead. One environment variable,
-$STREAMLAB_BOARD_URL, picks which (`sqlite:///path` or `postgresql://user:password@host/db`);
-SQLAlchemy Core writes the same statements for both, through psycopg 3 for PostgreSQL.
+replicas points them all at one PostgreSQL database instead; $STREAMLAB_BOARD_URL picks which
+(board_database.py). SQLAlchemy Core writes the same statements for both.
 
-As the lab's history (database.py), a connection is taken per operation (Streamlit reruns and
+As the lab's history (store.py), a connection is taken per operation (Streamlit reruns and
 many sessions share one store) and every database failure becomes a `BoardError` whose message
 says what to fix, with the URL's password hidden. A row holds only what the board shows: room,
 nickname, lesson, time, provider kind, model name and numbers. No API key, base URL (it can
@@ -15,24 +14,30 @@ carry credentials) or prompt is ever a column, so none can leak from here.
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import Connection
 
-from streamlab.lab.database import default_db_path
+from streamlab.lab.board_database import (
+    ENV_VAR,
+    BoardError,
+    board_url,
+    default_board_path,
+    engine_for,
+    first_line,
+    shown,
+)
 from streamlab.lab.room import NICKNAME_MAX, ROOM_MAX, nickname_problem, room_problem
 
 __all__ = [
     "ENV_VAR",
     "MODEL_MAX",
     "PROVIDER_KINDS",
+    "RESULTS",
     "SHARED_LESSONS",
     "BoardError",
     "BoardResult",
@@ -43,7 +48,6 @@ __all__ = [
     "default_board_path",
 ]
 
-ENV_VAR = "STREAMLAB_BOARD_URL"
 SHARED_LESSONS = {
     "why_streaming": "Why streaming matters",
     "streaming_vs_not": "Streaming vs non-streaming",
@@ -52,7 +56,6 @@ SHARED_LESSONS = {
 """The runs a learner may share (lesson id → title)."""
 PROVIDER_KINDS = ("embedded", "openai", "compatible")
 MODEL_MAX = 100
-_URL_HELP = "use sqlite:///path/to/board.sqlite3 or postgresql://user:password@host:5432/dbname"
 _NUMBERS = ("ttft_stream_ms", "ttft_invoke_ms", "total_stream_ms", "total_invoke_ms", "tokens_per_s")
 
 _METADATA = sa.MetaData()
@@ -70,10 +73,6 @@ RESULTS = sa.Table(
     sa.Column("sooner", sa.Float),  # kept, not only derived: the aggregates average it in SQL
     sa.Index("board_results_by_room", "room", "created_at"),
 )
-
-
-class BoardError(Exception):
-    """The board's database cannot be used; the message is meant for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,73 +149,12 @@ class RoomSummary:
     """Seconds since the epoch of its newest result."""
 
 
-def default_board_path() -> Path:
-    """class_board.sqlite3 beside the lab's history (so $STREAMLAB_DB's folder moves both)."""
-    return default_db_path().parent / "class_board.sqlite3"
-
-
-def board_url(text: str | None = None) -> URL:
-    """The database URL: `text`, else $STREAMLAB_BOARD_URL, else the default SQLite file.
-
-    `postgresql://` and `postgres://` mean psycopg 3; anything but SQLite or PostgreSQL, or
-    SQLite without a file, is a BoardError that says what to write instead."""
-    raw = (text if text is not None else os.environ.get(ENV_VAR, "")).strip()
-    if not raw:
-        return URL.create("sqlite", database=str(default_board_path()))
-    try:
-        url = sa.make_url(raw)
-    except sa.exc.ArgumentError:
-        # The value may hold a password: it is never repeated, even in part.
-        raise BoardError(f"{ENV_VAR} could not be read as a database URL: {_URL_HELP}.") from None
-    backend = url.get_backend_name()
-    if backend == "postgres":  # Heroku-style spelling, which SQLAlchemy does not take
-        url, backend = url.set(drivername="postgresql"), "postgresql"
-    if backend == "postgresql" and url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    if backend not in ("sqlite", "postgresql"):
-        raise BoardError(
-            f"{ENV_VAR} names a {backend} database ({_shown(url)}); the class board keeps its "
-            f"results in SQLite or PostgreSQL only: {_URL_HELP}."
-        )
-    if backend == "sqlite" and url.database in (None, "", ":memory:"):
-        raise BoardError(
-            f"{ENV_VAR}={_shown(url)} names no file (every connection would see its own empty "
-            f"board): {_URL_HELP}."
-        )
-    return url
-
-
-def _shown(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
-
-
-def _engine(url: URL) -> Engine:
-    if url.get_backend_name() == "postgresql":
-        # pre_ping: a replica's pooled connection may have been closed by the server meanwhile.
-        return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
-    path = Path(url.database or "").expanduser()
-    if path.is_dir():
-        raise BoardError(f"{path} is a folder; give a file, e.g. sqlite:///{path / 'board.sqlite3'}.")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BoardError(f"Cannot create the folder of the class board {path}: {exc.strerror}.") from exc
-    engine = sa.create_engine(url.set(database=str(path)), connect_args={"timeout": 10})
-
-    @sa.event.listens_for(engine, "connect")
-    def _wal(dbapi_connection: Any, _record: object) -> None:
-        # WAL: the board's readers (every few seconds, per open board) never block a writer.
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-
-    return engine
-
-
 class BoardStore:
     """Shared results in the database at `url` (see `board_url`); its tables are made if missing."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url = board_url(url)
-        self.engine = _engine(self.url)
+        self.engine = engine_for(self.url)
         try:
             self._create()
         except BoardError:
@@ -226,7 +164,7 @@ class BoardStore:
     @property
     def where(self) -> str:
         """The database, for messages: its URL with the password hidden."""
-        return _shown(self.url)
+        return shown(self.url)
 
     @property
     def kind(self) -> str:
@@ -253,11 +191,11 @@ class BoardStore:
                 yield conn
         except sa.exc.OperationalError as exc:  # cannot connect, locked, read-only
             raise BoardError(
-                f"Cannot use the class board's database {self.where}: {_first_line(exc)}. Check "
+                f"Cannot use the class board's database {self.where}: {first_line(exc)}. Check "
                 f"that it is running and reachable, or set {ENV_VAR} to another database."
             ) from exc
         except sa.exc.SQLAlchemyError as exc:
-            refused = _first_line(exc)
+            refused = first_line(exc)
             raise BoardError(f"The class board's database {self.where} refused: {refused}.") from exc
 
     def add(self, result: BoardResult) -> int:
@@ -341,9 +279,3 @@ class BoardStore:
 
 def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
-
-
-def _first_line(exc: sa.exc.SQLAlchemyError) -> str:
-    # The driver's own message, without SQLAlchemy's statement and parameters dump.
-    original = getattr(exc, "orig", None) or exc
-    return (str(original).strip().splitlines() or [type(original).__name__])[0]
