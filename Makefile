@@ -37,7 +37,7 @@ JOBS ?= 3
 test: lint browser postgres haproxy
 	$(PY) -m pytest -n $(JOBS)
 
-test-fast: lint haproxy
+test-fast: lint postgres haproxy
 	$(PY) -m pytest -n $(JOBS) -m "not browser"
 
 lint: $(VENV)/.dev
