@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -61,26 +62,34 @@ def arrival_figure(
     if frame.empty:
         return empty_figure("Nothing streamed yet: run a chain to see when the text arrives.")
     frame = frame.assign(_line=line_keys(frame)).sort_values("t_ms", kind="stable")
-    fig, span = new_figure(), max(float(frame["t_ms"].max()), 1.0)
+    span = max(float(frame["t_ms"].max()), 1.0)
+    traces: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
     rows: list[list[tuple[float, float]]] = []  # per label row: the spans already taken
     for i, (line_key, group) in enumerate(frame.groupby("_line", sort=False)):
         key = str(line_key)
         color = (colors or {}).get(key) or PALETTE[i % len(PALETTE)]  # TTFT marks share it
         t, total = _cumulative(group, unit)
         line = {"shape": "hv", "color": color, "width": 3}  # text arrives in steps, one per chunk
-        fig.add_trace(
-            go.Scatter(name=key, x=[0.0, *t], y=[0, *total], mode="lines", line=line, legendgroup=key)
+        traces.append(
+            {"type": "scatter", "name": key, "x": [0.0, *t], "y": [0, *total], "mode": "lines"}
+            | {"line": line, "legendgroup": key}
         )
         ttft = _lookup_ttft(ttft_ms, key, group)
         if ttft is not None:
             left = ttft > 0.7 * span  # a late TTFT: label inside the plot, to its left
             extent = label_extent(ttft_label(ttft), ttft, span, left=left)
             row = free_row(extent, rows)
-            _add_ttft(fig, key, ttft, color, left=left, row=row)
-    fig.update_layout(
-        xaxis_title="ms since request start", yaxis_title=f"cumulative {unit}", hovermode="x unified"
+            _add_ttft(traces, shapes, labels, key, ttft, color, left=left, row=row)
+    return new_figure(
+        *traces,
+        shapes=shapes,
+        annotations=labels,
+        xaxis={"title": {"text": "ms since request start"}},
+        yaxis={"title": {"text": f"cumulative {unit}"}},
+        hovermode="x unified",
     )
-    return fig
 
 
 def ttft_label(ttft: float) -> str:
@@ -126,32 +135,49 @@ def _lookup_ttft(
     return float(content.iloc[0]) if len(content) else None
 
 
-def _add_ttft(fig: go.Figure, key: str, ttft: float, color: str, *, left: bool, row: int) -> None:
-    fig.add_vline(x=ttft, line={"dash": "dot", "color": color, "width": 2})
-    # Close TTFTs (parallel branches) must not overprint: `row` moves a label down.
-    fig.add_annotation(
-        text=ttft_label(ttft),
-        font={"color": label_color(color)},  # the line's hue, dark enough to read
-        x=ttft,
-        xanchor="right" if left else "left",  # a late TTFT: label inside the plot
-        xshift=-3 if left else 3,
-        y=1 - _LABEL_ROW * row,
-        yref="paper",
-        yanchor="top",
-        showarrow=False,
+def _add_ttft(
+    traces: list[dict[str, Any]],
+    shapes: list[dict[str, Any]],
+    labels: list[dict[str, Any]],
+    key: str,
+    ttft: float,
+    color: str,
+    *,
+    left: bool,
+    row: int,
+) -> None:
+    # What `fig.add_vline` draws (a line over the plot's height), without a figure copy per call.
+    shapes.append(
+        {"type": "line", "x0": ttft, "x1": ttft, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain"}
+        | {"line": {"dash": "dot", "color": color, "width": 2}}
     )
-    fig.add_trace(
-        go.Scatter(
-            name=f"TTFT · {key}",
-            x=[ttft],
-            y=[0],
-            mode="markers",
-            marker={"symbol": "triangle-up", "size": 14, "color": color},
-            legendgroup=key,
-            showlegend=False,
-            hovertext=[f"TTFT {html.escape(key)}: {ttft:.0f} ms"],
-            hoverinfo="text",
-        )
+    # Close TTFTs (parallel branches) must not overprint: `row` moves a label down.
+    labels.append(
+        {
+            "text": ttft_label(ttft),
+            "font": {"color": label_color(color)},  # the line's hue, dark enough to read
+            "x": ttft,
+            "xanchor": "right" if left else "left",  # a late TTFT: label inside the plot
+            "xshift": -3 if left else 3,
+            "y": 1 - _LABEL_ROW * row,
+            "yref": "paper",
+            "yanchor": "top",
+            "showarrow": False,
+        }
+    )
+    traces.append(
+        {
+            "type": "scatter",
+            "name": f"TTFT · {key}",
+            "x": [ttft],
+            "y": [0],
+            "mode": "markers",
+            "marker": {"symbol": "triangle-up", "size": 14, "color": color},
+            "legendgroup": key,
+            "showlegend": False,
+            "hovertext": [f"TTFT {html.escape(key)}: {ttft:.0f} ms"],
+            "hoverinfo": "text",
+        }
     )
 
 

@@ -6,6 +6,8 @@ underneath; each layer's first token is marked. Pure: a `to_layers_frame` table 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -22,35 +24,41 @@ def layers_figure(frame: pd.DataFrame) -> go.Figure:
     """Cumulative characters per layer over ms since the request start, first token marked."""
     if frame.empty:
         return empty_figure("No layer measured yet: press Run.")
-    fig = new_figure()
+    traces: list[dict[str, Any]] = []  # built first, then one figure (see `new_figure`)
     for layer in LAYERS:
         rows = frame[frame["layer"] == layer].sort_values("t_ms", kind="stable")
         if rows.empty:
             continue
         color = LAYER_COLORS[layer]
         t, total = rows["t_ms"].tolist(), rows["cum_chars"].tolist()
-        fig.add_trace(
-            go.Scatter(
-                name=layer,
-                x=[0.0, *t],
-                y=[0, *total],
-                mode="lines",
-                line={"shape": "hv", "color": color, "width": _LINE_WIDTH[layer]},
-                opacity=_OPACITY.get(layer, 1.0),
-                legendgroup=layer,
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "name": layer,
+                "x": [0.0, *t],
+                "y": [0, *total],
+                "mode": "lines",
+                "line": {"shape": "hv", "color": color, "width": _LINE_WIDTH[layer]},
+                "opacity": _OPACITY.get(layer, 1.0),
+                "legendgroup": layer,
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                name=f"first token {layer}",
-                x=[t[0]],
-                y=[total[0]],
-                mode="markers",
-                marker={"color": color, "size": 10},
-                legendgroup=layer,
-                showlegend=False,
-                hovertemplate=f"{layer}: first token at %{{x:.1f}} ms<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "name": f"first token {layer}",
+                "x": [t[0]],
+                "y": [total[0]],
+                "mode": "markers",
+                "marker": {"color": color, "size": 10},
+                "legendgroup": layer,
+                "showlegend": False,
+                "hovertemplate": f"{layer}: first token at %{{x:.1f}} ms<extra></extra>",
+            }
         )
-    fig.update_layout(xaxis_title="ms since request start", yaxis_title="cumulative chars", height=340)
-    return fig
+    return new_figure(
+        *traces,
+        xaxis={"title": {"text": "ms since request start"}},
+        yaxis={"title": {"text": "cumulative chars"}},
+        height=340,
+    )

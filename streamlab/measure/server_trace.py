@@ -6,6 +6,7 @@ simulator (`GET /v1/sim/traces/{id}`); `fetch_server_trace` reads that trace bac
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,6 +70,16 @@ def simulator_url(config: ProviderConfig) -> str | None:
     return config.base_url if config.kind == "embedded" else None
 
 
+@functools.cache
+def _client() -> httpx.Client:
+    """One client for every trace fetch of the process. `httpx.get` builds a client per call, and
+    with it an SSL context that loads the system's CA bundle: ~23 ms of CPU, mostly holding the
+    GIL, for a plain-HTTP loopback request. Every timed run fetches one trace per lane, so in a
+    room of 30 learners that alone stalled the other sessions' streams (bench/classroom.py).
+    httpx.Client is safe to share between the session threads."""
+    return httpx.Client()
+
+
 def fetch_server_trace(base_url: str, trace_id: str, *, timeout_s: float = 5.0) -> ServerTrace | None:
     """The simulator's send times for `trace_id`; None if unknown or unreachable.
 
@@ -76,7 +87,7 @@ def fetch_server_trace(base_url: str, trace_id: str, *, timeout_s: float = 5.0) 
     """
     base = base_url.rstrip("/").removesuffix("/v1")
     try:
-        response = httpx.get(f"{base}/v1/sim/traces/{trace_id}", timeout=timeout_s)
+        response = _client().get(f"{base}/v1/sim/traces/{trace_id}", timeout=timeout_s)
     except httpx.HTTPError:
         return None
     if response.status_code != 200:
