@@ -22,7 +22,7 @@ scoped to the button's fragment (`ClientState.fragment_id`), as the frontend sen
 
 Not done (no lesson run needs them): browser context (`context_info`), the message cache
 (`cached_message_hashes` stays empty, so the server always sends whole messages), heartbeats,
-reconnecting, and components' JavaScript (a paint probe never reports; see `send_trigger`).
+reconnecting, and components' JavaScript (`report` sends what a component would, by hand).
 
     async with StreamlitSession(url, page="why_streaming", query={"ttft": "300"}) as s:
         await s.run()
@@ -258,14 +258,29 @@ class StreamlitSession:
         state = WidgetState(id=self._id(node), trigger_value=True)
         return await self._rerun(fragment_id=node.fragment_id, trigger=state, on_delta=on_delta)
 
-    async def send_trigger(
-        self, key: str, value: object, *, on_delta: Callable[[DeltaEvent], None] | None = None
+    async def report(
+        self,
+        key: str,
+        event: str,
+        value: object,
+        *,
+        on_delta: Callable[[DeltaEvent], None] | None = None,
     ) -> RunResult:
-        """What a component does with `setTriggerValue(name, value)`: a one-off JSON trigger
-        (`value` as `{name: value}`), rerunning the component's fragment."""
+        """What a v2 component's JavaScript does with `setTriggerValue(event, value)`: a one-off
+        JSON trigger on the component's `…__events` widget, rerunning the component's fragment
+        (e.g. the paint probe's report, which a browser sends after every timed run)."""
         node = self.widget(key)
-        state = WidgetState(id=self._id(node), json_trigger_value=json.dumps(value))
+        state = WidgetState(
+            id=f"$$STREAMLIT_INTERNAL_KEY_{self._id(node)}__events",
+            json_trigger_value=json.dumps([{"event": event, "value": value}]),
+        )
         return await self._rerun(fragment_id=node.fragment_id, trigger=state, on_delta=on_delta)
+
+    def component_data(self, key: str) -> Any:
+        """The JSON `data` a v2 component (`st.components.v2`) was mounted with."""
+        node = self.widget(key)
+        assert node.element is not None
+        return json.loads(node.element.bidi_component.json or "null")
 
     async def set_text(self, key: str, value: str) -> RunResult:
         """Type into a text input or area (the frontend reruns when it loses focus)."""
@@ -282,10 +297,11 @@ class StreamlitSession:
     def widget(self, key: str) -> Node:
         node = self.find(key)
         if node is None or node.element is None:
-            raise KeyError(f"no widget with key {key!r} on the page (keys: {sorted(self.keys())})")
+            raise KeyError(f"no widget with key {key!r} on the page (keys: {sorted(self.all_keys())})")
         return node
 
-    def keys(self) -> set[str]:
+    def all_keys(self) -> set[str]:
+        """Every key drawn on the page now (blocks and widgets)."""
         return {key for node in self.nodes.values() if (key := node.key)}
 
     def within(self, key: str, *, fresh: bool = False) -> list[Node]:
@@ -327,6 +343,13 @@ class StreamlitSession:
     def path_of(self, key: str) -> Path | None:
         node = self.find(key)
         return node.path if node else None
+
+    def keys_around(self, path: Path) -> Iterator[str]:
+        """The keys of the blocks holding `path`, innermost first (cheap: one lookup per level)."""
+        for depth in range(len(path) - 1, 0, -1):
+            node = self.nodes.get(path[:depth])
+            if node is not None and (key := node.key):
+                yield key
 
     # --- protocol ---------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ async def test_session_when_a_preset_lesson_is_opened_then_its_page_and_keys_are
 
         assert run.ok and s.exceptions == [] and s.page_not_found == []
         assert [n.text for n in s.elements("heading")][:1] == ["Why streaming matters"]
-        assert {"why_run", "why_prompt", "sim_ttft_ms", "lesson_nav"} <= s.keys()
+        assert {"why_run", "why_prompt", "sim_ttft_ms", "lesson_nav"} <= s.all_keys()
         assert s.widget("why_run").kind == "button" and s.widget("why_run").text == "Run"
         assert s.find("lesson_nav") is not None and s.find("lesson_nav").block is not None
         assert "Next: How streaming works internally" in s.text("lesson_nav")
