@@ -82,6 +82,29 @@ async def test_click_when_run_is_pressed_then_the_answer_grows_over_several_delt
         assert s.within("why_text_stream") and s.within("why_text_stream", fresh=True)
 
 
+async def test_report_when_the_paint_probe_reports_then_the_panel_reruns_with_the_browser_layer(app_url):
+    async with StreamlitSession(app_url, page="why_streaming", query={"ttft": TTFT_MS}) as s:
+        await s.run()
+        await s.click("why_run")
+        waiting = "arrives from your browser right after the run"
+        assert waiting in s.text("why_layers_0")
+        probe = next(k for k in s.all_keys() if k.startswith("why_probe_") and "_end_" not in k)
+        data = s.component_data(probe)
+        assert set(data["targets"]) == {"llm.stream()", "llm.invoke()"}
+
+        now = time.time() * 1000
+        paint = {"first_paint_ms": now - 900, "last_paint_ms": now, "chars": 9}
+        lanes = {
+            lane: {"run_id": data["run_id"], **paint, "samples": [[now - 900, 4], [now, 9]]}
+            for lane in data["targets"]
+        }
+        run = await s.report(probe, "paint", {"run_id": data["run_id"], "lanes": lanes})
+
+        assert run.ok and run.fragment_ids and s.exceptions == []
+        assert waiting not in s.text("why_layers_0")  # the browser's row is in the table now
+        assert s.text("why_text_stream").startswith("Streaming")  # the run was replayed
+
+
 async def test_session_when_the_page_does_not_exist_then_the_server_says_so_and_opens_the_first(app_url):
     async with StreamlitSession(app_url, page="no_such_lesson") as s:
         run = await s.run()
