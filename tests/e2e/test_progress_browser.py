@@ -63,8 +63,9 @@ def test_progress_when_the_page_is_reloaded_then_the_takeaways_page_still_shows_
         polling=POLL_MS,
     )
     go_to_lesson(page, lesson("takeaways").title)
-    page.locator(f".st-key-quiz_{QUESTION.id}").get_by_text(RIGHT_ANSWER).click()
-    wait_idle(page)
+    # Picking the answer reruns the page: wait for that rerun, or Check can be clicked before the
+    # server has the answer (wait_idle alone can return before the rerun has begun).
+    rerun_after(page, page.locator(f".st-key-quiz_{QUESTION.id}").get_by_text(RIGHT_ANSWER).click)
     rerun_after(page, page.locator(f".st-key-quiz_{QUESTION.id}_check button").click)
     expect(page.get_by_text("Right.")).to_be_visible()
 
