@@ -3,6 +3,7 @@
 Usage:
     .venv/bin/python -m bench.classroom [--learners 1,5,10,20,30] [--rounds 2] [--spread-s 3]
         [--lesson why_streaming|llm_direct] [--ttft 300] [--no-probe] [--url http://host:port]
+        [--replicas N]
 
 Each learner is `tools.streamlit_client.StreamlitSession`: the frontend's own websocket protocol,
 so the server does a browser tab's work (page run, deltas, the paint probe's report rerun) without
@@ -19,6 +20,10 @@ reads late), and the knee: the largest N still within the goal.
 
 Goal: 30 learners at once with p95 ≤ 300 ms and no failed run. Without `--url` the app is
 started here (`tools.browser.streamlit_app`, the browser tests' way); ~2 min with the defaults.
+`--replicas N` starts N app processes behind Debian's HAProxy with deploy/haproxy.cfg instead
+(`tools.replicas`, the compose topology on loopback): one Streamlit process runs its sessions
+under one GIL, so only replicas put a second core to work. Server CPU and RSS are then the sum
+over the replicas.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import psutil
 from streamlit.proto.Alert_pb2 import Alert
 
 from tools.browser import streamlit_app
+from tools.replicas import haproxy, replicas
 from tools.streamlit_client import DeltaEvent, StreamlitSession
 
 # lesson -> (Run button key, the container the answer streams into, the probe's key prefix)
@@ -111,6 +117,31 @@ def listening_process(url: str) -> psutil.Process:
         if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
             return psutil.Process(conn.pid)
     raise RuntimeError(f"nothing of ours listens on port {port}")
+
+
+@dataclass(frozen=True, slots=True)
+class Times:
+    user: float
+    system: float
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    rss: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServerGroup:
+    """Several app processes measured as one server (the replicas behind the load balancer)."""
+
+    processes: tuple[psutil.Process, ...]
+
+    def cpu_times(self) -> Times:
+        times = [p.cpu_times() for p in self.processes]
+        return Times(sum(t.user for t in times), sum(t.system for t in times))
+
+    def memory_info(self) -> Memory:
+        return Memory(sum(p.memory_info().rss for p in self.processes))
 
 
 @contextmanager
@@ -207,7 +238,9 @@ async def open_learner(url: str, lesson: str, ttft_ms: float, gate: asyncio.Sema
         return s
 
 
-async def measure(url: str, server: psutil.Process, learners: int, args: argparse.Namespace) -> Level:
+async def measure(
+    url: str, server: psutil.Process | ServerGroup, learners: int, args: argparse.Namespace
+) -> Level:
     level = Level(learners)
     rss_before = server.memory_info().rss
     gate = asyncio.Semaphore(OPEN_AT_ONCE)
@@ -268,7 +301,7 @@ COLUMNS = (
 )
 
 
-def print_level(level: Level, server: psutil.Process) -> None:
+def print_level(level: Level, server: psutil.Process | ServerGroup) -> None:
     o = level.overheads
     values = (
         level.learners,
@@ -295,13 +328,16 @@ def print_level(level: Level, server: psutil.Process) -> None:
         print(f"      failure: {failure}")
 
 
-async def bench(url: str, server: psutil.Process, args: argparse.Namespace) -> list[Level]:
+async def bench(
+    url: str, server: psutil.Process | ServerGroup, args: argparse.Namespace, warm_urls: list[str]
+) -> list[Level]:
     if args.renice:
         for process in (server, psutil.Process()):
             process.nice(args.renice)
             for thread in process.threads():  # Linux: niceness is per thread, set at creation
                 psutil.Process(thread.id).nice(args.renice)
     print(
+        f"{args.replicas} app process(es){' behind HAProxy' if args.replicas > 1 else ''}, "
         f"lesson {args.lesson}, TTFT {args.ttft:.0f} ms, {args.rounds} round(s) of clicks within "
         f"{args.spread_s:g} s, paint probe report {'on' if args.probe else 'off'}, "
         f"niceness {args.renice}, load average {os.getloadavg()[0]:.1f}; overhead = first "
@@ -310,12 +346,12 @@ async def bench(url: str, server: psutil.Process, args: argparse.Namespace) -> l
     print("; ".join(f"{name}: {meaning}" for name, _, meaning in COLUMNS))
     print(" ".join(f"{name:>{width}}" for name, width, _ in COLUMNS))
     # The presenter's own first run: imports (langchain, openai, plotly) and caches warm up once
-    # per server, not per learner, so it is not a learner's number.
-    warm = Level(1)
-    warm_up = await open_learner(url, args.lesson, args.ttft, asyncio.Semaphore(1), warm)
-    if warm_up is not None:
-        await learner_click(warm_up, args.lesson, args.ttft, 0, args.probe)
-        await warm_up.close()
+    # per server (each replica, reached directly), not per learner, so it is not a learner's number.
+    for warm_url in warm_urls:
+        warm_up = await open_learner(warm_url, args.lesson, args.ttft, asyncio.Semaphore(1), Level(1))
+        if warm_up is not None:
+            await learner_click(warm_up, args.lesson, args.ttft, 0, args.probe)
+            await warm_up.close()
     levels = []
     for learners in args.learners:
         level = await measure(url, server, learners, args)
@@ -353,12 +389,19 @@ def main() -> None:
         "the room has to itself, when other users' work shares this one",
     )
     parser.add_argument("--url", help="an app already running on this machine (measured by its port)")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="app processes behind HAProxy (deploy/haproxy.cfg)"
+    )
     args = parser.parse_args()
     if args.url:
-        asyncio.run(bench(args.url, listening_process(args.url), args))
-        return
-    with streamlit_app() as url:
-        asyncio.run(bench(url, streamlit_process(), args))
+        asyncio.run(bench(args.url, listening_process(args.url), args, [args.url]))
+    elif args.replicas > 1:
+        with replicas(args.replicas) as apps, haproxy(apps) as url:
+            group = ServerGroup(tuple(psutil.Process(app.process.pid) for app in apps))
+            asyncio.run(bench(url, group, args, [app.url for app in apps]))
+    else:
+        with streamlit_app() as url:
+            asyncio.run(bench(url, streamlit_process(), args, [url]))
 
 
 if __name__ == "__main__":
