@@ -247,7 +247,9 @@ def _concurrent_start(tables: dict[str, pd.DataFrame]) -> tuple[float, float, bo
 def test_when_run_without_baseline_then_no_sequential_time_and_each_branch_has_its_own_trace():
     at = _run(max_tokens=40, baseline=False)
     if not _concurrent_start(_layer_tables(at))[2]:  # a stalled worker thread: once more
-        warnings.warn("parallel run: a branch started late (a loaded machine?); ran it once more")
+        warnings.warn(
+            "parallel run: a branch started late (a loaded machine?); ran it once more", stacklevel=2
+        )
         at = _run(max_tokens=40, baseline=False)
     assert {m.label: m.value for m in at.metric}["One after the other"] == "—"
     tables = _layer_tables(at)
