@@ -180,6 +180,12 @@ def check_connection(config: ProviderConfig, *, timeout_s: float = 5.0) -> Conne
             f"Cannot reach {base_url}: {type(exc).__name__}. "
             "Is the server running, and is the address right?",
         )
+    if response.status_code in (401, 403) and not config.key():
+        return ConnectionStatus(
+            False,
+            f"{base_url} needs an API key (HTTP {response.status_code}), and none was sent. "
+            "Type the key in the sidebar.",
+        )
     if response.status_code in (401, 403):
         return ConnectionStatus(
             False,

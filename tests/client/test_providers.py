@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import threading
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import openai
 import pytest
@@ -185,6 +187,28 @@ def test_check_connection_when_key_rejected_then_401_message_with_masked_key(sim
         f"{sim_base_url} rejected the API key (HTTP 401). Check the key (sk-…6789)."
     )
     assert bad not in status.message
+
+
+def test_check_connection_when_no_key_and_the_server_wants_one_then_says_none_was_sent():
+    class NeedsKey(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(401 if "authorization" not in self.headers else 200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NeedsKey)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/v1"
+        status = check_connection(ProviderConfig("compatible", url, "m"))  # no key typed
+    finally:
+        server.shutdown()
+    assert not status.ok
+    assert status.message == (
+        f"{url} needs an API key (HTTP 401), and none was sent. Type the key in the sidebar."
+    )
 
 
 def test_check_connection_when_url_is_not_an_openai_api_then_reports_status(sim_server):
