@@ -13,7 +13,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint browser postgres haproxy bench
+.PHONY: run room test test-fast lint browser postgres haproxy bench
 
 # Serving a room: the terminal says so, names this machine's addresses, and Streamlit is told the
 # address to print (else it asks checkip.amazonaws.com for it: the app fetches nothing online).
@@ -30,6 +30,19 @@ run: $(VENV)/.runtime
 	esac
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
 	  $(if $(ROOM_HOST),--browser.serverAddress $(ROOM_HOST))
+
+# A bigger room: REPLICAS app processes behind Debian's HAProxy (deploy/haproxy.cfg, as compose
+# runs it), no containers. One Streamlit process runs every session under one GIL: on a 2-core
+# machine 3 replicas hold 30 learners pressing Run at once, one process about 10 (bench/README.md).
+REPLICAS ?= 3
+room: $(VENV)/.dev haproxy
+	@case "$(ADDRESS)" in 127.*|localhost|::1) ;; *) \
+	  echo "WARNING: serving the app on $(ADDRESS), port $(PORT): anyone who can reach this machine can use it."; \
+	  echo "  Share http://$(or $(ROOM_HOST),<this machine's address>):$(PORT)/ (preset links too: add ?ttft=...)."; \
+	  echo "  Every session that picks OpenAI uses OPENAI_API_KEY from this machine's environment or secrets."; \
+	esac
+	$(PY) -m tools.replicas --replicas $(REPLICAS) --address $(ADDRESS) --port $(PORT) \
+	  $(if $(ROOM_HOST),--public-host $(ROOM_HOST))
 
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
 JOBS ?= 3

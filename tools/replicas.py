@@ -10,13 +10,19 @@ stickiness, websocket timeouts, health checks, redispatch, the replica header) i
         async with ReplicaSession(url) as s:
             await s.run()
             print(s.replica, s.session_id)
+
+It also serves a room without containers (`make room`, i.e. `python -m tools.replicas --replicas 3
+--address 0.0.0.0 --port 8501`): on a 2-core machine three replicas hold 30 learners pressing Run
+at once where one process holds about 10 (bench/README.md, Classroom capacity).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -81,10 +87,15 @@ class Replica:
 
 @contextmanager
 def replicas(
-    count: int, *, env: Mapping[str, str] | None = None, timeout_s: float = 60
+    count: int,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = 60,
+    options: Sequence[str] = (),
 ) -> Iterator[list[Replica]]:
     """Start `count` replicas at once (they import in parallel) and yield them once all are
-    healthy; every one still running is stopped on exit. Like tools.browser.streamlit_app."""
+    healthy; every one still running is stopped on exit. Like tools.browser.streamlit_app.
+    `options` are more `streamlit run` options (e.g. `--browser.serverAddress`)."""
     started: list[Replica] = []
     with ExitStack() as stack:
         stack.callback(_stop_all, started)
@@ -92,7 +103,7 @@ def replicas(
         for index in range(1, count + 1):
             port, log = free_port(), folder / f"app{index}.log"
             command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-            command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+            command += ["--server.port", str(port), "--server.address", "127.0.0.1", *options]
             with log.open("wb") as out:
                 process = subprocess.Popen(
                     command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=out
@@ -132,12 +143,15 @@ def haproxy_path() -> str | None:
 
 
 @contextmanager
-def haproxy(servers: Sequence[Replica], *, timeout_s: float = 15) -> Iterator[str]:
-    """Run haproxy in front of `servers` on a free loopback port; yield its URL."""
+def haproxy(
+    servers: Sequence[Replica], *, timeout_s: float = 15, address: str = "127.0.0.1", port: int = 0
+) -> Iterator[str]:
+    """Run haproxy in front of `servers` on `address`:`port` (default: a free loopback port);
+    yield its URL (on loopback: the replicas' health checks and this process reach it there)."""
     binary = haproxy_path()
     if binary is None:
         raise RuntimeError("haproxy is not installed: `make test` installs Debian's haproxy")
-    port = free_port()
+    port = port or free_port()
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="streamlab-haproxy-")))
         config = folder / "haproxy.cfg"
@@ -146,7 +160,7 @@ def haproxy(servers: Sequence[Replica], *, timeout_s: float = 15) -> Iterator[st
         env = {
             **os.environ,
             # The same variables compose sets on the proxy container (deploy/compose.yaml).
-            "STREAMLAB_PROXY_BIND": f"127.0.0.1:{port}",
+            "STREAMLAB_PROXY_BIND": f"{address}:{port}",
             "STREAMLAB_COOKIE_KEY": "streamlab-test",
             "STREAMLAB_REPLICAS": str(len(servers)),
             # The compose DNS resolver section stays in the file; no server here refers to it.
@@ -156,7 +170,8 @@ def haproxy(servers: Sequence[Replica], *, timeout_s: float = 15) -> Iterator[st
             process = subprocess.Popen(
                 [binary, "-db", "-f", str(config)], env=env, stdout=out, stderr=out
             )
-        url = f"http://127.0.0.1:{port}"
+        # 0.0.0.0 listens on every address, loopback included: check its health there.
+        url = f"http://{'127.0.0.1' if address in ('0.0.0.0', '::') else address}:{port}"
         try:
             _wait_healthy(url, process, time.monotonic() + timeout_s, "haproxy", log)
             yield url
@@ -249,3 +264,41 @@ class ReplicaSession(StreamlitSession):
         response = self._ws.response if self._ws is not None else None
         if response is not None and (name := response.headers.get(REPLICA_HEADER)):
             self.replicas.append(name)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve the app as N replicas behind HAProxy until Ctrl-C (or SIGTERM)."""
+    parser = argparse.ArgumentParser(description="The app as N replicas behind Debian's HAProxy.")
+    parser.add_argument("--replicas", type=int, default=3)
+    parser.add_argument("--address", default="127.0.0.1", help="where HAProxy listens")
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--public-host", help="the host learners type (for the board's room links)")
+    args = parser.parse_args(argv)
+    if args.replicas < 1:
+        parser.error("--replicas must be 1 or more")
+    # Room links name the address learners use, not the replica's loopback port (class_board.py).
+    options = ["--browser.serverAddress", args.public_host] if args.public_host else []
+    stop = {"now": False}
+
+    def request_stop(*_: object) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    with (
+        replicas(args.replicas, options=options) as apps,
+        haproxy(apps, address=args.address, port=args.port),
+    ):
+        shown = args.public_host or args.address
+        print(
+            f"Serving {len(apps)} replicas behind HAProxy at http://{shown}:{args.port}/ "
+            f"(replicas on 127.0.0.1 ports {', '.join(str(a.port) for a in apps)}). Ctrl-C stops.",
+            flush=True,
+        )
+        while not stop["now"] and all(a.process.poll() is None for a in apps):
+            time.sleep(0.2)
+    print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()
