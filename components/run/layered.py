@@ -89,17 +89,25 @@ class LayeredRun:
         self.probe = PaintProbe(name)
         self._key = f"_layered_run_{name}"
 
-    def start(self, targets: Mapping[str, str]) -> dict[str, RunLayers]:
+    def start(
+        self, targets: Mapping[str, str], *, report_from_tables: bool = False
+    ) -> dict[str, RunLayers]:
         """Call right before the requests: `targets` maps each lane to its output container key.
 
         Returns a `RunLayers` per lane; send its `.sim` with that lane's request, so the
-        simulator records when it sent each chunk.
+        simulator records when it sent each chunk. With `report_from_tables`, the browser's
+        report comes from `render_and_report` (it reruns only the tables); else from here (it
+        reruns the fragment this is called in, e.g. a page that draws the browser's numbers).
         """
         lanes = {lane: RunLayers.start() for lane in targets}
         # One request: the run id is its trace id, so tools can look up the server's trace.
         run_id = next(iter(lanes.values())).trace_id if len(lanes) == 1 else new_trace_id()
-        self.probe.mount(run_id=run_id, targets=targets)
-        st.session_state[self._key] = {"run_id": run_id, "lanes": lanes}
+        self.probe.mount(run_id=run_id, targets=targets, role="watch" if report_from_tables else "both")
+        st.session_state[self._key] = {
+            "run_id": run_id,
+            "lanes": lanes,
+            "reporter": dict(targets) if report_from_tables else None,  # reports from the tables
+        }
         return lanes
 
     def finish(self, lane: str, recorder: Recorded, config: ProviderConfig) -> None:
@@ -114,6 +122,20 @@ class LayeredRun:
     def lanes(self) -> dict[str, RunLayers]:
         run = st.session_state.get(self._key)
         return dict(run["lanes"]) if run else {}
+
+    def render_and_report(
+        self, *, key: str, intro: str | None = LAYERS_INTRO, titles: Mapping[str, str] | None = None
+    ) -> None:
+        """`render`, in a fragment of its own that also sends the browser's report: the report's
+        rerun redraws these tables alone, not the lesson's text and charts around them (a room
+        of learners pays that rerun on every click: bench/README.md, Classroom capacity)."""
+        _tables_and_reporter(self, key, intro, titles)
+
+    def mount_reporter(self) -> None:
+        """The reporter of a run whose browser has not reported yet (started `report_from_tables`)."""
+        run = st.session_state.get(self._key)
+        if run and run.get("reporter") and not self.probe.results(run["run_id"]):
+            self.probe.mount_reporter(run["run_id"], run["reporter"])
 
     def render(
         self, *, key: str, intro: str | None = LAYERS_INTRO, titles: Mapping[str, str] | None = None
@@ -135,3 +157,11 @@ class LayeredRun:
             with place:
                 lane_key = key if len(names) == 1 else f"{key}_{index}"
                 render_layers(summarize_layers(frame), frame, key=lane_key)
+
+
+@st.fragment
+def _tables_and_reporter(
+    layered: LayeredRun, key: str, intro: str | None, titles: Mapping[str, str] | None
+) -> None:
+    layered.render(key=key, intro=intro, titles=titles)
+    layered.mount_reporter()  # its report reruns this fragment only

@@ -114,7 +114,9 @@ class TimedRun:
             return self.last.get()  # nothing ran: the last run stays as it was, but is not redrawn
         if clicked:
             mark_ran(self.lesson_id)
-            traced = self.layered.start(lanes) if lanes else {}  # no lanes: nothing to time in layers
+            # No lanes: nothing to time in layers. With the tables drawn, the browser reports from
+            # them (a rerun of the tables alone); without, from here (the page shows its numbers).
+            traced = self.layered.start(lanes, report_from_tables=layers_table) if lanes else {}
             ctx = RunContext(current_provider(), traced, self.layered)
             saved = self.last.save(**run(ctx))
         elif (last := self.last.get()) is not None:
@@ -126,7 +128,9 @@ class TimedRun:
             show(saved)
         timed = bool(lanes) and (reached_lanes is None or reached_lanes(saved))
         if timed and layers_table:
-            self.layered.render(key=f"{self.key}_layers", intro=layers_intro, titles=layers_titles)
+            self.layered.render_and_report(
+                key=f"{self.key}_layers", intro=layers_intro, titles=layers_titles
+            )
         if show_after:
             show_after(saved)
         if lanes and clicked:  # a run that never reached its lanes ends its probe too (none pends)
