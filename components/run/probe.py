@@ -12,6 +12,11 @@ stream off. So the probe stays silent until (1) the page rendered its end marker
 (`data-test-script-state` on `stApp`), then reports once per run id. The page must therefore
 re-render its last result from `st.session_state` on that rerun: `run.last_run.LastRun` does that.
 
+One probe can both watch and report (`role="both"`), or the work is split: a watcher mounted
+before the stream, and a reporter (`mount_reporter`) mounted where the report's rerun is cheapest,
+e.g. in a fragment holding only the layer tables (`LayeredRun.render_and_report`). They share the
+paints through `window.__streamlabPaints[run_id]`.
+
 Elements left over from the previous run stay in the DOM (marked `data-stale="true"`) until
 the new run replaces them; the probe ignores them, so a rerun never counts old text as painted.
 """
