@@ -281,16 +281,20 @@ def press_slider(page: Page, key: str, *keys: str, value: str) -> None:
 def growth(rows: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
     """(t, length) at each new maximum of the sampled length, in the run that grew most.
 
-    A 0 separates runs (see WATCH_JS): the previous run's text before a click, the run
-    itself, and a later rerun that merely redraws the stored result (e.g. the paint probe's).
+    A 0 or a drop in length separates runs (see WATCH_JS): the previous run's text before a
+    click, the run itself, and a later rerun that merely redraws the stored result (e.g. the
+    paint probe's). A new run can replace the last one's text without an empty moment in between
+    (a loaded browser paints both changes in one frame): its first, shorter text starts it.
     """
     runs: list[list[tuple[float, int]]] = [[]]
+    last = 0
     for t, n in rows:
-        if n == 0:
+        if n == 0 or n < last:
             runs.append([])
-        elif not runs[-1] or n > runs[-1][-1][1]:
+        if n and (not runs[-1] or n > runs[-1][-1][1]):
             runs[-1].append((t, n))
-    return max(runs, key=len)
+        last = n
+    return max(reversed(runs), key=len)  # a tie: the later run (the one a test just started)
 
 
 def growth_steps(rows: Sequence[tuple[float, int]]) -> list[int]:
