@@ -20,21 +20,11 @@ from streamlab.lab.board import (
     default_board_path,
 )
 from tests.support import postgres
+from tests.support.factories import board_result
 
 
 def result(room="abc123", nickname="Brave Otter", **overrides) -> BoardResult:
-    values = {
-        "lesson": "why_streaming",
-        "provider_kind": "embedded",
-        "model": "sim-fast",
-        "ttft_stream_ms": 150.0,
-        "ttft_invoke_ms": 900.0,
-        "total_stream_ms": 1000.0,
-        "total_invoke_ms": 1010.0,
-        "tokens_per_s": 80.0,
-        "created_at": 1_000.0,
-    }
-    return BoardResult(room, nickname, **{**values, **overrides})
+    return board_result(room, nickname, **{"created_at": 1_000.0, **overrides})
 
 
 def test_when_results_are_added_then_each_room_lists_only_its_own_newest_first(board):

@@ -15,6 +15,7 @@ from components.views.class_board import TABLE_COLUMNS
 from streamlab.catalog import lesson
 from streamlab.lab.board import BoardResult, BoardStore, ModelSummary
 from tests.support.apptest import FAST_PROFILE, ROOT, texts
+from tests.support.factories import board_result
 from tests.support.markdown import rendered
 
 BOARD = lesson("class_board").file
@@ -49,19 +50,7 @@ def open_app(page: str, *, room: str | None = ROOM, profile: dict | None = None)
 
 
 def result(nickname: str, **changes) -> BoardResult:
-    values = {
-        "room": ROOM,
-        "nickname": nickname,
-        "lesson": "why_streaming",
-        "provider_kind": "embedded",
-        "model": "sim-fast",
-        "ttft_stream_ms": 150.0,
-        "ttft_invoke_ms": 900.0,
-        "total_stream_ms": 1000.0,
-        "total_invoke_ms": 1010.0,
-        "tokens_per_s": 80.0,
-    }
-    return BoardResult(**{**values, **changes})
+    return board_result(**{"room": ROOM, "nickname": nickname, **changes})
 
 
 def shown(elements) -> list[str]:

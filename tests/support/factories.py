@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from streamlab.lab.board import BoardResult
 from streamlab.lab.experiments import ExperimentConfig, Variant
 from streamlab.lab.results import ChunkPoint, Experiment, TrialResult
 from streamlab.sim.answers import LatencyProfile
 
-__all__ = ["INSTANT", "make_experiment"]
+__all__ = ["INSTANT", "board_result", "make_experiment"]
 
 INSTANT = LatencyProfile(ttft_ms=0, tokens_per_s=0, jitter_ms=0, seed=7)
 """No waiting at all: the simulator sends everything as fast as it can (same text per seed)."""
@@ -90,3 +93,18 @@ def make_experiment(name: str = "stream vs invoke") -> Experiment:
         points=(ChunkPoint(0, 30.0, None, "x"),),
     )
     return Experiment(config, [failed, ok, stopped], "2026-01-02T03:04:05+00:00", 1234.5, "stopped")
+
+
+def board_result(room: str = "abc123", nickname: str = "Brave Otter", **overrides: Any) -> BoardResult:
+    """A shared race result as the class board stores it (timings of a typical simulator run)."""
+    values: dict[str, Any] = {
+        "lesson": "why_streaming",
+        "provider_kind": "embedded",
+        "model": "sim-fast",
+        "ttft_stream_ms": 150.0,
+        "ttft_invoke_ms": 900.0,
+        "total_stream_ms": 1000.0,
+        "total_invoke_ms": 1010.0,
+        "tokens_per_s": 80.0,
+    }
+    return BoardResult(room, nickname, **{**values, **overrides})
