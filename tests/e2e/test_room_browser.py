@@ -22,6 +22,7 @@ from tests.support.browser import (
     run_until_layers,
     wait_idle,
 )
+from tests.support.timing import BROWSER_LATE_MS, assert_waited
 from tools.browser import ROOT, free_port, lesson_url
 
 pytestmark = pytest.mark.browser
@@ -94,5 +95,5 @@ def test_preset_link_on_the_presenters_address_when_opened_then_it_applies_and_r
     rerun_after(page, page.locator(".st-key-check_connection button").click)
     expect(page.get_by_text("Connected to http://127.0.0.1:")).to_be_visible()
     (table,) = run_until_layers(page, "direct_run", ["direct_layers"])
-    assert 700 <= table[SERVER]["first"] <= 700 + 600, table
+    assert_waited(table[SERVER]["first"], 700, early_ms=0, late_ms=BROWSER_LATE_MS)
     page.close()

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 EARLY_MS = 5.0  # clock granularity and rounding between two processes' clocks
 LATE_MS = 750.0  # a stalled scheduler on a loaded 2-core CI machine
+# Browser tests: a Streamlit server, chromium and other workers share the two cores (CI saw a
+# 700 ms TTFT preset read as 1,350 ms from LangChain's request start).
+BROWSER_LATE_MS = 1500.0
 
 
 def assert_waited(
