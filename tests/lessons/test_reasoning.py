@@ -116,7 +116,11 @@ def test_compare_efforts_when_more_effort_then_later_answers_and_more_hidden_tok
     tokens = [row.reasoning_tokens for row in rows]
     assert answers == sorted(answers) and answers[-1] - answers[0] > 1000  # 600 ms → 2,400 ms
     assert tokens == sorted(tokens) and len(set(tokens)) == 3
-    assert all(row.first_thought_ms < 300 for row in rows)  # the first thought: just as soon
+    # The first thought comes just as soon whatever the effort: each before its answer, and the
+    # efforts' first thoughts far closer together than their answers (ratios hold under load).
+    thoughts = [row.first_thought_ms for row in rows]
+    assert all(t < a for t, a in zip(thoughts, answers, strict=True)), rows
+    assert max(thoughts) - min(thoughts) < 0.25 * (answers[-1] - answers[0]), rows
 
 
 @pytest.mark.parametrize(
