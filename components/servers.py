@@ -6,6 +6,7 @@ import httpx
 import streamlit as st
 
 from streamlab.client.providers import embedded_config
+from streamlab.client.warm import warm_up
 from streamlab.demos.fastapi.server import ChatServer, start_chat_server
 from streamlab.sim.server import start_embedded
 from streamlab.sim.serving import RunningServer
@@ -13,7 +14,9 @@ from streamlab.sim.serving import RunningServer
 
 @st.cache_resource(show_spinner="Starting the embedded OpenAI-compatible simulator…")
 def embedded_server() -> RunningServer:
-    return start_embedded()
+    server = start_embedded()
+    warm_up(embedded_config(server.base_url))  # the first run a learner times is not a cold start
+    return server
 
 
 @st.cache_resource(show_spinner="Starting the FastAPI chat server…")

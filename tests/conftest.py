@@ -10,6 +10,7 @@ import pytest
 from streamlit.components.v2 import manifest_scanner
 
 from streamlab.client.providers import build_chat_model, embedded_config
+from streamlab.client.warm import warm_up
 from streamlab.sim.answers import LatencyProfile
 from streamlab.sim.server import start_embedded
 from tests.support.factories import INSTANT
@@ -36,6 +37,7 @@ def isolated_history(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sim_server():
     running = start_embedded()
+    warm_up(embedded_config(running.base_url))  # as the app does: no test times a cold start
     yield running
     running.stop()
 
