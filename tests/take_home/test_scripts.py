@@ -19,6 +19,7 @@ from streamlab.lab.experiments import ExperimentConfig, Variant
 from streamlab.take_home import SIMULATOR_URL, script_name, take_home_script
 from streamlab.take_home.latency_lab import inputs_for
 from tests.support.factories import INSTANT
+from tests.support.scripts import run_script
 
 FAST_ARGS = {"ttft_ms": 0, "tokens_per_s": 0}
 INPUTS: dict[str, dict[str, object]] = {  # a typical run of each lesson, kept quick
@@ -100,13 +101,14 @@ def test_when_script_runs_against_the_simulator_then_it_shows_the_lessons_result
     assert not [m for m in _imports(script) if m.split(".")[0] in ("streamlab", "components", "tests")]
     path = tmp_path / script_name(lesson_id)
     path.write_text(script, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, path.name, "--base-url", sim_base_url],
-        cwd=tmp_path,  # no project folder on the path: the script must stand alone
-        capture_output=True,
-        text=True,
-        timeout=120,
+    # Its own process and folder, no project folder on the path: the script must stand alone.
+    # Forked from a warm interpreter (tests/support/scripts.py); the overview test below runs
+    # a plain `python` subprocess.
+    result = run_script(
+        path,
+        ["--base-url", sim_base_url],
         env={"PATH": "/usr/bin:/bin", "OPENAI_API_KEY": ""},
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert re.search(EXPECTED[lesson_id], result.stdout), result.stdout[-3000:]
@@ -140,3 +142,28 @@ def test_script_never_contains_the_api_key(lesson_id):
     script = take_home_script(lesson_id, config, INPUTS[lesson_id])
     assert secret not in script and "OPENAI_API_KEY" in script
     assert 'BASE_URL = "https://api.openai.com/v1"' in script and "SIM = None" in script
+
+
+def test_forked_runner_runs_a_script_as_python_would_with_the_project_out_of_reach(tmp_path):
+    path = tmp_path / "probe.py"
+    path.write_text(
+        "import os, sys\n"
+        "print(sys.argv[1:], os.getcwd(), sorted(os.environ), __name__)\n"
+        "try:\n    import streamlab\nexcept ImportError as exc:\n    print(type(exc).__name__)\n"
+        "sys.exit(3)\n",
+        encoding="utf-8",
+    )
+    run = run_script(path, ["--base-url", "x"], env={"PATH": "/usr/bin"}, timeout=60)
+    assert run.returncode == 3
+    assert run.stdout.splitlines() == [
+        f"['--base-url', 'x'] {tmp_path} ['PATH'] __main__",
+        "ModuleNotFoundError",  # the project's folder is not on the script's path
+    ]
+
+
+def test_forked_runner_reports_a_crash_with_its_traceback_and_exit_code_1(tmp_path):
+    path = tmp_path / "crash.py"
+    path.write_text("print('before')\nChatOpenAI\n", encoding="utf-8")  # a forgotten import
+    run = run_script(path, [], env={}, timeout=60)
+    assert (run.returncode, run.stdout) == (1, "before\n")
+    assert "NameError: name 'ChatOpenAI' is not defined" in run.stderr
