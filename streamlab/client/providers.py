@@ -16,6 +16,7 @@ import httpx
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
+from streamlab.client.http import http_get, ssl_context
 from streamlab.sim.options import LatencyProfile
 
 __all__ = [
@@ -90,7 +91,9 @@ class _PerLoopTransport(httpx.AsyncBaseTransport):
         for stale in [lp for lp in self._pools if lp.is_closed()]:
             del self._pools[stale]  # its sockets can no longer be closed politely; GC does it
         if loop not in self._pools:
-            self._pools[loop] = httpx.AsyncHTTPTransport()
+            self._pools[loop] = httpx.AsyncHTTPTransport(
+                verify=ssl_context()
+            )  # one CA read (client/http.py)
         return self._pools[loop]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -171,7 +174,7 @@ def check_connection(config: ProviderConfig, *, timeout_s: float = 5.0) -> Conne
         return ConnectionStatus(False, problem)
     headers = {"authorization": f"Bearer {config.key()}"} if config.key() else {}
     try:
-        response = httpx.get(base_url.rstrip("/") + "/models", headers=headers, timeout=timeout_s)
+        response = http_get(base_url.rstrip("/") + "/models", headers=headers, timeout=timeout_s)
     except httpx.TimeoutException:
         return ConnectionStatus(False, f"{base_url} did not answer within {timeout_s:g} s.")
     except httpx.HTTPError as exc:

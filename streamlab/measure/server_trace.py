@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from streamlab.client.http import http_client
+
 if TYPE_CHECKING:
     from streamlab.client.providers import ProviderConfig
 
@@ -77,7 +79,7 @@ def _client() -> httpx.Client:
     GIL, for a plain-HTTP loopback request. Every timed run fetches one trace per lane, so in a
     room of 30 learners that alone stalled the other sessions' streams (bench/classroom.py).
     httpx.Client is safe to share between the session threads."""
-    return httpx.Client()
+    return http_client()
 
 
 def fetch_server_trace(base_url: str, trace_id: str, *, timeout_s: float = 5.0) -> ServerTrace | None:

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import httpx
 
+from streamlab.client.http import http_client, ssl_context
+
 __all__ = ["SSEKind", "SSELine", "SSETap", "classify_sse_line", "parse_sse_data"]
 
 SSEKind = Literal["role", "content", "tool_call", "finish", "usage", "done", "other"]
@@ -111,7 +113,9 @@ class SSETap:
 
     def client(self, *, timeout_s: float = 60.0) -> httpx.Client:
         """An httpx client for `ChatOpenAI(http_client=...)` whose responses are teed here."""
-        return httpx.Client(transport=_TeeTransport(self, httpx.HTTPTransport()), timeout=timeout_s)
+        return http_client(
+            transport=_TeeTransport(self, httpx.HTTPTransport(verify=ssl_context())), timeout=timeout_s
+        )
 
     def feed(self, data: bytes) -> None:
         """Split arriving bytes into lines; a line cut across network reads waits for its end."""

@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 import pandas as pd
 
+from streamlab.client.http import http_client
+
 __all__ = [
     "WireChunk",
     "WireRecording",
@@ -112,7 +114,7 @@ def record(
     disconnect). `on_chunk` is called after each chunk is stamped (e.g. to update a UI).
     """
     owned = client is None
-    client = client or httpx.Client(timeout=timeout)
+    client = client or http_client(timeout=timeout)
     start = time.perf_counter_ns()
     rec = WireRecording(str(httpx.URL(url, params=dict(params or {}))), start)
     try:
@@ -188,7 +190,7 @@ def compare(
     base_url: str, paths: Mapping[str, str], params: Mapping[str, Any], *, timeout: float = 30.0
 ) -> dict[str, WireRecording]:
     """Send the same request to several paths, one after the other: {label: recording}."""
-    with httpx.Client(timeout=timeout) as client:
+    with http_client(timeout=timeout) as client:
         return {
             label: record(base_url + path, params=params, client=client) for label, path in paths.items()
         }

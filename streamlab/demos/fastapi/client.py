@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
+from streamlab.client.http import http_get
 from streamlab.measure.wire import ms_since
 
 __all__ = ["chain_frame", "curl_command", "fetch_run", "server_stats"]
@@ -19,7 +20,7 @@ __all__ = ["chain_frame", "curl_command", "fetch_run", "server_stats"]
 
 def server_stats(base_url: str, *, timeout: float = 5.0) -> dict[str, Any]:
     """The chat app's totals and its threadpool limit (`/stats`)."""
-    return httpx.get(f"{base_url}/stats", timeout=timeout).json()
+    return http_get(f"{base_url}/stats", timeout=timeout).json()
 
 
 def fetch_run(base_url: str, rid: str | None, *, timeout: float = 5.0) -> dict[str, Any] | None:
@@ -27,7 +28,7 @@ def fetch_run(base_url: str, rid: str | None, *, timeout: float = 5.0) -> dict[s
     if not rid:
         return None
     try:
-        response = httpx.get(f"{base_url}/stats/{rid}", timeout=timeout)
+        response = http_get(f"{base_url}/stats/{rid}", timeout=timeout)
     except httpx.HTTPError:
         return None
     return response.json() if response.status_code == 200 else None

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from streamlab.client.http import http_client, http_get
 from streamlab.demos.fastapi.client import fetch_run
 from streamlab.measure.wire import WireRecording, ms_since, record
 
@@ -28,7 +29,7 @@ def _sim_stats(sim_url: str | None) -> dict[str, int] | None:
     if not sim_url:
         return None
     try:
-        return httpx.get(sim_url.rstrip("/") + "/v1/sim/stats", timeout=5).json()
+        return http_get(sim_url.rstrip("/") + "/v1/sim/stats", timeout=5).json()
     except httpx.HTTPError:
         return None
 
@@ -135,7 +136,7 @@ def ping_while_streaming(
         name="wire-stream",
     )
     pings: list[float] = []
-    with httpx.Client(timeout=timeout) as client:
+    with http_client(timeout=timeout) as client:
         client.get(base_url + "/healthz")  # open the keep-alive connection before measuring
         worker.start()
         while worker.is_alive():

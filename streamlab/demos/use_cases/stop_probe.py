@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from streamlab.client.http import http_get
+
 __all__ = ["CloseMeasurement", "StopProof", "measure_early_close", "prove_stopped", "server_stats"]
 
 Stats = dict[str, int]
@@ -24,7 +26,7 @@ def server_stats(base_url: str | None, *, timeout_s: float = 2.0) -> Stats | Non
     if not base_url:
         return None
     try:
-        response = httpx.get(base_url.rstrip("/") + "/sim/stats", timeout=timeout_s)
+        response = http_get(base_url.rstrip("/") + "/sim/stats", timeout=timeout_s)
         return response.json() if response.status_code == 200 else None
     except (httpx.HTTPError, ValueError):
         return None
