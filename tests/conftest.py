@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 
-import httpx
 import pytest
 from streamlit.components.v2 import manifest_scanner
 
@@ -13,6 +12,7 @@ from streamlab.client.providers import build_chat_model, embedded_config
 from streamlab.client.warm import warm_up
 from streamlab.sim.answers import LatencyProfile
 from streamlab.sim.server import start_embedded
+from tests.support import loopback
 from tests.support.factories import INSTANT
 
 # Every new AppTest scans the metadata of every installed package for Streamlit components:
@@ -68,7 +68,7 @@ def chat_model(make_llm):
 @pytest.fixture
 def server_stats(sim_server):
     def read() -> dict[str, int]:
-        return httpx.get(sim_server.base_url + "/v1/sim/stats").json()
+        return loopback.get(sim_server.base_url + "/v1/sim/stats").json()
 
     return read
 

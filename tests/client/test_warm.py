@@ -3,16 +3,16 @@ API, so the first run a learner times is not a cold start."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
 from streamlab.client.providers import ProviderConfig, embedded_config
 from streamlab.client.warm import warm_up
+from tests.support import loopback
 
 
 def test_warm_up_streams_once_through_chat_completions_and_once_through_responses(sim_server):
-    stats = lambda: httpx.get(sim_server.base_url + "/v1/sim/stats", timeout=10).json()  # noqa: E731
+    stats = lambda: loopback.get(sim_server.base_url + "/v1/sim/stats", timeout=10).json()  # noqa: E731
     before = stats()
     warm_up(embedded_config(sim_server.base_url))
     after = stats()

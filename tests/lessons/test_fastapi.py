@@ -26,6 +26,7 @@ from streamlab.demos.fastapi.server import create_chat_app, main, start_chat_ser
 from streamlab.measure.layers import EpochAnchor
 from streamlab.measure.wire import WireRecording, record
 from streamlab.sim.options import LIMITS, LOCAL_FAULTS, fault_problem
+from tests.support import loopback
 from tests.support.apptest import open_page, texts
 from tests.support.factories import INSTANT
 
@@ -37,7 +38,7 @@ PAGE = "lessons/13_fastapi.py"
 @pytest.fixture(scope="module")
 def chat(sim_server):
     server = start_chat_server(embedded_config(sim_server.base_url, profile=INSTANT))
-    httpx.get(server.base_url + "/chat/full", params=Q, timeout=30)  # warm up lazy imports
+    loopback.get(server.base_url + "/chat/full", params=Q, timeout=30)  # warm up lazy imports
     yield server
     server.stop()
 
@@ -95,7 +96,7 @@ def test_full_endpoint_sends_one_body_after_the_chain_finished(chat):
 
 def test_sse_parses_with_httpx_sse_into_token_events_then_end(chat):
     with (
-        httpx.Client(timeout=30) as client,
+        loopback.Client(timeout=30) as client,
         connect_sse(client, "GET", chat.base_url + "/chat/sse", params=Q) as source,
     ):
         headers = source.response.headers
@@ -104,7 +105,7 @@ def test_sse_parses_with_httpx_sse_into_token_events_then_end(chat):
     assert headers["x-accel-buffering"] == "no" and headers["cache-control"] == "no-store"
     assert events[-1] == ("end", "done")
     assert {name for name, _ in events[:-1]} == {"token"}
-    full = httpx.get(chat.base_url + "/chat/full", params=Q, timeout=30).text
+    full = loopback.get(chat.base_url + "/chat/full", params=Q, timeout=30).text
     assert "".join(text for _, text in events[:-1]) == full
 
 
@@ -114,7 +115,7 @@ def test_sse_parses_with_httpx_sse_into_token_events_then_end(chat):
 def test_model_error_mid_stream_becomes_an_sse_error_event(chat):
     params = {**Q, "fault": "drop_after:5"}
     with (
-        httpx.Client(timeout=30) as client,
+        loopback.Client(timeout=30) as client,
         connect_sse(client, "GET", chat.base_url + "/chat/sse", params=params) as source,
     ):
         events = [(event.event, event.json()) for event in source.iter_sse()]
@@ -139,9 +140,11 @@ def test_model_error_mid_stream_cuts_the_seed_body_off(chat):
 
 
 def test_fault_parameter_is_validated(chat):
-    bad = httpx.get(chat.base_url + "/chat", params={**Q, "fault": "explode"}, timeout=10)
+    bad = loopback.get(chat.base_url + "/chat", params={**Q, "fault": "explode"}, timeout=10)
     assert bad.status_code == 422
-    assert httpx.get(chat.base_url + "/chat", params={**Q, "cfg": "nope"}, timeout=10).status_code == 404
+    assert (
+        loopback.get(chat.base_url + "/chat", params={**Q, "cfg": "nope"}, timeout=10).status_code == 404
+    )
 
 
 # --- client disconnect ---------------------------------------------------------------------------
@@ -212,7 +215,7 @@ def test_gzip_option_wraps_the_whole_app(sim_server):
     try:
         rec = record(server.base_url + "/chat", params=Q)
         assert rec.headers["content-encoding"] == "gzip" and "Retrieval" in rec.text
-        assert httpx.get(server.base_url + "/gzip/chat", params=Q).status_code == 404
+        assert loopback.get(server.base_url + "/gzip/chat", params=Q).status_code == 404
     finally:
         server.stop()
 
@@ -248,7 +251,7 @@ def test_buffering_proxy_holds_the_seed_stream_but_not_x_accel_buffering_no(chat
 
 
 def test_browser_client_is_served_and_renders_text_safely(chat):
-    page = httpx.get(chat.base_url + "/", timeout=10)
+    page = loopback.get(chat.base_url + "/", timeout=10)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert "getReader()" in html and "new EventSource(" in html and "AbortController" in html
@@ -259,8 +262,8 @@ def test_registered_configs_are_picked_by_token_and_reused(chat, sim_server):
     config = embedded_config(sim_server.base_url, profile=INSTANT, model="sim-detailed")
     token = chat.register(config)
     assert chat.register(config) == token and len(token) >= 12
-    short = httpx.get(chat.base_url + "/chat/full", params=Q, timeout=30).text
-    long = httpx.get(chat.base_url + "/chat/full", params={**Q, "cfg": token}, timeout=30).text
+    short = loopback.get(chat.base_url + "/chat/full", params=Q, timeout=30).text
+    long = loopback.get(chat.base_url + "/chat/full", params={**Q, "cfg": token}, timeout=30).text
     assert len(long) > len(short)
 
 
@@ -439,7 +442,7 @@ def test_latency_value_when_outside_the_simulators_limits_then_422_naming_the_pa
     chat, param, value
 ):
     for path in RECIPE_PATHS:
-        response = httpx.get(chat.base_url + path, params={**Q, param: value}, timeout=10)
+        response = loopback.get(chat.base_url + path, params={**Q, param: value}, timeout=10)
         assert response.status_code == 422, path
         [error] = response.json()["detail"]
         assert error["loc"] == ["query", param], path
@@ -457,7 +460,7 @@ BUDGET_S = 1.0
 
 
 def _sim_requests(sim_server) -> int:
-    return httpx.get(sim_server.base_url + "/v1/sim/stats", timeout=10).json()["requests"]
+    return loopback.get(sim_server.base_url + "/v1/sim/stats", timeout=10).json()["requests"]
 
 
 @pytest.fixture(scope="module")
@@ -480,7 +483,7 @@ def test_blocking_demo_when_a_request_holds_it_then_other_clients_are_served_at_
         hostile = pool.submit(record, url, params=slowest, timeout=120)
         _await(lambda: _sim_requests(sim_server) > before)  # its loop now waits for a token
         start = time.perf_counter()
-        health = httpx.get(guarded.base_url + "/healthz", timeout=10)
+        health = loopback.get(guarded.base_url + "/healthz", timeout=10)
         assert health.status_code == 200 and time.perf_counter() - start < 0.5
         rec = record(guarded.base_url + "/chat", params=Q, timeout=10)
         assert rec.error is None and "Retrieval-Augmented Generation" in rec.text
@@ -494,12 +497,12 @@ def test_blocking_demo_when_a_request_holds_it_then_other_clients_are_served_at_
 
 
 def test_blocking_route_when_asked_of_the_lesson_server_then_redirects_to_its_own_server(guarded):
-    response = httpx.get(guarded.base_url + "/chat/blocking", params=PACED, timeout=10)
+    response = loopback.get(guarded.base_url + "/chat/blocking", params=PACED, timeout=10)
     assert response.status_code == 307
     assert response.headers["location"] == (
         f"{guarded.blocking_url}/chat/blocking?q=Explain+RAG&tokens_per_s=100"
     )
-    followed = httpx.get(guarded.base_url + "/gzip/chat/blocking", params=Q, follow_redirects=True)
+    followed = loopback.get(guarded.base_url + "/gzip/chat/blocking", params=Q, follow_redirects=True)
     assert followed.status_code == 200 and "Retrieval-Augmented Generation" in followed.text
     assert fetch_run(guarded.base_url, followed.headers["x-run-id"])["outcome"] == "completed"
 
@@ -516,7 +519,7 @@ def test_host_header_when_not_a_loopback_name_then_refused_before_any_run(guarde
     urls += [guarded.base_url + path for path in RECIPE_PATHS]
     urls += [guarded.blocking_url + "/chat/blocking", guarded.blocking_url + "/healthz"]
     for url in urls:
-        response = httpx.get(url, params=Q, headers={"host": host}, timeout=10)
+        response = loopback.get(url, params=Q, headers={"host": host}, timeout=10)
         assert response.status_code == 400, url
         assert response.json()["error"]["code"] == "invalid_host", url
     assert guarded.service.totals()["runs"] == runs
@@ -525,7 +528,9 @@ def test_host_header_when_not_a_loopback_name_then_refused_before_any_run(guarde
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
 def test_host_header_when_a_loopback_name_then_served(guarded, host):
     port = guarded.running.port
-    response = httpx.get(guarded.base_url + "/chat/full", params=Q, headers={"host": f"{host}:{port}"})
+    response = loopback.get(
+        guarded.base_url + "/chat/full", params=Q, headers={"host": f"{host}:{port}"}
+    )
     assert response.status_code == 200 and "Retrieval-Augmented Generation" in response.text
 
 
@@ -541,7 +546,9 @@ def test_run_when_the_model_refuses_before_its_first_chunk_then_it_ends_as_error
 def test_run_when_the_cfg_token_is_unknown_then_refused_without_a_run(guarded):
     runs = guarded.service.totals()["runs"]
     for path in RECIPE_PATHS:
-        response = httpx.get(guarded.base_url + path, params={**Q, "cfg": "nope"}, follow_redirects=True)
+        response = loopback.get(
+            guarded.base_url + path, params={**Q, "cfg": "nope"}, follow_redirects=True
+        )
         assert response.status_code == 404 and "cfg token" in response.json()["detail"]
     assert guarded.service.totals()["runs"] == runs
 
@@ -648,9 +655,9 @@ def test_request_when_it_carries_a_body_then_413_and_the_connection_closed(guard
 
 def test_query_when_longer_than_the_limit_then_414_but_a_long_question_in_any_script_fits(guarded):
     question = "質" * 2000  # the longest question allowed, 9 bytes a character once encoded
-    fits = httpx.get(guarded.base_url + "/chat/full", params={"q": question}, timeout=30)
+    fits = loopback.get(guarded.base_url + "/chat/full", params={"q": question}, timeout=30)
     assert fits.status_code == 200
-    too_long = httpx.get(guarded.base_url + "/chat", params={**Q, "pad": "x" * MAX_QUERY_BYTES})
+    too_long = loopback.get(guarded.base_url + "/chat", params={**Q, "pad": "x" * MAX_QUERY_BYTES})
     assert too_long.status_code == 414 and f"{MAX_QUERY_BYTES:,} bytes" in too_long.json()["detail"]
     assert too_long.headers["connection"] == "close"
 
@@ -719,7 +726,7 @@ def test_fuzz_hostile_query_string_when_sent_to_every_route_then_4xx_or_an_answe
     # The routes answer concurrently (a case takes a few requests' time, not twenty), except the
     # blocking demo's: they share one deliberately blocked loop, one request at a time by design.
     together = [route for route in expect if not route.endswith("/blocking")]
-    with httpx.Client(timeout=10, follow_redirects=True) as client, ThreadPoolExecutor(8) as pool:
+    with loopback.Client(timeout=10, follow_redirects=True) as client, ThreadPoolExecutor(8) as pool:
 
         def answer(route: str) -> str:
             return _answer(client, f"{guarded.base_url}{route}?{query}")
@@ -729,5 +736,5 @@ def test_fuzz_hostile_query_string_when_sent_to_every_route_then_4xx_or_an_answe
     assert {route: answer for route, answer in got.items() if answer not in expect[route]} == {}
     for base_url in (guarded.base_url, guarded.blocking_url):  # the server stays responsive
         start = time.perf_counter()
-        assert httpx.get(base_url + "/healthz", timeout=5).status_code == 200
+        assert loopback.get(base_url + "/healthz", timeout=5).status_code == 200
         assert time.perf_counter() - start < 1.0

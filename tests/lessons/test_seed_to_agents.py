@@ -30,6 +30,7 @@ from streamlab.demos.seed_to_agents import (
 )
 from streamlab.measure.layers import LANGCHAIN, SERVER
 from streamlab.recipes.seed_to_agents import MAX_STEPS, read_agent_sse, stream_steps, stream_tokens
+from tests.support import loopback
 from tests.support.agents import LOCAL_TIME, QUESTION, STEP_ORDER, WEATHER, agent_on
 from tests.support.apptest import FAST_PROFILE, layer_tables, open_page
 from tests.support.factories import INSTANT
@@ -82,12 +83,12 @@ def test_agent_sse_when_read_by_the_client_then_steps_frame_the_tokens_and_end_c
 
 def test_agent_sse_when_a_trace_id_is_given_then_the_simulator_times_the_answer(chat, sim_server):
     events = sse(chat, trace="0123456789abcdef")
-    trace = httpx.get(sim_server.base_url + "/v1/sim/traces/0123456789abcdef", timeout=10).json()
+    trace = loopback.get(sim_server.base_url + "/v1/sim/traces/0123456789abcdef", timeout=10).json()
     assert "".join(trace["texts"]) == "".join(data for name, data in events if name == "token")
 
 
 def test_agent_sse_run_is_probed_like_the_chat_routes(chat):
-    with httpx.stream(
+    with loopback.stream(
         "GET", chat.base_url + "/agent/sse", params={"q": QUESTION}, timeout=30
     ) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
@@ -110,13 +111,13 @@ def test_agent_sse_run_is_probed_like_the_chat_routes(chat):
 )
 def test_agent_sse_when_a_parameter_is_out_of_bounds_then_refused_before_any_run(chat, params, status):
     runs = chat.service.totals()["runs"]
-    assert httpx.get(chat.base_url + "/agent/sse", params=params, timeout=10).status_code == status
+    assert loopback.get(chat.base_url + "/agent/sse", params=params, timeout=10).status_code == status
     assert chat.service.totals()["runs"] == runs
 
 
 def test_agent_sse_when_the_host_is_foreign_or_a_body_is_sent_then_refused(chat):
     url = chat.base_url + "/agent/sse"
-    refused = httpx.get(url, params={"q": QUESTION}, headers={"host": "evil.example"}, timeout=10)
+    refused = loopback.get(url, params={"q": QUESTION}, headers={"host": "evil.example"}, timeout=10)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_host"
     assert httpx.request("GET", url, params={"q": QUESTION}, content=b"x", timeout=10).status_code == 413
 

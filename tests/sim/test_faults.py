@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-import httpx
 import openai
 import pytest
 
+from tests.support import loopback
 from tests.support.simclient import AUTH, FAST
 
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
@@ -41,7 +41,7 @@ def test_http_faults_map_to_openai_errors(client, fault, error, status):
 
 def test_rate_limit_fault_sends_retry_after(sim_base_url):
     body = {"model": "sim-fast", "messages": MESSAGES, "sim": {"fault": "429"}}
-    response = httpx.post(sim_base_url + "/chat/completions", json=body, headers=AUTH)
+    response = loopback.post(sim_base_url + "/chat/completions", json=body, headers=AUTH)
     assert response.status_code == 429
     assert response.headers["retry-after"] == "1"
     assert response.json()["error"]["type"] == "requests"
@@ -83,7 +83,9 @@ def test_disconnect_stops_generation(sim_base_url, server_stats):
         "stream": True,
         "sim": {"ttft_ms": 0, "tokens_per_s": 20},
     }
-    with httpx.stream("POST", sim_base_url + "/chat/completions", json=body, headers=AUTH) as response:
+    with loopback.stream(
+        "POST", sim_base_url + "/chat/completions", json=body, headers=AUTH
+    ) as response:
         for _ in zip(range(3), response.iter_lines(), strict=False):
             pass
     deadline = time.monotonic() + 3
@@ -102,7 +104,7 @@ def test_error_after_fault_when_streamed_then_chunks_then_an_error_event_without
         "stream": True,
         "sim": {**FAST, "fault": "error_after:3"},
     }
-    response = httpx.post(sim_base_url + "/chat/completions", json=body, headers=AUTH, timeout=10)
+    response = loopback.post(sim_base_url + "/chat/completions", json=body, headers=AUTH, timeout=10)
     lines = [line for line in response.text.splitlines() if line]
     assert response.status_code == 200 and len(lines) == 4
     assert lines[3].startswith('data: {"error":{"message":"The server had an error')

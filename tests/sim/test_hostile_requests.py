@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import logging
 
-import httpx
 import pytest
 from pydantic import BaseModel
 
 from streamlab.client.providers import build_chat_model, embedded_config
+from tests.support import loopback
 from tests.support.factories import INSTANT
 from tests.support.simclient import AUTH
 
@@ -177,7 +177,7 @@ def server_log():
 def test_malformed_request_when_sent_then_openai_4xx_and_one_log_line(
     sim_base_url, server_log, case, raw, status, param
 ):
-    response = httpx.post(
+    response = loopback.post(
         sim_base_url + "/chat/completions",
         content=raw,
         headers={"content-type": "application/json", **AUTH},
@@ -253,7 +253,7 @@ ANSWERED = [
 def test_recursive_schema_when_finite_value_exists_then_answers_it(sim_base_url, case, schema, expected):
     content = "Weather for " + "9" * 400 if expected is None else "Weather in Paris"
     raw = body(messages=[{"role": "user", "content": content}], response_format=answer_format(schema))
-    response = httpx.post(
+    response = loopback.post(
         sim_base_url + "/chat/completions",
         content=raw,
         headers={"content-type": "application/json", **AUTH},

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import fields
 
-import httpx
 import pytest
 
 from streamlab.client.presets import PROFILE_LIMITS, parse_profile_params
@@ -22,6 +21,7 @@ from streamlab.sim.options import (
     fault_problem,
 )
 from streamlab.sim.request import ChatRequest
+from tests.support import loopback
 from tests.support.simclient import AUTH
 
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
@@ -166,7 +166,7 @@ def test_limits_when_value_given_then_presets_profile_and_server_agree(
         assert (not Variant("v", **{name: value}).problems()) is allowed
     # The 429 fault answers right after validation, so a valid 5 s TTFT costs no waiting.
     body = {"model": "sim-fast", "messages": MESSAGES, "sim": {name: value, "fault": "429"}}
-    response = httpx.post(sim_base_url + "/chat/completions", json=body, headers=AUTH, timeout=10)
+    response = loopback.post(sim_base_url + "/chat/completions", json=body, headers=AUTH, timeout=10)
     assert (response.status_code == 429) is allowed
     if not allowed:
         error = response.json()["error"]

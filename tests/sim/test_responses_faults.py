@@ -9,6 +9,7 @@ import openai
 import pytest
 
 from streamlab.measure.server_trace import fetch_server_trace, new_trace_id
+from tests.support import loopback
 from tests.support.openapi import assert_valid
 from tests.support.responses import FAST, KEY, assert_valid_events, post_events, types_of
 
@@ -48,7 +49,7 @@ def test_http_fault_when_injected_then_sdk_raises_its_error(client, fault, error
 
 def test_rate_limit_fault_when_injected_then_retry_after_header(sim_base_url):
     body = {**QUESTION, "sim": {"fault": "429"}}
-    response = httpx.post(sim_base_url + "/responses", json=body, headers=KEY)
+    response = loopback.post(sim_base_url + "/responses", json=body, headers=KEY)
     assert (response.status_code, response.headers["retry-after"]) == (429, "1")
 
 
@@ -108,7 +109,7 @@ def test_timeout_fault_when_client_gives_up_then_sdk_timeout_and_stream_freed(
 def test_client_leaving_mid_stream_when_slow_then_server_stops_sending(sim_base_url, server_stats):
     before = server_stats()
     body = {**QUESTION, "stream": True, "sim": {"ttft_ms": 0, "tokens_per_s": 20}}
-    with httpx.stream("POST", sim_base_url + "/responses", json=body, headers=KEY) as response:
+    with loopback.stream("POST", sim_base_url + "/responses", json=body, headers=KEY) as response:
         for line in response.iter_lines():
             if "output_text.delta" in line:
                 break  # leave after the first word
@@ -161,7 +162,7 @@ def test_non_streaming_when_client_leaves_early_then_counted_abandoned(sim_base_
     before = server_stats()["abandoned"]
     body = {**QUESTION, "sim": {"ttft_ms": 2000, "tokens_per_s": 0}}
     with pytest.raises(httpx.ReadTimeout):
-        httpx.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=0.3)
+        loopback.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=0.3)
     stats = wait_for(server_stats, lambda s: s["abandoned"] > before)
     assert stats["abandoned"] == before + 1
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import time
 
-import httpx
 import pytest
 
 from streamlab.sim.models import resolve_model
 from streamlab.sim.responses.reasoning import REASONING_MODELS, reasoning_model, thinking_for
 from streamlab.sim.responses.request import parse_responses_request
+from tests.support import loopback
 from tests.support.openapi import assert_valid
 from tests.support.responses import FAST, KEY, assert_valid_events, post_events, types_of
 
@@ -77,7 +77,7 @@ def arrival_ms(base_url: str, body: dict) -> dict[str, float]:
     """When the first event of each type arrived, in ms after the request was sent."""
     first: dict[str, float] = {}
     start = time.perf_counter()
-    with httpx.stream(
+    with loopback.stream(
         "POST", base_url + "/responses", json={**body, "stream": True}, headers=KEY, timeout=30
     ) as r:
         for line in r.iter_lines():
@@ -139,7 +139,7 @@ def test_reasoning_model_when_named_then_recognised(model, reasons):
 
 
 def test_reasoning_models_when_listed_then_every_one_is_a_known_model(sim_base_url):
-    listed = httpx.get(sim_base_url + "/models", headers=KEY).json()["data"]
+    listed = loopback.get(sim_base_url + "/models", headers=KEY).json()["data"]
     assert set(REASONING_MODELS) <= {m["id"] for m in listed}
     assert all(resolve_model(name) is not None for name in REASONING_MODELS)
 
@@ -172,6 +172,6 @@ def test_max_output_tokens_when_reasoning_uses_it_up_then_incomplete_without_mes
 
 def test_encrypted_content_when_included_then_on_the_done_reasoning_item(sim_base_url):
     body = {**THINK, "include": ["reasoning.encrypted_content"], "store": False, "sim": FAST}
-    reply = httpx.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=30).json()
+    reply = loopback.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=30).json()
     assert_valid("Response", reply)
     assert reply["output"][0]["encrypted_content"].startswith("gAAAAA")

@@ -6,6 +6,7 @@ import httpx
 import openai
 import pytest
 
+from tests.support import loopback
 from tests.support.openapi import assert_valid
 from tests.support.responses import FAST, KEY, WEATHER_TOOLS
 
@@ -16,7 +17,7 @@ USER = {"role": "user", "content": "Weather in Paris?"}
 
 
 def post(base_url: str, body: object) -> httpx.Response:
-    return httpx.post(base_url + "/responses", json=body, headers=KEY, timeout=10)
+    return loopback.post(base_url + "/responses", json=body, headers=KEY, timeout=10)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +101,7 @@ def test_unknown_model_when_posted_then_404_model_not_found(sim_base_url):
 @pytest.mark.parametrize("raw", [b"{", b"[1, 2]", b'{"model": NaN}'])
 def test_body_when_not_a_json_object_then_400_invalid_json(sim_base_url, raw):
     headers = {**KEY, "content-type": "application/json"}
-    response = httpx.post(sim_base_url + "/responses", content=raw, headers=headers)
+    response = loopback.post(sim_base_url + "/responses", content=raw, headers=headers)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
 
@@ -113,7 +114,7 @@ def test_bad_key_when_posted_then_401_that_the_sdk_raises(sim_base_url):
 
 
 def test_no_key_when_posted_then_401_as_on_openai(sim_base_url):
-    response = httpx.post(sim_base_url + "/responses", json=OK)
+    response = loopback.post(sim_base_url + "/responses", json=OK)
     assert response.status_code == 401
     assert_valid("ErrorResponse", response.json())
     assert "didn't provide an API key" in response.json()["error"]["message"]

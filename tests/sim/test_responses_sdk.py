@@ -13,6 +13,7 @@ import httpx
 import openai
 import pytest
 
+from tests.support import loopback
 from tests.support.openapi import assert_valid
 from tests.support.responses import FAST, WEATHER_TOOLS, assert_valid_events
 
@@ -30,7 +31,7 @@ def client(sim_base_url, sent):
     def record(request: httpx.Request) -> None:
         sent.append(json.loads(request.content))
 
-    http = httpx.Client(event_hooks={"request": [record]}, timeout=30)
+    http = loopback.Client(event_hooks={"request": [record]}, timeout=30)
     return openai.OpenAI(base_url=sim_base_url, api_key="sk-test", max_retries=0, http_client=http)
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-import httpx
-
+from tests.support import loopback
 from tests.support.openapi import assert_valid
 from tests.support.responses import (
     FAST,
@@ -198,7 +197,7 @@ def test_request_echo_when_options_given_then_final_response_repeats_them(sim_ba
 
 def test_non_streaming_when_same_seed_then_same_text_as_stream(sim_base_url):
     body = {**QUESTION, "sim": {**FAST, "seed": 7}}
-    reply = httpx.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=30).json()
+    reply = loopback.post(sim_base_url + "/responses", json=body, headers=KEY, timeout=30).json()
     assert_valid("Response", reply)
     streamed = post_events(sim_base_url, body)[-1]["response"]
     assert reply["output"][0]["content"][0]["text"] == streamed["output"][0]["content"][0]["text"]

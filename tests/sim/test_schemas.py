@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
 from streamlab.sim.plan import plan_completion
 from streamlab.sim.protocol import sse_event, stream_events, stream_objects
 from streamlab.sim.request import parse_request
+from tests.support import loopback
 from tests.support.openapi import assert_valid
 from tests.support.simclient import AUTH, FAST, post_chat, sse_payloads
 
@@ -144,7 +144,7 @@ REFUSALS = [
 @pytest.mark.parametrize("case, fields, headers", REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_refusal_when_sent_then_a_valid_error_response(sim_base_url, case, fields, headers):
     body = request_body(fields, stream=False)
-    response = httpx.post(sim_base_url + "/chat/completions", json=body, headers=headers, timeout=10)
+    response = loopback.post(sim_base_url + "/chat/completions", json=body, headers=headers, timeout=10)
     assert response.status_code >= 400
     assert_valid("ErrorResponse", response.json())
 
@@ -161,13 +161,13 @@ def test_error_event_when_streamed_then_chunks_then_a_valid_error(sim_base_url):
 
 
 def test_models_when_listed_or_retrieved_then_valid_model_objects(sim_base_url):
-    listed = httpx.get(sim_base_url + "/models", headers=AUTH, timeout=10).json()
+    listed = loopback.get(sim_base_url + "/models", headers=AUTH, timeout=10).json()
     assert_valid("ListModelsResponse", listed)
     for model in listed["data"]:
-        retrieved = httpx.get(f"{sim_base_url}/models/{model['id']}", headers=AUTH, timeout=10)
+        retrieved = loopback.get(f"{sim_base_url}/models/{model['id']}", headers=AUTH, timeout=10)
         assert retrieved.json() == model
         assert_valid("Model", retrieved.json())
-    missing = httpx.get(sim_base_url + "/models/gpt-99", headers=AUTH, timeout=10)
+    missing = loopback.get(sim_base_url + "/models/gpt-99", headers=AUTH, timeout=10)
     assert missing.status_code == 404
     assert_valid("ErrorResponse", missing.json())
 

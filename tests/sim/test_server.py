@@ -11,6 +11,7 @@ import pytest
 
 from streamlab.sim.net import is_loopback, require_loopback
 from streamlab.sim.server import main
+from tests.support import loopback
 from tests.support.simclient import AUTH
 
 FAST = {"ttft_ms": 0, "tokens_per_s": 0}
@@ -63,7 +64,9 @@ def test_include_usage_adds_a_final_usage_chunk(client):
 
 def test_stream_ends_with_done_marker_on_the_wire(sim_base_url):
     body = {"model": "sim-fast", "messages": MESSAGES, "stream": True, "sim": FAST}
-    with httpx.stream("POST", sim_base_url + "/chat/completions", json=body, headers=AUTH) as response:
+    with loopback.stream(
+        "POST", sim_base_url + "/chat/completions", json=body, headers=AUTH
+    ) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         lines = [line for line in response.iter_lines() if line]
     assert lines[-1] == "data: [DONE]"
@@ -120,7 +123,7 @@ def test_models_endpoint_lists_models_and_aliases(client):
 
 
 def test_healthz(sim_server):
-    assert httpx.get(sim_server.base_url + "/healthz").json() == {"status": "ok"}
+    assert loopback.get(sim_server.base_url + "/healthz").json() == {"status": "ok"}
 
 
 def test_tool_call_streams_partial_json_arguments(client):
@@ -194,7 +197,7 @@ def test_no_cors_headers_so_other_sites_cannot_read_the_simulator(sim_server):
     preflight = {"origin": "https://evil.example", "access-control-request-method": "POST"}
     response = httpx.options(sim_server.base_url + "/v1/chat/completions", headers=preflight)
     assert "access-control-allow-origin" not in response.headers
-    plain = httpx.get(
+    plain = loopback.get(
         sim_server.base_url + "/v1/models", headers={"origin": "https://evil.example", **AUTH}
     )
     assert "access-control-allow-origin" not in plain.headers

@@ -14,6 +14,7 @@ from streamlab.sim.net import LoopbackHostGuard, is_loopback_host_header
 from streamlab.sim.server import ServerLimits, create_app
 from streamlab.sim.serving import start_server
 from streamlab.sim.traces import SendTrace, TraceStore
+from tests.support import loopback
 from tests.support.simclient import AUTH
 
 BODY = {
@@ -25,7 +26,7 @@ BODY = {
 
 def post(base_url: str, **kwargs) -> httpx.Response:
     headers = {**AUTH, **kwargs.pop("headers", {})}
-    return httpx.post(base_url + "/v1/chat/completions", timeout=10, headers=headers, **kwargs)
+    return loopback.post(base_url + "/v1/chat/completions", timeout=10, headers=headers, **kwargs)
 
 
 def error_of(response: httpx.Response) -> tuple[int, str, str]:
@@ -73,8 +74,8 @@ def test_host_guard_is_a_plain_asgi_middleware_for_other_servers():
 
     server = start_server(app)
     try:
-        assert httpx.get(server.base_url + "/chat").json() == {"ok": "yes"}
-        refused = httpx.get(server.base_url + "/chat", headers={"host": "rebound.example"})
+        assert loopback.get(server.base_url + "/chat").json() == {"ok": "yes"}
+        refused = loopback.get(server.base_url + "/chat", headers={"host": "rebound.example"})
         assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_host"
     finally:
         server.stop()

@@ -18,6 +18,7 @@ import pytest
 from streamlab.sim.net import bind_loopback_socket
 from streamlab.sim.server import create_app
 from streamlab.sim.serving import RunningServer, start_server
+from tests.support import loopback
 from tests.support.simclient import AUTH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +82,7 @@ def test_abandoned_requests_when_client_leaves_then_work_stops(own_server, strea
     assert asyncio.run(abandon(own_server.base_url, n, stream=stream)) == n
     # Each request was scheduled to run 5 s and more; they must end as soon as their client left.
     wait_until(lambda: server_tasks(own_server) <= idle + 2, 3.0, "abandoned requests still running")
-    stats = httpx.get(own_server.base_url + "/v1/sim/stats").json()
+    stats = loopback.get(own_server.base_url + "/v1/sim/stats").json()
     assert stats["active_requests"] == 0
     assert stats["requests"] == n
 
@@ -113,7 +114,7 @@ def test_sigterm_when_requests_in_flight_then_server_exits_promptly():
         for holder in holders:
             holder.start()
         wait_until(
-            lambda: httpx.get(base + "/v1/sim/stats").json()["active_requests"] == 20,
+            lambda: loopback.get(base + "/v1/sim/stats").json()["active_requests"] == 20,
             10,
             "not in flight",
         )
@@ -130,7 +131,7 @@ def test_sigterm_when_requests_in_flight_then_server_exits_promptly():
 
 def _healthy(base: str) -> bool:
     try:
-        return httpx.get(base + "/healthz", timeout=1).status_code == 200
+        return loopback.get(base + "/healthz", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -138,7 +139,7 @@ def _healthy(base: str) -> bool:
 def _hold(base: str, stream: bool) -> None:
     body = {"model": "sim-detailed", "messages": MESSAGES, "stream": stream, "sim": SLOW}
     try:
-        with httpx.stream(
+        with loopback.stream(
             "POST", base + "/v1/chat/completions", json=body, headers=AUTH, timeout=60
         ) as response:
             for _ in response.iter_bytes():
@@ -184,5 +185,5 @@ def test_many_streams_when_finished_then_fds_threads_and_memory_stay_flat(own_se
     assert rss_mb() - rss <= 15, f"RSS grew {rss:.1f} -> {rss_mb():.1f} MB over 2,000 streams"
     wait_until(lambda: open_fds() <= fds + 5, 5, f"fds grew: {fds} -> {open_fds()}")
     assert threading.active_count() <= threads + 1
-    stats = httpx.get(own_server.base_url + "/v1/sim/stats").json()
+    stats = loopback.get(own_server.base_url + "/v1/sim/stats").json()
     assert stats["streams_completed"] == 2100 and stats["active_streams"] == 0

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
-import httpx
 import openai
 import pytest
 from langchain_core.tools import tool
 
+from tests.support import loopback
 from tests.support.simclient import AUTH
 
 TTFT = {"ttft_ms": 300, "tokens_per_s": 50}
@@ -35,7 +35,7 @@ def get_weather(city: str) -> str:
 
 def line_arrivals(base_url: str, body: dict) -> list[tuple[float, str]]:
     start = time.perf_counter()
-    with httpx.stream("POST", base_url + "/chat/completions", json=body, headers=AUTH) as response:
+    with loopback.stream("POST", base_url + "/chat/completions", json=body, headers=AUTH) as response:
         return [(time.perf_counter() - start, line) for line in response.iter_lines() if line]
 
 

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from streamlab.sim.traces import SendTrace, TraceStore
+from tests.support import loopback
 from tests.support.simclient import AUTH
 
 MESSAGES = [{"role": "user", "content": "Explain RAG"}]
@@ -48,13 +49,13 @@ def test_summary_deltas_are_stamped_by_the_same_write_in_lists_of_their_own():
 
 def post(base: str, **body) -> httpx.Response:
     payload = {"model": "sim-fast", "messages": MESSAGES, **body}
-    return httpx.post(f"{base}/chat/completions", json=payload, headers=AUTH, timeout=10)
+    return loopback.post(f"{base}/chat/completions", json=payload, headers=AUTH, timeout=10)
 
 
 def test_streamed_request_with_trace_id_is_served_at_the_trace_endpoint(sim_base_url):
     sim = {"ttft_ms": 0, "tokens_per_s": 0, "trace_id": "stream-1", "text": "one two three"}
     assert post(sim_base_url, stream=True, sim=sim).status_code == 200
-    trace = httpx.get(f"{sim_base_url}/sim/traces/stream-1").json()
+    trace = loopback.get(f"{sim_base_url}/sim/traces/stream-1").json()
     assert trace["texts"] == ["one", " two", " three"]
     assert len(trace["sent_ns"]) == 3 and trace["complete"] is True
 
@@ -62,12 +63,12 @@ def test_streamed_request_with_trace_id_is_served_at_the_trace_endpoint(sim_base
 def test_non_streamed_request_is_one_send_of_the_whole_answer(sim_base_url):
     sim = {"ttft_ms": 0, "tokens_per_s": 0, "trace_id": "whole-1", "text": "one two three"}
     assert post(sim_base_url, sim=sim).json()["choices"][0]["message"]["content"] == "one two three"
-    trace = httpx.get(f"{sim_base_url}/sim/traces/whole-1").json()
+    trace = loopback.get(f"{sim_base_url}/sim/traces/whole-1").json()
     assert trace["texts"] == ["one two three"] and len(trace["sent_ns"]) == 1
 
 
 def test_requests_without_trace_id_are_not_traced_and_unknown_ids_are_404(sim_base_url):
-    response = httpx.get(f"{sim_base_url}/sim/traces/never-sent")
+    response = loopback.get(f"{sim_base_url}/sim/traces/never-sent")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "trace_not_found"
 

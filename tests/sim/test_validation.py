@@ -15,6 +15,7 @@ import openai
 import pytest
 
 from streamlab.sim.request import KNOWN_FIELDS
+from tests.support import loopback
 from tests.support.openapi import SPEC_PATH, assert_valid
 from tests.support.simclient import AUTH, FAST, post_chat
 
@@ -193,7 +194,7 @@ def test_unknown_route_or_method_when_called_then_openai_error_body(
 
 
 def test_malformed_json_is_a_400(sim_base_url):
-    response = httpx.post(
+    response = loopback.post(
         sim_base_url + "/chat/completions",
         content=b"{not json",
         headers={"content-type": "application/json", **AUTH},

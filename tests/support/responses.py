@@ -11,8 +11,7 @@ import json
 from functools import cache
 from typing import Any
 
-import httpx
-
+from tests.support import loopback
 from tests.support.openapi import SPEC_PATH, assert_valid
 
 __all__ = [
@@ -77,7 +76,9 @@ def assert_valid_events(events: list[dict[str, Any]]) -> None:
 
 def post_lines(base_url: str, body: dict[str, Any]) -> list[str]:
     """The non-empty SSE lines of one streamed `POST /responses`."""
-    with httpx.stream("POST", base_url + "/responses", json=body, headers=KEY, timeout=30) as response:
+    with loopback.stream(
+        "POST", base_url + "/responses", json=body, headers=KEY, timeout=30
+    ) as response:
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("text/event-stream")
         return [line for line in response.iter_lines() if line]

@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from tests.support import loopback
+
 __all__ = ["AUTH", "FAST", "post_chat", "sse_payloads", "stream_chat"]
 
 AUTH = {"authorization": "Bearer sk-test"}
@@ -20,7 +22,9 @@ FAST = {"ttft_ms": 0, "tokens_per_s": 0}
 def post_chat(base_url: str, body: dict[str, Any], **kwargs: Any) -> httpx.Response:
     """POST `body` to `{base_url}/chat/completions` (base_url ends in /v1) with a key."""
     headers = {**AUTH, **kwargs.pop("headers", {})}
-    return httpx.post(base_url + "/chat/completions", json=body, headers=headers, timeout=10, **kwargs)
+    return loopback.post(
+        base_url + "/chat/completions", json=body, headers=headers, timeout=10, **kwargs
+    )
 
 
 def sse_payloads(text: str) -> list[Any]:
