@@ -45,13 +45,16 @@ room: $(VENV)/.dev haproxy
 	  $(if $(ROOM_HOST),--public-host $(ROOM_HOST))
 
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
+# Whole files go to a worker (--dist loadfile): a browser file then starts its chromium once, and
+# tests/conftest.py spreads the browser files between the others (bench/README.md).
 JOBS ?= 3
+PYTEST := $(PY) -m pytest -n $(JOBS) --dist loadfile
 
 test: lint browser postgres haproxy
-	$(PY) -m pytest -n $(JOBS)
+	$(PYTEST)
 
 test-fast: lint postgres haproxy
-	$(PY) -m pytest -n $(JOBS) -m "not browser"
+	$(PYTEST) -m "not browser"
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -74,9 +74,34 @@ def server_stats(sim_server):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
-    thread until the session ends, and every `asyncio.run()` after it would then fail."""
-    items.sort(key=lambda item: "e2e" in item.path.parts)  # stable: keeps the order otherwise
+    """Browser files spread through the run, each between a few other files (`make test` hands
+    out whole files: `--dist loadfile`). A browser test mostly waits on chromium's CPU, most
+    others wait on the simulator's clock: interleaved, the two cores stay busy from the start
+    instead of idling through the first half and queueing for browser slots at the end."""
     for item in items:  # `-m "not browser"` (make test-fast) leaves out every real-browser test
         if "e2e" in item.path.parts:
             item.add_marker(pytest.mark.browser)
+    items[:] = interleave_browser_files(items)
+
+
+def interleave_browser_files(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The biggest browser files first, one after every few other files; order within a file kept."""
+    files: dict[object, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+    browser = sorted(
+        (tests for path, tests in files.items() if "e2e" in path.parts),  # type: ignore[attr-defined]
+        key=len,
+        reverse=True,
+    )
+    others = [tests for path, tests in files.items() if "e2e" not in path.parts]  # type: ignore[attr-defined]
+    every = (
+        max(1, len(others) // (2 * len(browser))) if browser else 0
+    )  # browser files in the first half
+    ordered: list[list[pytest.Item]] = []
+    for index, tests in enumerate(others):
+        if browser and index % every == 0:
+            ordered.append(browser.pop(0))
+        ordered.append(tests)
+    ordered.extend(browser)
+    return [item for tests in ordered for item in tests]

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tools.browser import CHROMIUM_ARGS, chromium_path, streamlit_app
 
@@ -56,8 +57,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+def browser_context_args():
+    # Not pytest-playwright's: it reads device descriptors from a session-wide `playwright`,
+    # and ours is started per module (below). These tests use no device, video or base_url.
+    return {"viewport": {"width": 1400, "height": 1000}}
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +71,32 @@ def app_url():
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
+
+
+# Playwright's sync API keeps an event loop running in the main thread while it is started, and
+# every `asyncio.run()` in a later test of the same worker would fail. pytest-playwright starts it
+# once per session, which forced every browser test to the end of each worker's run (the workers
+# then had only browser tests left, two slots for three workers, and idle cores before that).
+# Started per module instead (~0.7 CPU-s each), the browser files interleave with the rest
+# (tests/conftest.py) and their worker runs non-browser tests after them.
+@pytest.fixture(scope="module")
+def playwright():
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="module")
+def launch_browser(browser_type_launch_args, browser_type):
+    return lambda **kwargs: browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser):
+    browser = launch_browser()
+    yield browser
+    browser.close()
