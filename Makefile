@@ -45,10 +45,10 @@ room: $(VENV)/.dev haproxy
 	  $(if $(ROOM_HOST),--public-host $(ROOM_HOST))
 
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
-# Whole files go to a worker (--dist loadfile): a browser file then starts its chromium once, and
-# tests/conftest.py spreads the browser files between the others (bench/README.md).
-JOBS ?= 3
-PYTEST := $(PY) -m pytest -n $(JOBS) --dist loadfile
+# Whole files go to a worker, in tests/support/schedule.py's order and groups: two lanes of browser
+# files beside the rest, so both cores stay busy from start to end (bench/README.md).
+JOBS ?= 4
+PYTEST := $(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 test: lint browser postgres haproxy
 	$(PYTEST)

@@ -14,6 +14,7 @@ from streamlab.sim.answers import LatencyProfile
 from streamlab.sim.server import start_embedded
 from tests.support import loopback
 from tests.support.factories import INSTANT
+from tests.support.schedule import LaneScheduling, is_browser_file, schedule
 
 # Every new AppTest scans the metadata of every installed package for Streamlit components:
 # ~0.1 s of CPU, about nine tenths of a whole page run here. The installed packages do not change
@@ -73,35 +74,16 @@ def server_stats(sim_server):
     return read
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own (the first answer wins)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` with the browser files in two lanes (tests/support/schedule.py)."""
+    if config.getvalue("dist") == "loadfile":
+        return LaneScheduling(config, log)
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser files spread through the run, each between a few other files (`make test` hands
-    out whole files: `--dist loadfile`). A browser test mostly waits on chromium's CPU, most
-    others wait on the simulator's clock: interleaved, the two cores stay busy from the start
-    instead of idling through the first half and queueing for browser slots at the end."""
     for item in items:  # `-m "not browser"` (make test-fast) leaves out every real-browser test
-        if "e2e" in item.path.parts:
+        if is_browser_file(item.path):
             item.add_marker(pytest.mark.browser)
-    items[:] = interleave_browser_files(items)
-
-
-def interleave_browser_files(items: list[pytest.Item]) -> list[pytest.Item]:
-    """The biggest browser files first, one after every few other files; order within a file kept."""
-    files: dict[object, list[pytest.Item]] = {}
-    for item in items:
-        files.setdefault(item.path, []).append(item)
-    browser = sorted(
-        (tests for path, tests in files.items() if "e2e" in path.parts),  # type: ignore[attr-defined]
-        key=len,
-        reverse=True,
-    )
-    others = [tests for path, tests in files.items() if "e2e" not in path.parts]  # type: ignore[attr-defined]
-    every = (
-        max(1, len(others) // (2 * len(browser))) if browser else 0
-    )  # browser files in the first half
-    ordered: list[list[pytest.Item]] = []
-    for index, tests in enumerate(others):
-        if browser and index % every == 0:
-            ordered.append(browser.pop(0))
-        ordered.append(tests)
-    ordered.extend(browser)
-    return [item for tests in ordered for item in tests]
+    items[:] = schedule(items)  # the order and groups xdist hands out (tests/support/schedule.py)

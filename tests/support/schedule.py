@@ -1,0 +1,87 @@
+"""The order and grouping `make test` hands the tests to pytest-xdist's workers in.
+
+`make test` runs `pytest -n 4 --dist loadfile --no-loadscope-reorder`, and tests/conftest.py
+hands xdist `LaneScheduling` for it: a worker takes one unit at a time, in the order `schedule`
+gives. Every non-browser file is a unit of its own (its module fixtures start once), the longest
+first. The browser files form two units, two lanes that start at once and run side by side for
+the whole session: a browser test keeps about one core
+busy (chromium and a Streamlit server), the other tests mostly wait on the simulator's clock, so
+two browser lanes beside two lanes of the rest keep both cores busy from the first second to the
+last. (Before: the browser tests queued at the end for two browser slots while the cores idled
+through the first half; bench/README.md has the numbers.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+from xdist.scheduler import LoadFileScheduling
+
+__all__ = ["BROWSER_SECONDS", "LANES", "LaneScheduling", "is_browser_file", "schedule"]
+
+LANES = ("browser-a", "browser-b")
+# Seconds each browser file took run alone (bench/README.md), to balance the two lanes; a new
+# file counts as NEW_FILE_S until it is measured.
+BROWSER_SECONDS = {
+    "test_lessons_browser.py": 78,
+    "test_agents_browser.py": 32,
+    "test_presets_browser.py": 24,
+    "test_long_buttons_browser.py": 13,
+    "test_room_browser.py": 13,
+    "test_presenter_browser.py": 11,
+    "test_html_safety_browser.py": 9,
+    "test_progress_browser.py": 8,
+    "test_human_in_the_loop_browser.py": 7,
+    "test_reasoning_browser.py": 6,
+    "test_subagents_browser.py": 6,
+    "test_deep_links_browser.py": 6,
+    "test_secrets_browser.py": 6,
+    "test_class_board_browser.py": 5,
+    "test_navigation_browser.py": 4,
+}
+NEW_FILE_S = 8
+
+
+def is_browser_file(path: Path) -> bool:
+    return "e2e" in path.parts
+
+
+def schedule(items: list[pytest.Item]) -> list[pytest.Item]:
+    """Group and order `items` (see the module's docstring); order within a file is kept."""
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+    lanes = browser_lanes([path for path in files if is_browser_file(path)])
+    others = sorted((p for p in files if not is_browser_file(p)), key=lambda p: -len(files[p]))
+    # The first four units go to the four workers, the next four are each one's second: the two
+    # browser lanes' second units are the two smallest files, so no long file waits for a lane.
+    head, tail = others[:2], others[2:]
+    order = [p for lane in LANES for p in files if lanes.get(p) == lane] + head + tail[-2:] + tail[:-2]
+    return [item for path in order for item in files[path]]
+
+
+def browser_lanes(paths: list[Path]) -> dict[Path, str]:
+    """Longest file first into the lane with less work so far (the two lanes end together)."""
+    work = dict.fromkeys(LANES, 0)
+    lanes: dict[Path, str] = {}
+    for path in sorted(paths, key=lambda p: -BROWSER_SECONDS.get(p.name, NEW_FILE_S)):
+        lane = min(LANES, key=lambda name: work[name])
+        lanes[path] = lane
+        work[lane] += BROWSER_SECONDS.get(path.name, NEW_FILE_S)
+    return lanes
+
+
+class LaneScheduling(LoadFileScheduling):
+    """xdist's `--dist loadfile`, but the browser files are two units: the lanes of
+    `browser_lanes` (pytest 9 ignores the nodeid suffix `--dist loadgroup` would need)."""
+
+    _lanes: dict[str, str] | None = None
+
+    def _split_scope(self, nodeid: str) -> str:
+        file = nodeid.split("::", 1)[0]
+        if self._lanes is None:
+            files = {PurePosixPath(n.split("::", 1)[0]) for n in self.collection or [nodeid]}
+            lanes = browser_lanes([Path(f) for f in files if "e2e" in f.parts])
+            self._lanes = {str(PurePosixPath(path)): lane for path, lane in lanes.items()}
+        return self._lanes.get(file, file)
