@@ -3,12 +3,12 @@
 `make test` runs `pytest -n 4 --dist loadfile --no-loadscope-reorder`, and tests/conftest.py
 hands xdist `LaneScheduling` for it: a worker takes one unit at a time, in the order `schedule`
 gives. Every non-browser file is a unit of its own (its module fixtures start once), the longest
-first. The browser files form two units, two lanes that start at once and run side by side for
-the whole session: a browser test keeps about one core
-busy (chromium and a Streamlit server), the other tests mostly wait on the simulator's clock, so
-two browser lanes beside two lanes of the rest keep both cores busy from the first second to the
-last. (Before: the browser tests queued at the end for two browser slots while the cores idled
-through the first half; bench/README.md has the numbers.)
+(by measured seconds) first. The browser files form two units, two lanes that start at once and
+run side by side for the whole session: a browser test keeps about one core busy (chromium and
+a Streamlit server), the other tests mostly wait on the simulator's clock, so two browser lanes
+beside two lanes of the rest keep both cores busy from the first second to the last. (Before,
+the browser tests queued at the end for two browser slots while the cores idled through the
+first half; bench/README.md has the numbers.)
 """
 
 from __future__ import annotations
@@ -41,6 +41,31 @@ BROWSER_SECONDS = {
     "test_navigation_browser.py": 4,
 }
 NEW_FILE_S = 8
+# The other files that take longest (seconds under `make test`'s load, bench/README.md): they
+# start first, so none is left running alone at the end. Any other file counts as
+# SECONDS_PER_TEST a test.
+OTHER_SECONDS = {
+    "lessons/test_fastapi.py": 64,
+    "run/test_predict.py": 37,
+    "take_home/test_scripts.py": 35,
+    "lessons/test_latency_lab.py": 24,
+    "sim/test_server_lifecycle.py": 18,
+    "lessons/test_reasoning.py": 16,
+    "lessons/test_use_cases.py": 16,
+    "tests/test_seed_cells.py": 13,
+    "lessons/test_can_cannot_stream.py": 13,
+    "deploy/test_replicas.py": 12,
+    "lessons/test_streaming_vs_not.py": 12,
+    "lessons/test_sequence.py": 11,
+    "lessons/test_agent_events.py": 11,
+    "lessons/test_seed_to_agents.py": 11,
+    "lessons/test_parallel.py": 10,
+    "tools/test_streamlit_client.py": 9,
+    "measure/test_load.py": 8,
+    "run/test_tables.py": 6,
+    "sim/test_clients.py": 6,
+}
+SECONDS_PER_TEST = 0.3
 
 
 def is_browser_file(path: Path) -> bool:
@@ -53,12 +78,16 @@ def schedule(items: list[pytest.Item]) -> list[pytest.Item]:
     for item in items:
         files.setdefault(item.path, []).append(item)
     lanes = browser_lanes([path for path in files if is_browser_file(path)])
-    others = sorted((p for p in files if not is_browser_file(p)), key=lambda p: -len(files[p]))
+    others = sorted((p for p in files if not is_browser_file(p)), key=lambda p: -_seconds(p, files[p]))
     # The first four units go to the four workers, the next four are each one's second: the two
     # browser lanes' second units are the two smallest files, so no long file waits for a lane.
     head, tail = others[:2], others[2:]
     order = [p for lane in LANES for p in files if lanes.get(p) == lane] + head + tail[-2:] + tail[:-2]
     return [item for path in order for item in files[path]]
+
+
+def _seconds(path: Path, tests: list[pytest.Item]) -> float:
+    return OTHER_SECONDS.get("/".join(path.parts[-2:]), SECONDS_PER_TEST * len(tests))
 
 
 def browser_lanes(paths: list[Path]) -> dict[Path, str]:
