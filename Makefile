@@ -45,10 +45,15 @@ room: $(VENV)/.dev haproxy
 	  $(if $(ROOM_HOST),--public-host $(ROOM_HOST))
 
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
-# Whole files go to a worker, in tests/support/schedule.py's order and groups: two lanes of browser
-# files beside the rest, so both cores stay busy from start to end (bench/README.md).
-JOBS ?= 4
-PYTEST := $(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
+# The browser tests run last, at most two at once. `make test LANES=1` runs them instead as two
+# lanes beside the rest from the start (tests/support/schedule.py): ~230 s instead of ~300 s on
+# two cores, but the timing-sensitive tests on both sides then fail about one run in two
+# (bench/README.md), so it is not the default yet.
+ifeq ($(LANES),1)
+PYTEST := STREAMLAB_LANES=1 $(PY) -m pytest -n $(or $(JOBS),4) --dist loadfile --no-loadscope-reorder
+else
+PYTEST := $(PY) -m pytest -n $(or $(JOBS),3)
+endif
 
 test: lint browser postgres haproxy
 	$(PYTEST)

@@ -74,10 +74,13 @@ def server_stats(sim_server):
     return read
 
 
+LANES = os.environ.get("STREAMLAB_LANES") == "1"  # `make test LANES=1` (tests/support/schedule.py)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own (the first answer wins)
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadfile` with the browser files in two lanes (tests/support/schedule.py)."""
-    if config.getvalue("dist") == "loadfile":
+    """With LANES: `--dist loadfile` with the browser files in two lanes beside the rest."""
+    if LANES and config.getvalue("dist") == "loadfile":
         return LaneScheduling(config, log)
     return None
 
@@ -86,4 +89,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:  # `-m "not browser"` (make test-fast) leaves out every real-browser test
         if is_browser_file(item.path):
             item.add_marker(pytest.mark.browser)
-    items[:] = schedule(items)  # the order and groups xdist hands out (tests/support/schedule.py)
+    if LANES:
+        items[:] = schedule(items)
+    else:  # browser tests last: beside chromium the timing-sensitive tests are flaky (bench/README)
+        items.sort(key=lambda item: is_browser_file(item.path))  # stable: order kept otherwise

@@ -1,15 +1,15 @@
-"""The order and grouping `make test` hands the tests to pytest-xdist's workers in.
+"""The order and grouping `make test LANES=1` hands the tests to pytest-xdist's workers in.
 
-`make test` runs `pytest -n 4 --dist loadfile --no-loadscope-reorder`, and tests/conftest.py
-hands xdist `LaneScheduling` for it: a worker takes one unit at a time, in the order `schedule`
-gives. Every non-browser file is a unit of its own (its module fixtures start once), the longest
-(by measured seconds) first. The browser files form two units, two lanes that start at once and
-run side by side for the whole session: a browser test keeps about one core busy (chromium and
-a Streamlit server), the other tests mostly wait on the simulator's clock, so two browser lanes
-beside two lanes of the rest keep both cores busy from the first second to the last. (Before,
-the browser tests queued at the end for two browser slots while the cores idled through the
-first half; bench/README.md has the numbers.)
-"""
+`make test LANES=1` runs `pytest -n 4 --dist loadfile --no-loadscope-reorder` with
+STREAMLAB_LANES=1, and tests/conftest.py hands xdist `LaneScheduling` for it: a worker takes one
+unit at a time, in the order `schedule` gives. Every non-browser file is a unit of its own (its
+module fixtures start once), the longest (by measured seconds) first. The browser files form two
+units, two lanes that start at once and run side by side for the whole session: a browser test keeps
+about one core busy (chromium and a Streamlit server), the other tests mostly wait on the
+simulator's clock, so two browser lanes beside two lanes of the rest keep both cores busy from the
+first second to the last. (Before, the browser tests queued at the end for two browser slots while
+the cores idled through the first half.) Not the default yet: with both cores full, timing-sensitive
+tests fail about one run in two (bench/README.md)."""
 
 from __future__ import annotations
 
