@@ -46,17 +46,20 @@ export default function () {
     fixNavigation();
     fixScrollers();
   };
-  new MutationObserver(() => {
+  const queueFix = () => {
     if (window.__streamlabAccessiblePending) return;
     window.__streamlabAccessiblePending = true;
     setTimeout(fix, 200);
-  }).observe(document.body, {
+  };
+  new MutationObserver(queueFix).observe(document.body, {
     subtree: true,
     childList: true,
     characterData: true, // streamed text grows in place: a box can start to scroll without new nodes
     attributes: true,
     attributeFilter: ["class", "style", "data-stale"], // not the attributes set here: no loop
   });
-  window.addEventListener("resize", () => setTimeout(fix, 200)); // a narrower window: new scrollers
+  // A narrower window makes new scrollers; queued like a redraw's fix, so a check that waits for
+  // pending fixes (the browser tests' axe run right after a resize) waits for this one too.
+  window.addEventListener("resize", queueFix);
   fix();
 }

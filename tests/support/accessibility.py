@@ -52,6 +52,8 @@ def assert_accessible(page: Page, lesson_id: str) -> None:
     assert neighbour_links(page, shown) == neighbours(shown)
     size = page.viewport_size
     page.set_viewport_size(VIEWPORT)
+    # Two frames: the resize event (it queues the markup fixes for new scrollers) has fired.
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     try:
         charts = charts_drawn(page)  # plotly draws a moment after its element arrives
         problems = blocking_violations(page)
