@@ -11,7 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from streamlab.catalog import LESSONS
-from tests.support.browser import RUN_TIMEOUT_MS, VIEW_MORE, assert_no_exception, wait_idle
+from tests.support.browser import (
+    POLL_MS,
+    RUN_TIMEOUT_MS,
+    VIEW_MORE,
+    assert_no_exception,
+    wait_idle,
+)
 from tools.browser import lesson_url, streamlit_app
 
 pytestmark = pytest.mark.browser
@@ -41,8 +47,12 @@ def test_when_a_lab_link_is_the_first_request_then_sidebar_navigation_and_lesson
     # drawing when the script run ends on a fresh server: wait for the value, don't sample it).
     expect(page.locator(".st-key-lab_trials input")).to_have_value("7", timeout=RUN_TIMEOUT_MS)
     # The sidebar read the profile part of the link.
-    sliders = page.locator('[data-testid="stSidebar"] [data-testid="stSliderThumbValue"]')
-    assert sliders.all_inner_texts()[:3] == ["300.00", "40.00", "0.00"]
+    # (On a fresh server the sidebar's sliders may still be drawing: wait for them too.)
+    sliders = '[data-testid="stSidebar"] [data-testid="stSliderThumbValue"]'
+    page.wait_for_function(
+        "(s) => document.querySelectorAll(s).length >= 3", arg=sliders, polling=POLL_MS
+    )
+    assert page.locator(sliders).all_inner_texts()[:3] == ["300.00", "40.00", "0.00"]
     # The navigation lists every lesson of the catalog, in order, none behind "View N more".
     nav = page.get_by_test_id("stSidebarNav")
     assert nav.get_by_role("button", name=VIEW_MORE).count() == 0
