@@ -20,7 +20,7 @@ from langgraph.types import StreamMode
 
 __all__ = ["PROGRESS_PAUSE_S", "ask", "build_agent", "get_local_time", "get_weather", "stream_agent"]
 
-PROGRESS_PAUSE_S = 0.1
+PROGRESS_PAUSE_S = 0.2
 """How long the stand-in weather service takes between two progress reports."""
 
 

@@ -157,7 +157,10 @@ def test_a_five_trial_experiment_gives_a_verdict_a_summary_and_a_saved_history(d
     assert ran(at)
     [verdict] = [s for s in shown(at.success) if "Verdict" in s]
     assert "streaming showed first text" in verdict and "sooner than invoke" in verdict
-    assert "total time equal within" in verdict
+    # The same tokens at the same speed: no winner on total time. ("equal within 5%" on a quiet
+    # machine; a busy one can spread five trials further, and the lab then says it can't tell.)
+    assert "total time equal within" in verdict or "total time: no clear difference" in verdict
+    assert "finished" not in verdict, verdict
     summary = frame_with(at, "metric").set_index(["configuration", "metric"])
     assert summary.loc[("streaming", "TTFT"), "n"] == 5 and summary.loc[("invoke", "TTFT"), "n"] == 5
     assert summary.loc[("invoke", "Chunks"), "median"] == "1.0"  # invoke: the answer is one chunk

@@ -94,7 +94,8 @@ def test_branches_run_concurrently_total_is_the_slowest_not_the_sum(branches):
     timing = concurrency(parallel.summary(), sequential.summary())
     assert timing.parallel_ms < timing.sum_ms
     assert timing.parallel_ms < 0.85 * timing.sequential_ms  # measured, not inferred
-    assert timing.parallel_ms < timing.slowest_ms + 150  # ≈ max of the branches
+    # ≈ the slowest branch: nearer to it than to the sum (a busy machine adds its own delay on top)
+    assert timing.parallel_ms - timing.slowest_ms < timing.sum_ms - timing.parallel_ms, timing
     assert "not the sum" in timing.summary()
 
 

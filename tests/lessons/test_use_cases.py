@@ -54,6 +54,18 @@ def _turn(llm, **kwargs) -> ChatTurn:
     return ChatTurn(lambda: uc.stream_reply(chat, [], "Explain streaming"), **kwargs)
 
 
+@pytest.fixture
+def whole_answer(make_llm, server_stats):
+    """How many chunks the simulator sends for a whole reply to `question` (streamed instantly)."""
+
+    def chunks(question: str = "Explain streaming") -> int:
+        before = server_stats()["chunks_sent"]
+        list(uc.stream_reply(uc.build_chat(make_llm()), [], question))
+        return server_stats()["chunks_sent"] - before
+
+    return chunks
+
+
 def _assert_server_stopped(server_stats, before: dict[str, int]) -> None:
     deadline = time.monotonic() + 3
     while server_stats()["streams_disconnected"] == before["streams_disconnected"]:
@@ -64,18 +76,24 @@ def _assert_server_stopped(server_stats, before: dict[str, int]) -> None:
     assert server_stats()["chunks_sent"] == sent
 
 
-def test_closing_the_turn_early_makes_the_server_count_a_disconnect_and_stop(make_llm, server_stats):
+def test_closing_the_turn_early_makes_the_server_count_a_disconnect_and_stop(
+    make_llm, server_stats, whole_answer
+):
+    whole = whole_answer()
     before = server_stats()
     turn = _turn(make_llm(sim=SLOW))
     for _ in zip(range(3), turn.pieces(), strict=False):
         pass
     turn.close()
     _assert_server_stopped(server_stats, before)
-    assert server_stats()["chunks_sent"] - before["chunks_sent"] < 10  # not the whole answer
+    # Not the whole answer. (Not "3 and one in flight" either: while a busy machine stalls the
+    # reader, the server keeps writing into the socket's buffer at 40 chunks/s.)
+    assert server_stats()["chunks_sent"] - before["chunks_sent"] < whole / 2, whole
     assert turn.status == "stopped" and turn.tokens == 3 and turn.text
 
 
-def test_prove_stopped_reads_the_same_counters(make_llm, stats_url):
+def test_prove_stopped_reads_the_same_counters(make_llm, stats_url, whole_answer):
+    whole = whole_answer()
     before = stop_probe.server_stats(stats_url)
     turn = _turn(make_llm(sim=SLOW))
     for _ in zip(range(3), turn.pieces(), strict=False):
@@ -84,7 +102,7 @@ def test_prove_stopped_reads_the_same_counters(make_llm, stats_url):
     proof = prove_stopped(stats_url, before)
     assert proof is not None and proof.stopped, proof
     assert proof.disconnected >= 1 and proof.chunks_after == 0
-    assert proof.chunks_sent < 10  # role chunk + 3 pieces (+ one in flight), not the whole answer
+    assert proof.chunks_sent < whole / 2, whole  # role chunk, 3 pieces and what was in flight
     assert stop_probe.server_stats("http://127.0.0.1:9/v1", timeout_s=0.2) is None  # nothing there
 
 
@@ -130,16 +148,20 @@ def test_turn_when_the_server_drops_the_stream_then_error_keeps_partial_text(mak
     assert turn.status == "error" and turn.text  # role chunk + 3 pieces arrived
 
 
-def test_closing_a_parser_stream_drains_the_model_but_the_model_stream_stops(make_llm, stats_url):
+def test_closing_a_parser_stream_drains_the_model_but_the_model_stream_stops(
+    make_llm, stats_url, whole_answer
+):
+    whole = whole_answer("Explain RAG")
     # langchain-core 1.8.3: sync _transform_stream_with_config reads the input to the end on close.
     llm = make_llm(sim={"ttft_ms": 0, "tokens_per_s": 100})  # a whole answer takes ~0.8 s
     bare, parsed = (
         measure_early_close(label, lambda b=build: uc.stream_reply(b(llm), [], "Explain RAG"), stats_url)
         for label, build in uc.STOP_VARIANTS.items()
     )
-    assert bare.disconnected and bare.chunks_sent < 10 and bare.close_ms < 200
-    assert not parsed.disconnected and parsed.chunks_sent > 30  # the whole answer was generated
+    assert bare.disconnected and bare.chunks_sent < whole / 2, (bare, whole)
+    assert not parsed.disconnected and parsed.chunks_sent == whole  # the whole answer was generated
     assert parsed.close_ms > 400  # close() waited for it
+    assert bare.close_ms < parsed.close_ms / 2, (bare, parsed)  # the bare stream did not
 
 
 async def test_closing_an_async_parser_stream_does_stop_the_model(make_llm, stats_url):

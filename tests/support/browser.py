@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from playwright.sync_api import Locator, Page
 
@@ -49,6 +50,7 @@ __all__ = [
     "start_app",
     "start_run",
     "texts",
+    "tokens_per_s",
     "wait_idle",
     "wait_run",
     "warn_rerun",
@@ -276,6 +278,19 @@ def press_slider(page: Page, key: str, *keys: str, value: str) -> None:
         polling=POLL_MS,
     )
     wait_run(page)
+
+
+@contextmanager
+def tokens_per_s(page: Page, now: int, *, was: int) -> Iterator[None]:
+    """Set the sidebar's simulator speed to `now` tokens/s for a block, then back to `was` (the
+    slider moves in steps of 5). A test whose stream must be painted in several steps slows it
+    down, so even a busy machine's rare frames fall inside it."""
+    down, up = ["ArrowLeft"] * (abs(was - now) // 5), ["ArrowRight"] * (abs(was - now) // 5)
+    press_slider(page, "sim_tokens_per_s", *(down if now < was else up), value=f"{now:.2f}")
+    try:
+        yield
+    finally:
+        press_slider(page, "sim_tokens_per_s", *(up if now < was else down), value=f"{was:.2f}")
 
 
 def growth(rows: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
