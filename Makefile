@@ -45,10 +45,11 @@ room: $(VENV)/.dev haproxy
 	  $(if $(ROOM_HOST),--public-host $(ROOM_HOST))
 
 # pytest-xdist: most tests wait on sockets and timers, not on the CPU, so JOBS may exceed the cores.
-# The browser tests run last, at most two at once. `make test LANES=1` runs them instead as two
-# lanes beside the rest from the start (tests/support/schedule.py): ~230 s instead of ~300 s on
-# two cores, but the timing-sensitive tests on both sides then fail about one run in two
-# (bench/README.md), so it is not the default yet.
+# Four workers: the browser files run as two lanes (at most two browser tests at once) beside two
+# lanes of the other tests, from the first second to the last (tests/support/schedule.py): both
+# cores stay busy, ~230 s on a 2-core machine. `make test LANES=0` is the older plan: three
+# workers, the browser tests last (~300 s; bench/README.md).
+LANES ?= 1
 ifeq ($(LANES),1)
 PYTEST := STREAMLAB_LANES=1 $(PY) -m pytest -n $(or $(JOBS),4) --dist loadfile --no-loadscope-reorder
 else
