@@ -74,7 +74,7 @@ def server_stats(sim_server):
     return read
 
 
-LANES = os.environ.get("STREAMLAB_LANES") == "1"  # `make test LANES=1` (tests/support/schedule.py)
+LANES = os.environ.get("STREAMLAB_LANES") == "1"  # `make test` sets it (tests/support/schedule.py)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own (the first answer wins)
@@ -91,5 +91,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
     if LANES:
         items[:] = schedule(items)
-    else:  # browser tests last: beside chromium the timing-sensitive tests are flaky (bench/README)
+    else:  # `make test LANES=0`, or plain pytest: the browser tests last
         items.sort(key=lambda item: is_browser_file(item.path))  # stable: order kept otherwise

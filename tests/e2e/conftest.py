@@ -4,11 +4,11 @@ Playwright's own browser download does not work on these machines, so the tests 
 the system chromium through `executable_path` (launch code shared with the benches:
 tools/browser.py). A missing browser is a failure, never a skip: `make test` installs it.
 
-`make test` runs these files last; at most BROWSER_SLOTS browser tests (default 2) run at once
-across pytest-xdist's workers (`make test LANES=1` runs them as two lanes instead, see
-tests/support/schedule.py): each drives a chromium and a Streamlit server, and a third one on a
-2-core machine only starves the other two (streams then arrive in lumps, and "does it grow?" checks
-must retry)."""
+`make test` runs these files as two lanes beside the other tests (tests/support/schedule.py;
+`make test LANES=0` runs them last instead); at most BROWSER_SLOTS browser tests (default 2) run
+at once across pytest-xdist's workers: each drives a chromium and a Streamlit server, and a third
+one on a 2-core machine only starves the other two (streams then arrive in lumps, and "does it
+grow?" checks must retry)."""
 
 from __future__ import annotations
 

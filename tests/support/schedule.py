@@ -1,6 +1,6 @@
-"""The order and grouping `make test LANES=1` hands the tests to pytest-xdist's workers in.
+"""The order and grouping `make test` hands the tests to pytest-xdist's workers in.
 
-`make test LANES=1` runs `pytest -n 4 --dist loadfile --no-loadscope-reorder` with
+`make test` runs `pytest -n 4 --dist loadfile --no-loadscope-reorder` with
 STREAMLAB_LANES=1, and tests/conftest.py hands xdist `LaneScheduling` for it: a worker takes one
 unit at a time, in the order `schedule` gives. Every non-browser file is a unit of its own (its
 module fixtures start once), the longest (by measured seconds) first. The browser files form two
@@ -8,8 +8,10 @@ units, two lanes that start at once and run side by side for the whole session: 
 about one core busy (chromium and a Streamlit server), the other tests mostly wait on the
 simulator's clock, so two browser lanes beside two lanes of the rest keep both cores busy from the
 first second to the last. (Before, the browser tests queued at the end for two browser slots while
-the cores idled through the first half.) Not the default yet: with both cores full, timing-sensitive
-tests fail about one run in two (bench/README.md)."""
+the cores idled through the first half.) With both cores full from start to end, a timing check
+must hold under load: a stream a test counts the paints of lasts long enough for a busy browser's
+rare frames, and bounds are ratios or generous (tests/support/timing.py, bench/README.md).
+`make test LANES=0` keeps the older plan: three workers, the browser tests last."""
 
 from __future__ import annotations
 
