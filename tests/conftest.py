@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 
 import pytest
 from streamlit.components.v2 import manifest_scanner
@@ -14,6 +15,7 @@ from streamlab.sim.answers import LatencyProfile
 from streamlab.sim.server import start_embedded
 from tests.support import loopback
 from tests.support.factories import INSTANT
+from tests.support.rewrite_cache import is_xdist_controller, warm_rewrite_cache
 from tests.support.schedule import LaneScheduling, is_browser_file, schedule
 
 # Every new AppTest scans the metadata of every installed package for Streamlit components:
@@ -75,6 +77,13 @@ def server_stats(sim_server):
 
 
 LANES = os.environ.get("STREAMLAB_LANES") == "1"  # `make test` sets it (tests/support/schedule.py)
+
+
+def pytest_sessionstart(session):
+    """In xdist's controller, before its workers start: rewrite the test modules' asserts once
+    for all of them (tests/support/rewrite_cache.py)."""
+    if is_xdist_controller(session.config):
+        warm_rewrite_cache(session.config, Path(__file__).parent)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own (the first answer wins)

@@ -17,6 +17,7 @@ from tests.support.browser import (
     click_run,
     growth,
     layers_with_browser_row,
+    painted_before,
     plotly_traces,
     run_watching,
     shown_chars,
@@ -50,6 +51,7 @@ def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_thre
         "agent_run",
         {**lanes, "answer": ".st-key-agent_answer"},
         grows={"answer": 5, "messages": 3, "updates": 3, "values": 3, "custom": 3},
+        in_order=[("custom", "answer")],
     )
     assert_grows(seen["messages"], at_least=3, what="messages lane")  # tool-call chunks, two results
     assert_grows(seen["answer"], what="the answer's tokens")
@@ -59,7 +61,7 @@ def test_agent_streaming_every_mode_lane_grows_and_the_answer_comes_last_in_thre
     assert_grows(seen["values"], at_least=3, what="values lane")
     assert_grows(seen["custom"], at_least=3, what="custom lane")  # the tool's three reports
     # The slow tool's progress shows while it works, before the answer's first word.
-    assert growth(seen["custom"])[0][0] < growth(seen["answer"])[0][0]
+    assert painted_before(seen, "custom", "answer"), seen
     table = layers_with_browser_row(page, "agent_layers")
     assert_layers_in_order(table, shown_chars(page, "agent_answer"))
     assert table[SERVER]["updates"] == table[LANGCHAIN]["updates"], table
@@ -107,10 +109,12 @@ def test_seed_to_agents_sse_client_fills_step_and_token_lanes_and_the_pairs_tabl
         "token": ".st-key-s2a_sse_token",
         "text": ".st-key-s2a_sse_text",
     }
-    seen = run_watching(page, "s2a_sse_run", lanes, grows={"text": 5, "step": 3})
+    seen = run_watching(
+        page, "s2a_sse_run", lanes, grows={"text": 5, "step": 3}, in_order=[("step", "text")]
+    )
     assert_grows(seen["text"], what="the answer's token events")
     assert_grows(seen["step"], at_least=3, what="step events")  # model, tools, tools, model, end
-    assert growth(seen["step"])[0][0] < growth(seen["text"])[0][0]  # the steps before the answer
+    assert painted_before(seen, "step", "text"), seen  # the steps, then the answer
     table = layers_with_browser_row(page, "s2a_sse_layers")
     assert_layers_in_order(table, shown_chars(page, "s2a_sse_text"))
     click_run(page, "s2a_run", done=page.get_by_test_id("stDataFrame"))  # the pairs, counted

@@ -36,6 +36,7 @@ __all__ = [
     "lesson_address",
     "not_grown",
     "open_lesson",
+    "painted_before",
     "plotly_data",
     "plotly_traces",
     "press_slider",
@@ -210,6 +211,7 @@ def run_watching(
     at_least: int = 5,
     attempts: int = 3,
     texts: Mapping[str, str] | None = None,
+    in_order: Sequence[tuple[str, str]] = (),
 ) -> dict[str, list[tuple[float, int]]]:
     """Click Run while sampling `selectors`; the text lengths seen, per name.
 
@@ -217,7 +219,10 @@ def run_watching(
     steps or its own count (`{name: steps}`). If one did not, the run is repeated, up to
     `attempts` runs in all: on a busy 2-core machine a stalled process can deliver a whole
     answer in one websocket message. A page that does not stream fails every time. `texts`
-    are watched too (`texts(page)` reads them, for the last run).
+    are watched too (`texts(page)` reads them, for the last run). Each `(before, after)` of
+    `in_order` names two outputs whose first growth must come in that order (`painted_before`):
+    a run that broke it is repeated too (a stalled browser can paint a run's start late, or join
+    it to the previous run's text); a page that paints them the other way round fails every time.
     """
     wanted = dict(grows) if isinstance(grows, Mapping) else dict.fromkeys(grows, at_least)
     for attempt in range(1, attempts + 1):
@@ -225,10 +230,17 @@ def run_watching(
         click_run(page, button_key, done=done)
         seen = samples(page)
         flat = [name for name, steps in wanted.items() if stalled(seen, [name], at_least=steps)]
+        flat += [f"{a} before {b}" for a, b in in_order if not painted_before(seen, a, b)]
         if not flat or attempt == attempts:
             return seen
         warn_rerun(button_key, flat)
     return seen
+
+
+def painted_before(seen: Mapping[str, Sequence[tuple[float, int]]], before: str, after: str) -> bool:
+    """Whether `before` first grew earlier than `after` did (each in the run that grew most)."""
+    first, then = growth(seen[before]), growth(seen[after])
+    return bool(first and then) and first[0][0] < then[0][0]
 
 
 def stalled(
