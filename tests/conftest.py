@@ -102,3 +102,22 @@ def pytest_collection_modifyitems(config, items):
         items[:] = schedule(items)
     else:  # `make test LANES=0`, or plain pytest: the browser tests last
         items.sort(key=lambda item: is_browser_file(item.path))  # stable: order kept otherwise
+
+
+# With the lanes, both cores are full from start to end, and a browser test that watches a stream
+# needs its chromium and Streamlit server to get the CPU while the stream lasts (else a whole
+# answer is painted in one frame and the run must be repeated). A worker that runs the other tests
+# therefore yields: its first non-browser test lowers its priority (and its subprocesses'), once.
+# It never runs a browser test afterwards (the lanes are the first units handed out).
+OTHER_TESTS_NICENESS = int(os.environ.get("STREAMLAB_OTHER_NICE", "5"))
+
+
+_yielded = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    global _yielded
+    if LANES and not _yielded and not is_browser_file(item.path):
+        os.nice(OTHER_TESTS_NICENESS)
+        _yielded = True
