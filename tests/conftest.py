@@ -16,7 +16,8 @@ from streamlab.sim.server import start_embedded
 from tests.support import loopback
 from tests.support.factories import INSTANT
 from tests.support.rewrite_cache import is_xdist_controller, warm_rewrite_cache
-from tests.support.schedule import LaneScheduling, is_browser_file, schedule
+from tests.support.schedule import ENABLED as LANES
+from tests.support.schedule import OTHER_TESTS_NICENESS, LaneScheduling, is_browser_file, schedule
 
 # Every new AppTest scans the metadata of every installed package for Streamlit components:
 # ~0.1 s of CPU, about nine tenths of a whole page run here. The installed packages do not change
@@ -76,9 +77,6 @@ def server_stats(sim_server):
     return read
 
 
-LANES = os.environ.get("STREAMLAB_LANES") == "1"  # `make test` sets it (tests/support/schedule.py)
-
-
 def pytest_sessionstart(session):
     """In xdist's controller, before its workers start: rewrite the test modules' asserts once
     for all of them (tests/support/rewrite_cache.py)."""
@@ -104,19 +102,13 @@ def pytest_collection_modifyitems(config, items):
         items.sort(key=lambda item: is_browser_file(item.path))  # stable: order kept otherwise
 
 
-# With the lanes, both cores are full from start to end, and a browser test that watches a stream
-# needs its chromium and Streamlit server to get the CPU while the stream lasts (else a whole
-# answer is painted in one frame and the run must be repeated). A worker that runs the other tests
-# therefore yields: its first non-browser test lowers its priority (and its subprocesses'), once.
-# It never runs a browser test afterwards (the lanes are the first units handed out).
-OTHER_TESTS_NICENESS = int(os.environ.get("STREAMLAB_OTHER_NICE", "5"))
-
-
 _yielded = False
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    """With the lanes, a worker of the other tests yields the CPU to the browser lanes, once
+    (tests/support/schedule.py, OTHER_TESTS_NICENESS)."""
     global _yielded
     if LANES and not _yielded and not is_browser_file(item.path):
         os.nice(OTHER_TESTS_NICENESS)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.schedule import LANES, LaneScheduling, browser_lanes, schedule
+import pytest
+
+from tests.support.schedule import (
+    ENABLED,
+    LANES,
+    OTHER_TESTS_NICENESS,
+    LaneScheduling,
+    browser_lanes,
+    schedule,
+)
 
 
 @dataclass
@@ -64,3 +74,8 @@ def test_lane_scheduling_makes_each_lane_one_unit_and_every_other_file_its_own()
     )
     assert scopes["tests/sim/test_big.py::t3"] == "tests/sim/test_big.py"
     assert len(set(scopes.values())) == 2 + 5  # two lanes, five other files
+
+
+@pytest.mark.skipif(not ENABLED, reason="only `make test` (STREAMLAB_LANES=1) yields the CPU")
+def test_under_the_lanes_a_worker_of_the_other_tests_runs_at_a_lower_priority():
+    assert os.getpriority(os.PRIO_PROCESS, 0) >= OTHER_TESTS_NICENESS > 0

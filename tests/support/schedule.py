@@ -15,12 +15,30 @@ rare frames, and bounds are ratios or generous (tests/support/timing.py, bench/R
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 import pytest
 from xdist.scheduler import LoadFileScheduling
 
-__all__ = ["BROWSER_SECONDS", "LANES", "LaneScheduling", "is_browser_file", "schedule"]
+__all__ = [
+    "BROWSER_SECONDS",
+    "ENABLED",
+    "LANES",
+    "OTHER_TESTS_NICENESS",
+    "LaneScheduling",
+    "is_browser_file",
+    "schedule",
+]
+
+ENABLED = os.environ.get("STREAMLAB_LANES") == "1"  # `make test` sets it
+# With the lanes, both cores are full from start to end, and a browser test that watches a stream
+# needs its chromium and Streamlit server to get the CPU while the stream lasts (else a whole
+# answer is painted in one frame and the run must be repeated). A worker that runs the other tests
+# therefore yields: its first non-browser test lowers its priority (and its subprocesses') by this
+# much, once (tests/conftest.py). It never runs a browser test afterwards: the lanes are the first
+# units handed out.
+OTHER_TESTS_NICENESS = int(os.environ.get("STREAMLAB_OTHER_NICE", "5"))
 
 LANES = ("browser-a", "browser-b")
 # Seconds each browser file took run alone (bench/README.md), to balance the two lanes; a new
