@@ -31,9 +31,10 @@ def test_twenty_concurrent_sessions_are_served_together_not_one_after_another(lo
     single = run_sessions(make(load_server), sessions=1, runs_each=8)
     crowd = run_sessions(make(load_server), sessions=20, runs_each=1)
     assert len(crowd.ttfts_ms) == 20
-    # Generous: the suite runs beside other tests on 2 cores. The +100 ms goal is measured
-    # on a quiet machine by bench/concurrency.py; served one after another, p95 would be ~8 s.
-    assert crowd.p95_ms <= single.p95_ms + 600, (single.ttfts_ms, crowd.ttfts_ms)
+    # Generous: the suite keeps both cores full beside this test (it read +700 ms once). The
+    # +100 ms goal is measured on a quiet machine by bench/concurrency.py; served one after
+    # another, p95 would be ~8 s.
+    assert crowd.p95_ms <= single.p95_ms + 1500, (single.ttfts_ms, crowd.ttfts_ms)
     # The sessions overlapped: 20 streams of ~0.45 s each took far less than 20 × 0.45 s.
     assert crowd.wall_s < 20 * 0.45 / 3
 
