@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.support.schedule import is_browser_file
 from tools.browser import CHROMIUM_ARGS, chromium_path, streamlit_app
 
 SLOTS = int(os.environ.get("BROWSER_SLOTS", "2"))
@@ -59,7 +60,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args():
     # Not pytest-playwright's: it reads device descriptors from a session-wide `playwright`,
-    # and ours is started per module (below). These tests use no device, video or base_url.
+    # and ours is not (below). These tests use no device, video or base_url.
     return {"viewport": {"width": 1400, "height": 1000}}
 
 
@@ -77,12 +78,33 @@ def app_url():
 # every `asyncio.run()` in a later test of the same worker would fail. pytest-playwright starts it
 # once per session, which forced every browser test to the end of each worker's run (the workers
 # then had only browser tests left, two slots for three workers, and idle cores before that).
-# Started per module instead (~0.7 CPU-s each), the browser files interleave with the rest
-# (tests/conftest.py) and their worker runs non-browser tests after them.
+# Here it starts with the first browser test a worker runs and stops after the last of a row of
+# them (`pytest_runtest_teardown` below), with its chromium: a browser lane starts both once
+# instead of once per file (~1.5 CPU-s each time), and the worker can still run other tests
+# after its browser files.
+_running: dict[str, object] = {}
+
+
+def _stop_playwright() -> None:
+    if (browser := _running.pop("browser", None)) is not None:
+        browser.close()  # type: ignore[attr-defined]
+    if (manager := _running.pop("manager", None)) is not None:
+        manager.__exit__(None, None, None)  # type: ignore[attr-defined]
+    _running.clear()
+
+
+@pytest.hookimpl(trylast=True)  # after the default teardown has closed the test's fixtures
+def pytest_runtest_teardown(item, nextitem):
+    if nextitem is None or not is_browser_file(nextitem.path):
+        _stop_playwright()
+
+
 @pytest.fixture(scope="module")
 def playwright():
-    with sync_playwright() as pw:
-        yield pw
+    if "playwright" not in _running:
+        manager = sync_playwright()
+        _running["playwright"], _running["manager"] = manager.__enter__(), manager
+    return _running["playwright"]
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +119,10 @@ def launch_browser(browser_type_launch_args, browser_type):
 
 @pytest.fixture(scope="module")
 def browser(launch_browser):
-    browser = launch_browser()
+    """One chromium for the worker's row of browser files (see above)."""
+    if "browser" not in _running:
+        _running["browser"] = launch_browser()
+    browser = _running["browser"]
     yield browser
-    browser.close()
+    for context in browser.contexts:  # what a failed test left open closes with its file, as before
+        context.close()
