@@ -45,7 +45,7 @@ def test_browser_files_split_into_two_lanes_of_about_equal_seconds():
     lanes = browser_lanes([Path(f) for f in FILES if "/e2e/" in f])
     assert set(lanes.values()) == set(LANES)
     by_lane = {lane: sorted(p.name for p, got in lanes.items() if got == lane) for lane in LANES}
-    # 78 s alone in one lane; presets (24), the new file (8 s by default) and agents (32) in the other
+    # 110 s alone in one lane; presets (24), the new file (8 s by default) and agents (32) in the other
     assert by_lane == {
         "browser-a": ["test_lessons_browser.py"],
         "browser-b": ["test_agents_browser.py", "test_new_browser.py", "test_presets_browser.py"],

@@ -62,7 +62,10 @@ from tools import screenshots
 pytestmark = pytest.mark.browser
 
 # Moderate simulator latency: slow enough to see the text grow, fast enough for a quick suite.
-PROFILE = {"ttft": "100", "tps": "100", "jitter": "0", "seed": "1"}
+# 50 tokens/s: a ~70-token answer lasts ~1.4 s, long enough to be painted in steps even when a busy
+# 2-core machine gives the browser a frame only every few hundred ms (at 100, streams were often
+# painted in one or two frames and repeated).
+PROFILE = {"ttft": "100", "tps": "50", "jitter": "0", "seed": "1"}
 
 # (title in the sidebar, url path) in the navigation's order; the first lesson is the home page.
 
@@ -190,7 +193,7 @@ def test_why_streaming_race_streamed_lane_grows_invoked_lane_jumps(app_page):
 def test_internals_chunks_grow_and_tables_fill(app_page):
     open_from_sidebar(app_page, "How streaming works internally")
     press_slider(app_page, "int_max_tokens", "End", value="60")  # 60 tokens: enough to watch
-    with tokens_per_s(app_page, 40, was=int(PROFILE["tps"])):  # 1.5 s: painted in steps when busy
+    with tokens_per_s(app_page, 40, was=int(PROFILE["tps"])):  # 60 tokens: 1.5 s
         seen = run_watching(app_page, "int_run", {"text": ".st-key-int_output"}, grows=["text"])
     assert_grows(seen["text"], what="streamed chunks")
     table = layers_with_browser_row(app_page, "int_layers")
@@ -472,16 +475,18 @@ def assert_mistake_then_fix_in_layers(page, name: str) -> None:
 def test_tool_call_arguments_and_final_answer_grow(app_page):
     open_from_sidebar(app_page, "Streaming tool calls")
     outputs = {"args": '.st-key-tools_args [data-testid="stCode"]', "answer": ".st-key-tools_answer"}
-    seen = run_watching(
-        app_page,
-        "tools_run",
-        outputs,
-        # The arguments are ~36 characters in ~8 chunks over ~0.7 s, the answer ~74 in ~18 over
-        # ~0.2 s: a loaded machine paints them in a few steps (their chunk counts are
-        # tests/lessons/test_tool_calls.py's to check).
-        grows={"args": 2, "answer": 3},
-        done=app_page.locator(".st-key-tools_answer"),
-    )
+    # The arguments are ~36 characters in ~8 chunks, the answer ~74 in ~18: at 20 tokens/s the
+    # answer lasts ~0.9 s (at 100 tokens/s, ~0.2 s: a busy browser painted it in one frame three
+    # runs in a row). A loaded machine still paints them in a few steps (their chunk counts
+    # are tests/lessons/test_tool_calls.py's to check).
+    with tokens_per_s(app_page, 20, was=int(PROFILE["tps"])):
+        seen = run_watching(
+            app_page,
+            "tools_run",
+            outputs,
+            grows={"args": 2, "answer": 3},
+            done=app_page.locator(".st-key-tools_answer"),
+        )
     assert_grows(seen["args"], at_least=2, what="tool-call arguments")
     assert_grows(seen["answer"], at_least=3, what="final answer")
     args = app_page.locator('.st-key-tools_args [data-testid="stCode"]').first.inner_text()

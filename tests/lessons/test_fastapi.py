@@ -29,6 +29,7 @@ from streamlab.sim.options import LIMITS, LOCAL_FAULTS, fault_problem
 from tests.support import loopback
 from tests.support.apptest import open_page, texts
 from tests.support.factories import INSTANT
+from tests.support.timing import LATE_MS
 
 PACED = {"q": "Explain RAG", "tokens_per_s": 100}  # ~75 chunks in ~0.75 s
 Q = {"q": "Explain RAG"}
@@ -163,7 +164,8 @@ def test_disconnect_cancels_async_generators_and_the_upstream_stream(chat, sim_s
     assert report.recording.disconnected and report.received_chunks == 5
     # Cancelled at its pending await, or aclose()d by sse-starlette after a failed send: both prompt.
     assert report.outcome_after in {"cancelled", "closed"}
-    assert report.ended_after_ms is not None and report.ended_after_ms < 250
+    # Prompt: within a second (a full machine can delay it); the rest of the answer takes ~1.4 s.
+    assert report.ended_after_ms is not None and report.ended_after_ms < 1000
     assert report.chain_chunks_after == report.chain_chunks_at_disconnect  # nothing produced after
     assert report.sim_disconnected == 1
     assert report.sim_chunks_after <= 2  # at most what was already in flight
@@ -231,7 +233,7 @@ def test_gzip_middleware_holds_the_headers_until_the_first_body_chunk(sim_server
     finally:
         server.stop()
     assert plain.text == gz.text == "ok"
-    assert plain.headers_ms < 200  # StreamingResponse sends the headers at once
+    assert plain.headers_ms < 280  # StreamingResponse sends the headers at once, before any body
     assert gz.headers_ms >= 280  # GZipMiddleware waits for a body chunk to decide on encoding
 
 
@@ -282,7 +284,7 @@ def test_time_to_first_text_is_close_to_the_chains_over_loopback(chat):
     run = _run(chat, rec)
     chain_first_text_ms = chain_frame(run, rec.start_ns).query("chars > 0")["t_ms"].iloc[0]
     assert rec.first_text_ms >= chain_first_text_ms
-    assert rec.first_text_ms - chain_first_text_ms < 100  # HTTP on loopback adds little
+    assert rec.first_text_ms - chain_first_text_ms < LATE_MS  # HTTP on loopback adds little
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -484,10 +486,10 @@ def test_blocking_demo_when_a_request_holds_it_then_other_clients_are_served_at_
         _await(lambda: _sim_requests(sim_server) > before)  # its loop now waits for a token
         start = time.perf_counter()
         health = loopback.get(guarded.base_url + "/healthz", timeout=10)
-        assert health.status_code == 200 and time.perf_counter() - start < 0.5
+        assert health.status_code == 200 and time.perf_counter() - start < 2  # not ~75 s
         rec = record(guarded.base_url + "/chat", params=Q, timeout=10)
         assert rec.error is None and "Retrieval-Augmented Generation" in rec.text
-        assert rec.end_ms < 1000
+        assert rec.end_ms < 3000  # at once, not after the held request's ~75 s
         blocked = hostile.result(timeout=30)
     # Cut off at the first chunk past its budget: one token gap (1 s at 1 token/s) late at most.
     assert blocked.status == 200 and "incomplete chunked read" in (blocked.error or "")
