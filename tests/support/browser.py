@@ -253,7 +253,7 @@ def stalled(
 def warn_rerun(what: str, flat: Sequence[str]) -> None:
     """Say (in pytest's warnings summary) that a run was repeated because it looked stalled."""
     warnings.warn(
-        f"{what}: {', '.join(flat)} did not grow visibly (a stalled machine?); ran it once more",
+        f"{what}: {', '.join(flat)}: not painted as a stream (a stalled machine?); ran it once more",
         stacklevel=3,
     )
 
