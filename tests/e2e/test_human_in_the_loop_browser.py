@@ -42,8 +42,11 @@ def test_human_in_the_loop_pauses_on_the_interrupt_then_the_resumed_run_streams_
     # Ask, then resume: the resume button exists only while a call waits, so if a loaded machine
     # delivered the resumed run in lumps, the whole ask-and-resume is done again (three at most).
     for attempt in range(1, 4):
-        asked = run_watching(page, "hitl_run", lanes("hitl_ask"), grows={"messages": 5, "updates": 2})
-        assert_grows(asked["messages"], what="the model's call, chunk by chunk")
+        # The ask's `messages` lane is the model's tool call: ~8 chunks in ~0.2 s, which a busy
+        # browser paints in a few steps (at 5 it was repeated in most full-suite runs).
+        ask = {"messages": 3, "updates": 2}
+        asked = run_watching(page, "hitl_run", lanes("hitl_ask"), grows=ask)
+        assert_grows(asked["messages"], at_least=3, what="the model's call, chunk by chunk")
         assert_grows(asked["updates"], at_least=2, what="updates lane")  # the model step, the interrupt
         # Read with retries: the paint probe's report reruns the page, redrawing these blocks.
         expect(page.locator(".st-key-hitl_pause")).to_contain_text("'__interrupt__'")
